@@ -1,0 +1,1 @@
+"""guichet: the deployed ticketing back-end."""

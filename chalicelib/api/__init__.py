@@ -1,0 +1,1 @@
+"""HTTP layer: blueprints, request/response models, the one DomainError -> HTTP mapping, OpenAPI."""

@@ -1,0 +1,103 @@
+"""Request and response models of the account routes (operators, roles, shoppers)."""
+
+from __future__ import annotations
+
+from pydantic import EmailStr, Field, field_validator
+
+from chalicelib.api.routing import Body, Out
+from chalicelib.auth.model import ACTIONS, AREAS
+
+Slug = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+Password = Field(min_length=8, max_length=200)
+
+
+class OperatorLogin(Body):
+    org_id: str = Slug
+    login: str = Slug
+    password: str = Field(min_length=1, max_length=200)
+
+
+class OperatorOut(Out):
+    org_id: str
+    login: str
+    name: str
+    roles: list[str]
+    active: bool
+
+
+class MeOut(OperatorOut):
+    rights: dict[str, list[str]]
+
+
+class TokenOut(Out):
+    token: str
+    expires_at: int
+
+
+class OperatorSession(TokenOut):
+    operator: MeOut
+
+
+class OperatorCreate(Body):
+    login: str = Slug
+    name: str = Field(min_length=1, max_length=200)
+    password: str = Password
+    roles: list[str] = Field(default_factory=list, max_length=20)
+
+
+class OperatorUpdate(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    password: str | None = Password
+    roles: list[str] | None = Field(default=None, max_length=20)
+    active: bool | None = None
+
+
+def _check_rights(rights: dict[str, list[str]]) -> dict[str, list[str]]:
+    for area, actions in rights.items():
+        if area not in AREAS:
+            raise ValueError(f"unknown area '{area}' (known: {', '.join(AREAS)})")
+        wrong = [a for a in actions if a not in ACTIONS]
+        if wrong:
+            raise ValueError(f"unknown action(s) {wrong} in '{area}' (known: {', '.join(ACTIONS)})")
+    return {area: sorted(set(actions), key=ACTIONS.index) for area, actions in rights.items()}
+
+
+class RoleCreate(Body):
+    name: str = Slug
+    rights: dict[str, list[str]] = Field(
+        default_factory=dict, description='area -> actions, e.g. {"catalog": ["read", "modify"]}'
+    )
+
+    _rights = field_validator("rights")(_check_rights)
+
+
+class RoleUpdate(Body):
+    rights: dict[str, list[str]]
+
+    _rights = field_validator("rights")(_check_rights)
+
+
+class RoleOut(Out):
+    name: str
+    rights: dict[str, list[str]]
+
+
+class ShopperRegistration(Body):
+    email: EmailStr
+    name: str = Field(min_length=1, max_length=200)
+    password: str = Password
+
+
+class ShopperLogin(Body):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=200)
+
+
+class ShopperOut(Out):
+    shopper_id: str
+    email: str
+    name: str
+
+
+class ShopperSession(TokenOut):
+    shopper: ShopperOut

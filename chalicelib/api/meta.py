@@ -1,0 +1,64 @@
+"""Routes about the service itself: health, the OpenAPI document, the admin web page's files."""
+
+from __future__ import annotations
+
+import functools
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from chalice import Response
+
+from chalicelib.api import openapi
+from chalicelib.api.routing import PUBLIC, ROUTES, Api, Out
+from chalicelib.errors import NotFound
+
+ADMIN_DIR = Path(__file__).resolve().parent.parent / "admin"
+
+api = Api(__name__, tag="service")
+blueprint = api.blueprint
+
+
+class HealthOut(Out):
+    status: str
+
+
+@api.route("/health", summary="Is the API up", auth=PUBLIC, response=HealthOut)
+def health(_caller: None) -> HealthOut:
+    return HealthOut(status="ok")
+
+
+@api.route("/openapi.json", summary="This API's OpenAPI 3.1 document", auth=PUBLIC, response=dict[str, Any])
+def openapi_document(_caller: None) -> dict[str, Any]:
+    return _document()
+
+
+@functools.cache
+def _document() -> dict[str, Any]:
+    return openapi.document(ROUTES)
+
+
+@functools.cache
+def _admin_file(name: str) -> tuple[str, str]:
+    path = (ADMIN_DIR / name).resolve()
+    if path.parent != ADMIN_DIR or not path.is_file():
+        raise NotFound(f"No admin file {name}", {"file": name})
+    kind = mimetypes.guess_type(path.name)[0] or "text/plain"
+    return path.read_text(encoding="utf-8"), kind
+
+
+def _static(name: str) -> Response:
+    body, kind = _admin_file(name)
+    return Response(
+        body, status_code=200, headers={"Content-Type": f"{kind}; charset=utf-8", "Cache-Control": "no-cache"}
+    )
+
+
+@api.route("/admin", summary="The admin web page", auth=PUBLIC, produces="text/html")
+def admin_page(_caller: None) -> Response:
+    return _static("index.html")
+
+
+@api.route("/admin/{asset}", summary="A file of the admin web page", auth=PUBLIC, produces="text/plain")
+def admin_asset(_caller: None, asset: str) -> Response:
+    return _static(asset)

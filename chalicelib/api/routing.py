@@ -1,0 +1,157 @@
+"""Declared routes with their models and rights; one wrapper parses, checks and maps errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from chalicelib import errors
+from chalicelib.api.errors import (
+    JSON,
+    domain_error_response,
+    error_body,
+    unexpected_error_response,
+    validation_error_response,
+)
+from chalicelib.auth import service as auth
+from chalicelib.auth.model import Right
+
+
+class Body(BaseModel):
+    """Base of request models: unknown fields are refused, so a client sets only what it owns."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    """Base of response models."""
+
+
+PUBLIC = None
+ANY_OPERATOR = "any-operator"
+SHOPPER = "shopper"
+
+
+@dataclass
+class RouteSpec:
+    path: str
+    method: str
+    name: str
+    summary: str
+    tag: str
+    auth: Right | str | None
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+    produces: str = "application/json"
+
+    @property
+    def adapter(self) -> TypeAdapter | None:
+        return TypeAdapter(self.response) if self.response is not None else None
+
+
+ROUTES: list[RouteSpec] = []
+
+
+def _authenticate(request: Any, spec: RouteSpec, params: dict[str, str]) -> Any:
+    if spec.auth is PUBLIC:
+        return None
+    token = auth.bearer_token(request.headers.get("authorization"))
+    if spec.auth == SHOPPER:
+        return auth.shopper_from_token(token, params["org_id"])
+    caller = auth.operator_from_token(token)
+    if isinstance(spec.auth, Right):
+        auth.require(caller, spec.auth)
+    return caller
+
+
+def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
+    raw = request.raw_body or b""
+    try:
+        data = json.loads(raw) if raw.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        raise errors.InvalidInput("The request body is not valid JSON", {"in": "body"}) from None
+    if data is None:
+        data = {}
+    return model.model_validate(data)
+
+
+def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
+    return model.model_validate(dict(request.query_params or {}))
+
+
+def _respond(spec: RouteSpec, result: Any, adapter: TypeAdapter | None) -> Response:
+    if isinstance(result, Response):
+        return result
+    if adapter is None or result is None:
+        return Response("", status_code=204 if spec.status == 200 else spec.status)
+    return Response(adapter.dump_python(result, mode="json"), status_code=spec.status, headers=JSON)
+
+
+def _handle(bp: Blueprint, spec: RouteSpec, fn: Callable[..., Any], adapter: Any, params: dict[str, str]):
+    request = bp.current_request
+    try:
+        caller = _authenticate(request, spec, params)
+        kwargs: dict[str, Any] = dict(params)
+        where = "body"
+        if spec.body is not None:
+            kwargs["body"] = _parse_body(request, spec.body)
+        where = "query"
+        if spec.query is not None:
+            kwargs["query"] = _parse_query(request, spec.query)
+        where = "request"
+        return _respond(spec, fn(caller, **kwargs), adapter)
+    except ValidationError as exc:
+        return validation_error_response(exc, where)
+    except errors.DomainError as exc:
+        return domain_error_response(exc)
+    except Exception:  # noqa: BLE001 - the last guard: no traceback reaches a client
+        return unexpected_error_response()
+
+
+class Api:
+    """A Chalice blueprint whose routes are declared with their models and rights."""
+
+    def __init__(self, import_name: str, tag: str) -> None:
+        self.blueprint = Blueprint(import_name)
+        self.tag = tag
+
+    def route(
+        self,
+        path: str,
+        method: str = "GET",
+        *,
+        summary: str,
+        auth: Right | str | None,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: Any = None,
+        status: int = 200,
+        produces: str = "application/json",
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+            spec = RouteSpec(
+                path, method, fn.__name__, summary, self.tag, auth, body, query, response, status, produces
+            )
+            ROUTES.append(spec)
+            adapter = spec.adapter
+            bp = self.blueprint
+
+            def view(**params: str) -> Response:
+                return _handle(bp, spec, fn, adapter, params)
+
+            view.__name__ = fn.__name__
+            bp.route(path, methods=[method], content_types=["application/json"])(view)
+            return fn
+
+        return register
+
+
+def not_found_response(message: str) -> Response:
+    return Response(error_body("not_found", message), status_code=404, headers=JSON)

@@ -1,0 +1,68 @@
+"""Back-office routes for workflows: start one now, read its run history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from chalicelib.api.routing import Api, Body, Out
+from chalicelib.auth.model import OperatorCaller, Right
+from chalicelib.errors import NotFound
+from chalicelib.runs import service as runs
+from chalicelib.workflows.catalogue import STATE_MACHINES
+
+api = Api(__name__, tag="back-office: workflows")
+blueprint = api.blueprint
+
+
+class RunsQuery(Body):
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class RunOut(Out):
+    workflow: str
+    execution: str
+    status: str
+    started_at: datetime
+    finished_at: datetime
+    summary: dict[str, Any]
+    error: str | None
+    cause: str | None
+
+
+class ExecutionOut(Out):
+    workflow: str
+    execution_arn: str
+
+
+def _check_known(name: str) -> None:
+    known = [machine.name for machine in STATE_MACHINES]
+    if name not in known:
+        raise NotFound(f"No workflow named {name}", {"name": name, "known": known})
+
+
+@api.route(
+    "/backoffice/workflows/{name}/runs",
+    summary="A workflow's runs, newest first",
+    auth=Right("workflows", "read"),
+    query=RunsQuery,
+    response=list[RunOut],
+)
+def list_runs(caller: OperatorCaller, name: str, query: RunsQuery) -> list[RunOut]:
+    _check_known(name)
+    return [RunOut(**vars(run)) for run in runs.list_runs(name, limit=query.limit)]
+
+
+@api.route(
+    "/backoffice/workflows/{name}/executions",
+    "POST",
+    summary="Start a workflow now",
+    auth=Right("workflows", "execute"),
+    response=ExecutionOut,
+    status=202,
+)
+def start(caller: OperatorCaller, name: str) -> ExecutionOut:
+    _check_known(name)
+    return ExecutionOut(workflow=name, execution_arn=runs.start_workflow(name))

@@ -1,0 +1,1 @@
+"""Operators, roles and rights; shoppers; passwords and signed tokens."""

@@ -1,0 +1,49 @@
+"""Settings read from the environment, lazily, once per process (reset() re-reads them)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    table_prefix: str
+    dynamodb_endpoint: str | None
+    aws_endpoint: str | None
+    token_secret: str | None
+    token_secret_arn: str | None
+    operator_token_minutes: int
+    shopper_token_minutes: int
+    tracing: bool
+    state_machine_arn_prefix: str
+
+
+@functools.cache
+def settings() -> Settings:
+    env = os.environ
+    stage = env.get("GUICHET_STAGE", "dev")
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1"
+    return Settings(
+        stage=stage,
+        region=region,
+        table_prefix=env.get("GUICHET_TABLE_PREFIX", f"guichet-{stage}-"),
+        dynamodb_endpoint=env.get("GUICHET_DYNAMODB_ENDPOINT") or None,
+        aws_endpoint=env.get("GUICHET_AWS_ENDPOINT") or None,
+        token_secret=env.get("GUICHET_TOKEN_SECRET") or None,
+        token_secret_arn=env.get("GUICHET_TOKEN_SECRET_ARN") or None,
+        operator_token_minutes=int(env.get("GUICHET_OPERATOR_TOKEN_MINUTES", "480")),
+        shopper_token_minutes=int(env.get("GUICHET_SHOPPER_TOKEN_MINUTES", "1440")),
+        tracing=env.get("POWERTOOLS_TRACE_DISABLED", "true").lower() in ("0", "false"),
+        # Set by the cloud stack; the default is the local stack's (moto's account id).
+        state_machine_arn_prefix=env.get("GUICHET_STATE_MACHINE_ARN_PREFIX")
+        or f"arn:aws:states:{region}:123456789012:stateMachine:guichet-{stage}-",
+    )
+
+
+def reset() -> None:
+    """Forget the cached settings (tests and the local runner change the environment)."""
+    settings.cache_clear()

@@ -1,0 +1,1 @@
+"""PynamoDB models, key builders and table definitions: the one source of truth for storage."""

@@ -1,0 +1,38 @@
+"""Base model whose table name, endpoint and region come from settings when first used."""
+
+from __future__ import annotations
+
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+
+from chalicelib.config import settings
+
+
+class TableMeta(type):
+    """Metaclass of a model's Meta: the physical table name depends on the stage's prefix."""
+
+    logical_name: str
+
+    @property
+    def table_name(cls) -> str:
+        return settings().table_prefix + cls.logical_name
+
+    @property
+    def host(cls) -> str | None:
+        return settings().dynamodb_endpoint
+
+    @property
+    def region(cls) -> str:
+        return settings().region
+
+
+def connection() -> Connection:
+    """A low-level connection for transactions spanning several models."""
+    return Connection(region=settings().region, host=settings().dynamodb_endpoint)
+
+
+class TableModel(Model):
+    """Base of every table's root model; subclasses declare `class Meta(metaclass=TableMeta)`."""
+
+    class Meta(metaclass=TableMeta):
+        logical_name = "_abstract"

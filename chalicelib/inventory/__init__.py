@@ -1,0 +1,1 @@
+"""Seat and quantity stock per performance, and holds on it."""

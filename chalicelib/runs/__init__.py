@@ -1,0 +1,1 @@
+"""Execution history of workflows and scheduled jobs."""

@@ -1,0 +1,110 @@
+"""Record and list runs of workflows (one record per execution, written once)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from chalicelib.db.runs import RunItem, run_pk
+
+GLOBAL_SCOPE = "global"
+
+
+@dataclass(frozen=True)
+class Run:
+    scope: str
+    workflow: str
+    execution: str
+    status: str
+    started_at: datetime
+    finished_at: datetime
+    summary: dict[str, Any]
+    error: str | None = None
+    cause: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _parse_time(value: str | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def record_run(
+    workflow: str,
+    execution: str,
+    status: str,
+    started_at: str | datetime,
+    summary: dict[str, Any],
+    scope: str = GLOBAL_SCOPE,
+    error: str | None = None,
+    cause: str | None = None,
+) -> tuple[Run, bool]:
+    """Write the run's record once; returns (run, created). A replay keeps the first record."""
+    started = _parse_time(started_at)
+    item = RunItem(
+        run_pk(scope, workflow),
+        f"{started.isoformat()}#{execution}",
+        scope=scope,
+        workflow=workflow,
+        execution=execution,
+        status=status,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        summary=summary,
+        error=error,
+        cause=cause,
+    )
+    try:
+        item.save(condition=RunItem.sk.does_not_exist())
+        created = True
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        item = RunItem.get(item.pk, item.sk, consistent_read=True)
+        created = False
+    return _to_run(item), created
+
+
+def _to_run(item: RunItem) -> Run:
+    return Run(
+        scope=item.scope,
+        workflow=item.workflow,
+        execution=item.execution,
+        status=item.status,
+        started_at=item.started_at,
+        finished_at=item.finished_at,
+        summary=item.summary or {},
+        error=item.error,
+        cause=item.cause,
+    )
+
+
+def list_runs(workflow: str, scope: str = GLOBAL_SCOPE, limit: int = 50) -> list[Run]:
+    """The most recent runs first."""
+    query = RunItem.query(run_pk(scope, workflow), scan_index_forward=False, limit=limit)
+    return [_to_run(item) for item in query]
+
+
+def start_workflow(name: str, payload: dict[str, Any] | None = None) -> str:
+    """Start an execution of a known state machine now; returns the execution ARN."""
+    import json
+
+    import boto3
+
+    from chalicelib.config import settings
+    from chalicelib.workflows.catalogue import state_machine
+
+    state_machine(name)  # KeyError for an unknown workflow
+    config = settings()
+    client = boto3.client("stepfunctions", region_name=config.region, endpoint_url=config.aws_endpoint)
+    response = client.start_execution(
+        stateMachineArn=config.state_machine_arn_prefix + name, input=json.dumps(payload or {})
+    )
+    return response["executionArn"]

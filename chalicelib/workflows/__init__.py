@@ -1,0 +1,1 @@
+"""Lambda handlers that Step Functions tasks and schedules invoke, and the workflow catalogue."""

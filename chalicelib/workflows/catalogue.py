@@ -1,0 +1,48 @@
+"""Which state machines exist, which Lambda functions they call, and the schedules that start them.
+
+Read by the local stack and the cloud stack alike, so that names are written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    name: str  # also the file statemachines/<name>.asl.json
+    # ASL placeholder -> Chalice lambda function name whose ARN replaces it
+    functions: dict[str, str]
+    description: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    state_machine: str
+    rate_seconds: int
+    input: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def expression(self) -> str:
+        minutes = max(1, self.rate_seconds // 60)
+        return f"rate({minutes} minute{'s' if minutes > 1 else ''})"
+
+
+STATE_MACHINES = (
+    StateMachine(
+        name="hold-cleanup",
+        functions={"HoldCleanupFunctionArn": "hold_cleanup"},
+        description="Release the seats of holds past their expiry and record the run.",
+    ),
+)
+
+SCHEDULES = (Schedule(name="hold-cleanup-every-minute", state_machine="hold-cleanup", rate_seconds=60),)
+
+
+def state_machine(name: str) -> StateMachine:
+    for machine in STATE_MACHINES:
+        if machine.name == name:
+            return machine
+    raise KeyError(name)

@@ -1,0 +1,65 @@
+"""Tasks of the hold-cleanup state machine: find expired holds, release one, record the run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.inventory import service as inventory
+from chalicelib.observability import logger
+from chalicelib.runs import service as runs
+
+WORKFLOW = "hold-cleanup"
+DEFAULT_BATCH = 200
+
+
+def find(event: dict[str, Any]) -> dict[str, Any]:
+    limit = int(event.get("limit", DEFAULT_BATCH))
+    hold_ids = inventory.find_expired_holds(limit)
+    logger.info("expired holds found", extra={"count": len(hold_ids)})
+    return {"hold_ids": hold_ids, "count": len(hold_ids)}
+
+
+def release(event: dict[str, Any]) -> dict[str, Any]:
+    outcome = inventory.release_expired_hold(event["hold_id"])
+    return {
+        "hold_id": outcome.hold_id,
+        "released": outcome.released,
+        "seats_freed": outcome.seats_freed,
+        "reason": outcome.reason,
+    }
+
+
+def record(event: dict[str, Any]) -> dict[str, Any]:
+    results = event.get("results") or []
+    summary = {
+        "holds_found": len(results),
+        "holds_released": sum(1 for r in results if r.get("released")),
+        "seats_freed": sum(int(r.get("seats_freed", 0)) for r in results),
+    }
+    run, created = runs.record_run(WORKFLOW, event["execution"], "succeeded", event["started_at"], summary)
+    return {"recorded": created, "summary": run.summary}
+
+
+def record_failure(event: dict[str, Any]) -> dict[str, Any]:
+    error = event.get("error") or {}
+    run, created = runs.record_run(
+        WORKFLOW,
+        event["execution"],
+        "failed",
+        event["started_at"],
+        {},
+        error=error.get("Error"),
+        cause=error.get("Cause"),
+    )
+    return {"recorded": created, "error": run.error}
+
+
+ACTIONS = {"find": find, "release": release, "record": record, "record_failure": record_failure}
+
+
+def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Entry point of the `hold_cleanup` Lambda function; `action` names the task."""
+    action = event.get("action")
+    if action not in ACTIONS:
+        raise ValueError(f"unknown hold-cleanup action: {action!r}")
+    return ACTIONS[action](event)
