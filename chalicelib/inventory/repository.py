@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -81,7 +82,7 @@ def save_new_hold(hold: Hold, now: int, purge_after_seconds: int) -> None:
         expires_at=hold.expires_at,
         expiry_shard=expiry_shard(hold.hold_id),
         seats=[SeatKey(pk=s.pk, sk=s.sk) for s in hold.seats],
-        purge_at=hold.expires_at + purge_after_seconds,
+        purge_at=datetime.fromtimestamp(hold.expires_at + purge_after_seconds, tz=UTC),
     )
     try:
         with TransactWrite(connection=connection()) as tx:

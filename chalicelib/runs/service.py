@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -105,6 +106,8 @@ def start_workflow(name: str, payload: dict[str, Any] | None = None) -> str:
     config = settings()
     client = boto3.client("stepfunctions", region_name=config.region, endpoint_url=config.aws_endpoint)
     response = client.start_execution(
-        stateMachineArn=config.state_machine_arn_prefix + name, input=json.dumps(payload or {})
+        stateMachineArn=config.state_machine_arn_prefix + name,
+        name=f"manual-{uuid.uuid4().hex}",
+        input=json.dumps(payload or {}),
     )
     return response["executionArn"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from chalicelib.inventory import service as inventory
@@ -29,6 +30,11 @@ def release(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _execution(event: dict[str, Any]) -> str:
+    # AWS always names an execution; a nameless one (moto) still gets a record of its own.
+    return event.get("execution") or f"unnamed-{uuid.uuid4().hex}"
+
+
 def record(event: dict[str, Any]) -> dict[str, Any]:
     results = event.get("results") or []
     summary = {
@@ -36,7 +42,7 @@ def record(event: dict[str, Any]) -> dict[str, Any]:
         "holds_released": sum(1 for r in results if r.get("released")),
         "seats_freed": sum(int(r.get("seats_freed", 0)) for r in results),
     }
-    run, created = runs.record_run(WORKFLOW, event["execution"], "succeeded", event["started_at"], summary)
+    run, created = runs.record_run(WORKFLOW, _execution(event), "succeeded", event["started_at"], summary)
     return {"recorded": created, "summary": run.summary}
 
 
@@ -44,7 +50,7 @@ def record_failure(event: dict[str, Any]) -> dict[str, Any]:
     error = event.get("error") or {}
     run, created = runs.record_run(
         WORKFLOW,
-        event["execution"],
+        _execution(event),
         "failed",
         event["started_at"],
         {},
