@@ -20,6 +20,12 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class MalformedBody(DomainError):
+    """The body is not JSON at all (400); a JSON body with wrong fields is InvalidInput (422)."""
+
+    code = "malformed_body"
+
+
 class NotAuthenticated(DomainError):
     code = "not_authenticated"
 

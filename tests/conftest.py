@@ -15,6 +15,7 @@ os.environ.update(
         "GUICHET_TOKEN_SECRET": "test-secret-that-is-long-enough-for-hs256",
         "POWERTOOLS_METRICS_NAMESPACE": "GuichetTest",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "POWERTOOLS_METRICS_DISABLED": "true",
     }
 )
 for name in ("GUICHET_DYNAMODB_ENDPOINT", "GUICHET_AWS_ENDPOINT", "GUICHET_TOKEN_SECRET_ARN"):

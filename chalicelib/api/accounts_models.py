@@ -47,7 +47,7 @@ class OperatorCreate(Body):
 
 class OperatorUpdate(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    password: str | None = Password
+    password: str | None = Field(default=None, min_length=8, max_length=200)
     roles: list[str] | None = Field(default=None, max_length=20)
     active: bool | None = None
 

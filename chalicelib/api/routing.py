@@ -76,7 +76,7 @@ def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
     try:
         data = json.loads(raw) if raw.strip() else None
     except (ValueError, UnicodeDecodeError):
-        raise errors.InvalidInput("The request body is not valid JSON", {"in": "body"}) from None
+        raise errors.MalformedBody("The request body is not valid JSON", {"in": "body"}) from None
     if data is None:
         data = {}
     return model.model_validate(data)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError

@@ -19,7 +19,9 @@ def make_seats(count: int) -> list[SeatRef]:
     refs = []
     for n in range(count):
         seat_id = f"A-1-{n}"
-        item = SeatItem(seat_pk(PERFORMANCE, seat_id, 4), seat_sk(seat_id), performance_id=PERFORMANCE, seat_id=seat_id)
+        item = SeatItem(
+            seat_pk(PERFORMANCE, seat_id, 4), seat_sk(seat_id), performance_id=PERFORMANCE, seat_id=seat_id
+        )
         item.save()
         refs.append(SeatRef(item.pk, item.sk))
     return refs

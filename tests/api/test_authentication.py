@@ -1,0 +1,134 @@
+"""Who may call what: tokens, kinds of caller, rights per action."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+
+from chalicelib.auth import service, tokens
+from chalicelib.auth.model import Role
+from tests.fixtures import ORG
+
+
+@pytest.fixture
+def cashier(api):
+    service.save_role(ORG, Role("box-office", {"orders": ["read"]}), create=True)
+    service.create_operator(ORG, "cashier", "Cashier", "cashier-password", ["box-office"])
+    return api.login("cashier", "cashier-password")
+
+
+@pytest.fixture
+def shopper_token(api):
+    body = {"email": "ann@example.com", "name": "Ann", "password": "ann-password"}
+    return api.call("POST", f"/shop/{ORG}/account", body).json_body["token"]
+
+
+def test_back_office_route_without_token_is_401(api):
+    response = api.call("GET", "/backoffice/operators")
+
+    assert response.status_code == 401
+    assert response.json_body["code"] == "not_authenticated"
+
+
+def test_authorization_header_must_be_bearer(api):
+    response = api.http.get("/backoffice/me", headers={"Authorization": "Basic YWRtaW46eA=="})
+
+    assert response.status_code == 401
+
+
+def test_tampered_token_is_401(api):
+    token = api.login()
+    header, payload, signature = token.split(".")
+    forged = ".".join([header, payload, signature[:-4] + ("AAAA" if signature[-4:] != "AAAA" else "BBBB")])
+
+    response = api.call("GET", "/backoffice/me", token=forged)
+
+    assert response.status_code == 401
+    assert response.json_body["code"] == "invalid_token"
+
+
+def test_token_signed_with_another_secret_is_401(api):
+    now = int(time.time())
+    claims = {"iss": "guichet", "aud": "operator", "org": ORG, "sub": "admin", "iat": now, "exp": now + 600}
+    forged = jwt.encode(claims, "not-our-secret-but-long-enough-for-hs256", algorithm="HS256")
+
+    assert api.call("GET", "/backoffice/me", token=forged).status_code == 401
+
+
+def test_expired_token_is_401(api):
+    token, _ = tokens.issue(tokens.OPERATOR, ORG, "admin", minutes=-1)
+
+    response = api.call("GET", "/backoffice/me", token=token)
+
+    assert response.status_code == 401
+    assert "expired" in response.json_body["message"]
+
+
+def test_shopper_token_on_back_office_route_is_403(api, shopper_token):
+    response = api.call("GET", "/backoffice/me", token=shopper_token)
+
+    assert response.status_code == 403
+    assert response.json_body["code"] == "permission_denied"
+
+
+def test_operator_without_the_right_is_403_and_told_which_right(api, cashier):
+    response = api.call("GET", "/backoffice/operators", token=cashier)
+
+    assert response.status_code == 403
+    assert response.json_body["details"] == {"right": "operators:read"}
+
+
+def test_operator_with_the_right_is_served(api, cashier):
+    admin = api.login()
+
+    assert api.call("GET", "/backoffice/operators", token=admin).status_code == 200
+    assert api.call("GET", "/backoffice/me", token=cashier).json_body["rights"] == {"orders": ["read"]}
+
+
+def test_rights_are_read_at_each_request_so_a_role_change_applies_at_once(api, cashier):
+    admin = api.login()
+    changed = api.call(
+        "PUT", "/backoffice/roles/box-office", {"rights": {"operators": ["read"]}}, token=admin
+    )
+    assert changed.status_code == 200
+
+    assert api.call("GET", "/backoffice/operators", token=cashier).status_code == 200
+
+
+def test_deactivated_operator_token_stops_working(api, cashier):
+    admin = api.login()
+    assert (
+        api.call("PATCH", "/backoffice/operators/cashier", {"active": False}, token=admin).status_code == 200
+    )
+
+    assert api.call("GET", "/backoffice/me", token=cashier).status_code == 401
+
+
+def test_wrong_password_and_unknown_login_get_the_same_answer(api):
+    wrong = api.call("POST", "/backoffice/login", {"org_id": ORG, "login": "admin", "password": "nope"})
+    unknown = api.call("POST", "/backoffice/login", {"org_id": ORG, "login": "ghost", "password": "nope"})
+
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json_body == unknown.json_body
+
+
+def test_shopper_token_of_one_shop_is_refused_by_another(api, shopper_token):
+    service.create_organisation("other", "Other Hall", "boss", "boss-password")
+
+    assert api.call("GET", f"/shop/{ORG}/account", token=shopper_token).status_code == 200
+    assert api.call("GET", "/shop/other/account", token=shopper_token).status_code == 403
+
+
+def test_operator_token_is_not_a_shopper_token(api):
+    assert api.call("GET", f"/shop/{ORG}/account", token=api.login()).status_code == 403
+
+
+def test_login_never_returns_the_password_hash(api):
+    response = api.call(
+        "POST", "/backoffice/login", {"org_id": ORG, "login": "admin", "password": "admin-password"}
+    )
+
+    assert "password" not in response.body.decode()
+    assert "scrypt" not in response.body.decode()
