@@ -1,5 +1,7 @@
 """The Chalice application: middleware, blueprints and the workflow Lambda functions; nothing else."""
 
+import uuid
+
 from chalice import Chalice
 
 from chalicelib.api import backoffice, meta, shop, workflows
@@ -9,11 +11,22 @@ from chalicelib.workflows import hold_cleanup
 app = Chalice(app_name="guichet")
 
 
+def _request_id(event) -> str:
+    lambda_context = getattr(event, "lambda_context", None)
+    return (
+        (event.context or {}).get("requestId")
+        or getattr(lambda_context, "aws_request_id", None)
+        or uuid.uuid4().hex
+    )
+
+
 @app.middleware("http")
 def observe(event, get_response):
-    logger.append_keys(request_id=event.context.get("requestId"), path=event.path, method=event.method)
+    request_id = _request_id(event)
+    logger.append_keys(request_id=request_id, path=event.path, method=event.method)
     try:
         response = get_response(event)
+        response.headers["X-Request-Id"] = request_id
         metrics.add_metric(name=f"Http{response.status_code // 100}xx", unit="Count", value=1)
         logger.info("request", extra={"status": response.status_code})
         return response

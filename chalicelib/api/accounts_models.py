@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from pydantic import EmailStr, Field, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, field_validator
 
 from chalicelib.api.routing import Body, Out
 from chalicelib.auth.model import ACTIONS, AREAS
+
+
+def _email(value: str) -> str:
+    local, at, domain = value.rpartition("@")
+    if not at or not local or "." not in domain.strip(".") or any(c.isspace() for c in value):
+        raise ValueError("value is not a valid e-mail address")
+    return value.lower()
+
+
+# Deliverability is proven by the confirmation e-mail, not by parsing; this catches typos only.
+EmailStr = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
 
 Slug = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$")
 Password = Field(min_length=8, max_length=200)

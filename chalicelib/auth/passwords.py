@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -34,5 +35,7 @@ def verify_password(password: str, encoded: str) -> bool:
     return hmac.compare_digest(digest, base64.b64decode(expected))
 
 
-# Verified against when a login is unknown, so that timing does not reveal which logins exist.
-DUMMY_HASH = hash_password(os.urandom(8).hex())
+@functools.cache
+def dummy_hash() -> str:
+    """Verified against when a login is unknown, so that timing does not reveal which logins exist."""
+    return hash_password(os.urandom(8).hex())

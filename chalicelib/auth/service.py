@@ -41,7 +41,7 @@ def log_in_operator(org_id: str, login: str, password: str) -> tuple[str, int, O
     try:
         operator, password_hash = repository.get_operator_with_hash(org_id, login)
     except NotFound:
-        passwords.verify_password(password, passwords.DUMMY_HASH)
+        passwords.verify_password(password, passwords.dummy_hash())
         raise InvalidCredentials("Unknown login or wrong password") from None
     if not passwords.verify_password(password, password_hash) or not operator.active:
         raise InvalidCredentials("Unknown login or wrong password")
@@ -163,7 +163,7 @@ def register_shopper(org_id: str, email: str, name: str, password: str) -> tuple
 def log_in_shopper(org_id: str, email: str, password: str) -> tuple[str, int, Shopper]:
     found = repository.find_shopper_by_email(org_id, email)
     if found is None:
-        passwords.verify_password(password, passwords.DUMMY_HASH)
+        passwords.verify_password(password, passwords.dummy_hash())
         raise InvalidCredentials("Unknown e-mail or wrong password")
     shopper, password_hash = found
     if not passwords.verify_password(password, password_hash):

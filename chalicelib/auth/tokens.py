@@ -6,8 +6,6 @@ import functools
 import time
 from dataclasses import dataclass
 
-import jwt
-
 from chalicelib.config import settings
 from chalicelib.errors import InvalidToken
 
@@ -41,6 +39,8 @@ def signing_secret() -> str:
 
 
 def issue(kind: str, org_id: str, subject: str, minutes: int) -> tuple[str, int]:
+    import jwt  # imported on first use: PyJWT pulls in `cryptography` when present, a cold-start cost
+
     now = int(time.time())
     expires_at = now + minutes * 60
     claims = {"iss": ISSUER, "aud": kind, "org": org_id, "sub": subject, "iat": now, "exp": expires_at}
@@ -49,6 +49,8 @@ def issue(kind: str, org_id: str, subject: str, minutes: int) -> tuple[str, int]
 
 def verify(token: str) -> TokenClaims:
     """The token's claims if it is signed by us and unexpired; `kind` says whose it is."""
+    import jwt
+
     try:
         claims = jwt.decode(
             token,

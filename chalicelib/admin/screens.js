@@ -1,0 +1,22 @@
+// The registry of admin screens, in menu order. To add a screen, write a views-<name>.js module
+// and add one line here; admin.js builds the menu and the #/<id> route from this list.
+//
+// A screen module's default export:
+//   id      route (#/<id>), menu link [data-nav=<id>], #screen[data-screen=<id>]
+//   title   menu label and the screen's heading
+//   area    rights area whose "read" right shows the menu entry and opens the screen; null: everyone
+//   render(root, ctx)  fills `root` (may be async); ctx = {operator, can(area, action), signal,
+//                      showError(error), clearError(), notify(text), navigate(id)}
+//   signal is aborted when the operator leaves the screen: stop timers and ignore late answers then.
+
+import home from "./views-home.js";
+import operators from "./views-operators.js";
+import roles from "./views-roles.js";
+import workflows from "./views-workflows.js";
+
+export const SCREENS = [
+  home,
+  operators,
+  roles,
+  workflows,
+];

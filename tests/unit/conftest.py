@@ -1,0 +1,1 @@
+from tests.fixtures import api, aws, organisation  # noqa: F401 - fixtures
