@@ -2,7 +2,7 @@
 
 import { api, session, whenUnauthorized } from "./api.js";
 import { checkRequired, clearErrors, errorBox, fill, h, notify, showError, whileBusy } from "./dom.js";
-import { can } from "./rights.js";
+import { can, setCatalogue } from "./rights.js";
 import { SCREENS } from "./screens.js";
 
 const $ = (id) => document.getElementById(id);
@@ -49,7 +49,8 @@ function renderHeader() {
     h("li", {}, h("a", { href: `#/${screen.id}`, "data-nav": screen.id }, screen.title))));
 }
 
-function startSession(me) {
+async function startSession(me) {
+  setCatalogue(await api.get("/backoffice/rights"));
   operator = me;
   $("notice").hidden = true;
   renderHeader();
@@ -132,7 +133,7 @@ async function logIn(event) {
       session.save(answer.token);
       localStorage.setItem(ORG_KEY, answer.operator.org_id);
       $("password").value = "";
-      startSession(answer.operator);
+      await startSession(answer.operator);
     } catch (error) {
       showError($("login-error"), error, form);
       if (error.code === "invalid_credentials") {
@@ -150,7 +151,7 @@ function sessionEnded(error) {
 async function restore() {
   if (!session.token) return showLogin();
   try {
-    startSession(await api.get("/backoffice/me"));
+    await startSession(await api.get("/backoffice/me"));
   } catch (error) {
     if (error.status === 401) endSession(sessionEnded(error));
     else showLogin(error);

@@ -2,12 +2,15 @@
 
 import { h } from "./dom.js";
 
-// Mirrors chalicelib/auth/model.py (the API has no route that lists them); areas met in data are added.
-export const ACTIONS = ["read", "create", "modify", "delete", "execute"];
-export const AREAS = [
-  "operators", "catalog", "inventory", "orders", "options",
-  "advantages", "distributors", "season_tickets", "reports", "workflows",
-];
+// Filled from GET /backoffice/rights at the start of a session (setCatalogue); areas met in data are added.
+export let ACTIONS = [];
+export let AREAS = [];
+
+/** Take the areas and actions the API knows ({areas, actions}). */
+export function setCatalogue(catalogue) {
+  AREAS = [...catalogue.areas];
+  ACTIONS = [...catalogue.actions];
+}
 
 /** True when `rights` ({area: [actions]}) grants `action` in `area`. */
 export function can(rights, area, action) {

@@ -3,16 +3,6 @@
 import { api, seg } from "./api.js";
 import { errorBox, fill, formatTime, h, showError, clearErrors, whileBusy } from "./dom.js";
 
-// The API has no route listing workflows; keep this in step with chalicelib/workflows/catalogue.py.
-const WORKFLOWS = [
-  {
-    name: "hold-cleanup",
-    title: "Hold clean-up",
-    description:
-      "Releases the seats of holds past their expiry and records the run. Its schedule starts it every minute.",
-  },
-];
-
 const LIMIT = 50;
 const REFRESH_AFTER_START_MS = 3000;
 
@@ -21,7 +11,9 @@ export default {
   title: "Workflows",
   area: "workflows",
   async render(root, ctx) {
-    const sections = WORKFLOWS.map((workflow) => section(workflow, ctx));
+    const workflows = await api.get("/backoffice/workflows");
+    if (ctx.signal.aborted) return;
+    const sections = workflows.map((workflow) => section(workflow, ctx));
     fill(root, h("p", { class: "muted" }, "Background jobs: start one now, or check how its last runs went."),
       sections.map((s) => s.node));
     await Promise.all(sections.map((s) => s.load()));
@@ -72,11 +64,16 @@ function section(workflow, ctx) {
     }, "Refresh"));
   const node = h("section", { class: "card", "data-workflow": name, "aria-labelledby": `wf-title-${name}` },
     h("h2", { id: `wf-title-${name}` }, workflow.title, " ", h("code", { class: "muted" }, name)),
-    h("p", {}, workflow.description),
+    h("p", {}, workflow.description, " ", schedulesOf(workflow)),
     buttons, status, problem,
     h("h3", {}, `Latest runs (up to ${LIMIT}, newest first)`),
     runs);
   return { node, load };
+}
+
+function schedulesOf(workflow) {
+  if (!workflow.schedules.length) return "It has no schedule.";
+  return `Scheduled: ${workflow.schedules.map((s) => s.expression).join(", ")}.`;
 }
 
 function seconds(run) {

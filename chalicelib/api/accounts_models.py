@@ -90,6 +90,11 @@ class RoleUpdate(Body):
     _rights = field_validator("rights")(_check_rights)
 
 
+class RightsCatalogueOut(Out):
+    areas: list[str]
+    actions: list[str]
+
+
 class RoleOut(Out):
     name: str
     rights: dict[str, list[str]]

@@ -9,13 +9,14 @@ from chalicelib.api.accounts_models import (
     OperatorOut,
     OperatorSession,
     OperatorUpdate,
+    RightsCatalogueOut,
     RoleCreate,
     RoleOut,
     RoleUpdate,
 )
 from chalicelib.api.routing import ANY_OPERATOR, PUBLIC, Api
 from chalicelib.auth import service as auth
-from chalicelib.auth.model import Operator, OperatorCaller, Right, Role
+from chalicelib.auth.model import ACTIONS, AREAS, Operator, OperatorCaller, Right, Role
 
 api = Api(__name__, tag="back-office: accounts")
 blueprint = api.blueprint
@@ -47,6 +48,16 @@ def log_in(_caller: None, body: OperatorLogin) -> OperatorSession:
 )
 def me(caller: OperatorCaller) -> MeOut:
     return _me(caller)
+
+
+@api.route(
+    "/backoffice/rights",
+    summary="The areas and actions that roles grant",
+    auth=ANY_OPERATOR,
+    response=RightsCatalogueOut,
+)
+def rights_catalogue(_caller: OperatorCaller) -> RightsCatalogueOut:
+    return RightsCatalogueOut(areas=list(AREAS), actions=list(ACTIONS))
 
 
 @api.route(

@@ -11,7 +11,7 @@ from chalicelib.api.routing import Api, Body, Out
 from chalicelib.auth.model import OperatorCaller, Right
 from chalicelib.errors import NotFound
 from chalicelib.runs import service as runs
-from chalicelib.workflows.catalogue import STATE_MACHINES
+from chalicelib.workflows.catalogue import SCHEDULES, STATE_MACHINES
 
 api = Api(__name__, tag="back-office: workflows")
 blueprint = api.blueprint
@@ -32,6 +32,18 @@ class RunOut(Out):
     cause: str | None
 
 
+class ScheduleOut(Out):
+    name: str
+    expression: str
+
+
+class WorkflowOut(Out):
+    name: str
+    title: str
+    description: str
+    schedules: list[ScheduleOut]
+
+
 class ExecutionOut(Out):
     workflow: str
     execution_arn: str
@@ -41,6 +53,28 @@ def _check_known(name: str) -> None:
     known = [machine.name for machine in STATE_MACHINES]
     if name not in known:
         raise NotFound(f"No workflow named {name}", {"name": name, "known": known})
+
+
+@api.route(
+    "/backoffice/workflows",
+    summary="The workflows and the schedules that start them",
+    auth=Right("workflows", "read"),
+    response=list[WorkflowOut],
+)
+def list_workflows(caller: OperatorCaller) -> list[WorkflowOut]:
+    return [
+        WorkflowOut(
+            name=machine.name,
+            title=machine.title,
+            description=machine.description,
+            schedules=[
+                ScheduleOut(name=s.name, expression=s.expression)
+                for s in SCHEDULES
+                if s.state_machine == machine.name
+            ],
+        )
+        for machine in STATE_MACHINES
+    ]
 
 
 @api.route(

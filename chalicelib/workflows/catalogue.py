@@ -14,6 +14,7 @@ class StateMachine:
     name: str  # also the file statemachines/<name>.asl.json
     # ASL placeholder -> Chalice lambda function name whose ARN replaces it
     functions: dict[str, str]
+    title: str
     description: str
 
 
@@ -34,7 +35,8 @@ STATE_MACHINES = (
     StateMachine(
         name="hold-cleanup",
         functions={"HoldCleanupFunctionArn": "hold_cleanup"},
-        description="Release the seats of holds past their expiry and record the run.",
+        title="Hold clean-up",
+        description="Releases the seats of holds past their expiry and records the run.",
     ),
 )
 

@@ -133,3 +133,11 @@ def test_operators_of_another_organisation_are_invisible(api):
 
     assert [o["login"] for o in listed] == ["boss"]
     assert api.call("GET", "/backoffice/operators/admin", token=boss).status_code == 404
+
+
+def test_any_operator_can_read_the_areas_and_actions_roles_grant(api):
+    from chalicelib.auth.model import ACTIONS, AREAS
+
+    catalogue = api.call("GET", "/backoffice/rights", token=api.login()).json_body
+
+    assert catalogue == {"areas": list(AREAS), "actions": list(ACTIONS)}

@@ -62,3 +62,16 @@ def test_starting_a_workflow_starts_an_execution_of_its_state_machine(api):
     assert client.describe_execution(executionArn=arn)["stateMachineArn"].endswith(
         ":guichet-test-hold-cleanup"
     )
+
+
+def test_workflows_are_listed_with_their_schedules(api):
+    listed = api.call("GET", "/backoffice/workflows", token=api.login()).json_body
+
+    assert listed == [
+        {
+            "name": "hold-cleanup",
+            "title": "Hold clean-up",
+            "description": STATE_MACHINES[0].description,
+            "schedules": [{"name": "hold-cleanup-every-minute", "expression": "rate(1 minute)"}],
+        }
+    ]
