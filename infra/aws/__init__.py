@@ -1,0 +1,1 @@
+"""The cloud stack: a CloudFormation template merged into `chalice package`, and its deployment."""

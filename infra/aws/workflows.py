@@ -1,0 +1,87 @@
+"""State machines from statemachines/*.asl.json and the EventBridge schedules that start them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from chalicelib.workflows.catalogue import SCHEDULES, STATE_MACHINES, Schedule, StateMachine
+from infra.aws import iam, names
+
+ROOT = Path(__file__).resolve().parents[2]
+ASL_DIR = ROOT / "statemachines"
+
+
+def asl_path(machine: StateMachine) -> Path:
+    return ASL_DIR / f"{machine.name}.asl.json"
+
+
+def definition_string(machine: StateMachine) -> str:
+    """The ASL file as written, re-serialised compactly; its ${Placeholders} stay for CloudFormation."""
+    return json.dumps(json.loads(asl_path(machine).read_text()), separators=(",", ":"))
+
+
+def state_machine_resources(machine: StateMachine) -> dict[str, dict[str, Any]]:
+    logical_id = names.state_machine_id(machine.name)
+    role_id = logical_id + "Role"
+    functions = [names.get_arn(names.function_id(f)) for f in sorted(set(machine.functions.values()))]
+    policy = iam.document(iam.statement(["lambda:InvokeFunction"], functions))
+    machine_resource = {
+        "Type": "AWS::StepFunctions::StateMachine",
+        "Properties": {
+            "StateMachineName": names.stack_name(machine.name),
+            "StateMachineType": "STANDARD",
+            "DefinitionString": definition_string(machine),
+            "DefinitionSubstitutions": {
+                placeholder: names.get_arn(names.function_id(function))
+                for placeholder, function in machine.functions.items()
+            },
+            "RoleArn": names.get_arn(role_id),
+        },
+    }
+    return {
+        logical_id: machine_resource,
+        role_id: iam.service_role("states.amazonaws.com", "InvokeWorkflowFunctions", policy),
+    }
+
+
+def schedule_resources(schedule: Schedule) -> dict[str, dict[str, Any]]:
+    logical_id = names.schedule_id(schedule.name)
+    role_id = logical_id + "Role"
+    machine = names.ref(names.state_machine_id(schedule.state_machine))
+    policy = iam.document(iam.statement(["states:StartExecution"], [machine]))
+    schedule_resource = {
+        "Type": "AWS::Scheduler::Schedule",
+        "Properties": {
+            "Name": names.stack_name(schedule.name),
+            "ScheduleExpression": schedule.expression,
+            "FlexibleTimeWindow": {"Mode": "OFF"},
+            "State": "ENABLED",
+            "Target": {
+                "Arn": machine,
+                "RoleArn": names.get_arn(role_id),
+                "Input": json.dumps(schedule.input),
+            },
+        },
+    }
+    return {
+        logical_id: schedule_resource,
+        role_id: iam.service_role("scheduler.amazonaws.com", "StartWorkflow", policy),
+    }
+
+
+def workflow_resources() -> dict[str, dict[str, Any]]:
+    resources: dict[str, dict[str, Any]] = {}
+    for machine in STATE_MACHINES:
+        resources.update(state_machine_resources(machine))
+    for schedule in SCHEDULES:
+        resources.update(schedule_resources(schedule))
+    return resources
+
+
+def workflow_outputs() -> dict[str, dict[str, Any]]:
+    return {
+        names.state_machine_id(m.name) + "Arn": {"Value": names.ref(names.state_machine_id(m.name))}
+        for m in STATE_MACHINES
+    }
