@@ -7,11 +7,12 @@ from typing import Any
 from pynamodb.attributes import TTLAttribute
 
 from chalicelib.db.accounts import AccountsTable
+from chalicelib.db.catalog import CatalogTable
 from chalicelib.db.holds import HoldsTable
 from chalicelib.db.runs import RunsTable
 from chalicelib.db.stock import StockTable
 
-TABLES = (AccountsTable, HoldsTable, StockTable, RunsTable)
+TABLES = (AccountsTable, CatalogTable, HoldsTable, StockTable, RunsTable)
 
 
 def ttl_attribute(model: type) -> str | None:

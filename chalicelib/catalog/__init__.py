@@ -1,0 +1,1 @@
+"""What a venue sells: seasons, venues, plans, categories, quotas, events, prices, channels."""

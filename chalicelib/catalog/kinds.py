@@ -1,0 +1,249 @@
+"""The catalog's item kinds as declared models: their fields, rules and references to other kinds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Ref = Annotated[str, Field(min_length=1, max_length=64)]
+Cents = Annotated[int, Field(ge=0, le=100_000_000, description="Amount in minor units (cents)")]
+Days = Annotated[int, Field(ge=0, le=3650)]
+
+
+class Spec(BaseModel):
+    """What an operator sets on a catalog item; unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SeasonSpec(Spec):
+    code: Code
+    name: Name
+    starts_on: date
+    ends_on: date
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> SeasonSpec:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self
+
+
+class ActivitySpec(Spec):
+    """A family of events, carrying the option settings of the seeds."""
+
+    code: Code
+    name: Name
+    options_allowed: bool = False
+    options_count_against_availability: bool = False
+    overbooking_allowed: bool = False
+    overbooking_percent: int = Field(default=0, ge=0, le=100)
+    confirm_days_after_placing: Days | None = None
+    confirm_days_before_performance: Days | None = None
+
+    @model_validator(mode="after")
+    def _overbooking_needs_options(self) -> ActivitySpec:
+        if self.overbooking_percent and not self.overbooking_allowed:
+            raise ValueError("overbooking_percent needs overbooking_allowed")
+        return self
+
+
+class VenueSpec(Spec):
+    code: Code
+    name: Name
+    address: str = Field(default="", max_length=500)
+
+
+class HallSpec(Spec):
+    venue_id: Ref
+    code: Code
+    name: Name
+
+
+class SeatCategorySpec(Spec):
+    code: Code
+    name: Name
+    rank: int = Field(ge=1, le=99, description="1 is the best category")
+    colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    option_allowed: bool = True
+
+
+class QuotaType(StrEnum):
+    OTHER = "other"
+    GROUP = "group"
+    EXTERNAL = "external"
+
+
+class QuotaSpec(Spec):
+    """A named share of a performance's seats (contingent)."""
+
+    code: Code
+    name: Name
+    type: QuotaType = QuotaType.OTHER
+    exclusive: bool = False
+    channel_ids: list[Ref] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _external_belongs_to_one_channel(self) -> QuotaSpec:
+        if self.type == QuotaType.EXTERNAL and len(self.channel_ids) != 1:
+            raise ValueError("an external quota belongs to exactly one external sales channel")
+        return self
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class EventSpec(Spec):
+    season_id: Ref
+    activity_id: Ref
+    code: Code
+    name: Name
+    description: str = Field(default="", max_length=5000)
+    price_grid_id: Ref | None = None
+    status: EventStatus = EventStatus.DRAFT
+
+
+class PerformanceStatus(StrEnum):
+    DRAFT = "draft"
+    ON_SALE = "on_sale"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class PerformanceSpec(Spec):
+    event_id: Ref
+    hall_id: Ref
+    layout_id: Ref
+    code: Code
+    starts_at: datetime
+    sales_open_at: datetime | None = None
+    sales_close_at: datetime | None = None
+    price_grid_id: Ref | None = Field(default=None, description="Overrides the event's price grid")
+
+    @model_validator(mode="after")
+    def _sales_window_in_order(self) -> PerformanceSpec:
+        if self.sales_open_at and self.sales_close_at and self.sales_close_at <= self.sales_open_at:
+            raise ValueError("sales_close_at must be after sales_open_at")
+        if self.sales_close_at and self.sales_close_at > self.starts_at:
+            raise ValueError("sales_close_at must not be after starts_at")
+        return self
+
+
+class AudienceCategorySpec(Spec):
+    code: Code
+    name: Name
+
+
+class AudienceSubcategorySpec(Spec):
+    audience_category_id: Ref
+    code: Code
+    name: Name
+
+
+class Price(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seat_category_id: Ref
+    audience_subcategory_id: Ref
+    amount: Cents
+
+
+class PriceGridSpec(Spec):
+    code: Code
+    name: Name
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    prices: list[Price] = Field(default_factory=list, max_length=2000)
+
+    @model_validator(mode="after")
+    def _one_price_per_cell(self) -> PriceGridSpec:
+        cells = [(p.seat_category_id, p.audience_subcategory_id) for p in self.prices]
+        if len(cells) != len(set(cells)):
+            raise ValueError("a price grid has one price per seat category and audience subcategory")
+        return self
+
+
+class ChannelType(StrEnum):
+    BOX_OFFICE = "box_office"
+    INTERNET_B2C = "internet_b2c"
+    INTERNET_COMPANY = "internet_company"
+    INTERNET_AGENCY = "internet_agency"
+    EXTERNAL = "external"
+
+
+class SeatSelection(StrEnum):
+    MAP = "map"
+    AUTO_WITH_VIEW = "auto_with_view"
+    AUTO_WITH_MODIFICATION = "auto_with_modification"
+    NO_PLAN = "no_plan"
+
+
+class DeliveryMethod(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    name: Name
+    fee: Cents = 0
+
+
+class SalesChannelSpec(Spec):
+    code: Code
+    name: Name
+    type: ChannelType
+    hold_timeout_minutes: int = Field(default=20, ge=1, le=24 * 60)
+    seat_selection: SeatSelection = SeatSelection.MAP
+    quota_ids: list[Ref] = Field(default_factory=list, max_length=50)
+    max_tickets_per_performance: int = Field(default=10, ge=1, le=1000)
+    orphan_seat_trigger: int = Field(
+        default=0, ge=0, description="Below this many free seats, orphans are allowed"
+    )
+    always_allow_orphan_seats: bool = False
+    booking_fee: Cents = 0
+    booking_fee_cap: Cents | None = None
+    delivery_methods: list[DeliveryMethod] = Field(default_factory=list, max_length=20)
+
+
+class PointOfSaleSpec(Spec):
+    channel_id: Ref
+    code: Code
+    name: Name
+    url: str = Field(default="", max_length=500)
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(
+        default_factory=lambda: ["fr", "en"]
+    )
+    guest_checkout: bool = True
+    payment_ceiling: Cents | None = Field(default=None, description="Above it an order becomes a reservation")
+    allowed_contact_ids: list[Ref] = Field(default_factory=list, max_length=1000)
+    allowed_company_ids: list[Ref] = Field(default_factory=list, max_length=1000)
+
+
+class StandingArea(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    name: Name
+    capacity: int = Field(ge=1, le=200_000)
+
+
+class SeatingPlanSpec(Spec):
+    """A hall's physical seats; its seats live in per-block records written by the plan import."""
+
+    hall_id: Ref
+    code: Code
+    name: Name
+    areas: list[StandingArea] = Field(default_factory=list, max_length=100)
+
+
+class LayoutSpec(Spec):
+    """Assigns a plan's seats and areas to seat categories and, by default, to quotas."""
+
+    seating_plan_id: Ref
+    code: Code
+    name: Name

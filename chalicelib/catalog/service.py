@@ -1,0 +1,113 @@
+"""Catalog use cases: create, read, list, replace and delete items, with their references checked."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from chalicelib.catalog import registry, repository
+from chalicelib.catalog.kinds import Spec
+from chalicelib.catalog.registry import Kind
+from chalicelib.catalog.repository import Stored
+from chalicelib.errors import Conflict, InvalidInput
+
+# System-maintained fields a new item starts with, per kind.
+INITIAL_STATE: dict[str, dict[str, Any]] = {"performance": {"status": "draft"}}
+# Fields that may not change once the performance is no longer a draft (its stock was built from them).
+FROZEN_WHEN_OPEN = ("hall_id", "layout_id")
+
+
+def new_id() -> str:
+    return secrets.token_hex(6)
+
+
+def check_references(org_id: str, kind: Kind, spec: Spec) -> None:
+    """Every id the item names must exist in this organisation; the error names each missing one."""
+    wanted: dict[str, set[str]] = {}
+    fields: dict[tuple[str, str], str] = {}
+    for path, target, value in kind.references(spec.model_dump(mode="json")):
+        wanted.setdefault(target, set()).add(value)
+        fields[(target, value)] = path
+    missing = [
+        {"field": fields[(target, value)], "kind": target, "id": value}
+        for target, ids in wanted.items()
+        for value in sorted(ids - repository.existing_ids(org_id, target, ids))
+    ]
+    if missing:
+        names = ", ".join(f"{m['field']}={m['id']}" for m in missing)
+        raise InvalidInput(
+            f"Unknown reference(s): {names}", {"field": missing[0]["field"], "missing": missing}
+        )
+
+
+def create(org_id: str, kind_name: str, spec: Spec, item_id: str | None = None) -> Stored:
+    kind = registry.kind(kind_name)
+    check_references(org_id, kind, spec)
+    state = dict(INITIAL_STATE.get(kind.name, {}))
+    return repository.create(org_id, kind.name, item_id or new_id(), spec.model_dump(mode="json"), state)
+
+
+def get(org_id: str, kind_name: str, item_id: str) -> Stored:
+    return repository.get(org_id, kind_name, item_id)
+
+
+def list_page(
+    org_id: str, kind_name: str, filters: dict[str, str], limit: int, cursor: str | None
+) -> tuple[list[Stored], str | None]:
+    return repository.page(org_id, kind_name, filters, limit, cursor)
+
+
+def all_items(org_id: str, kind_name: str, **filters: str) -> list[Stored]:
+    """Every item of a kind (catalog kinds are small: hundreds to a few thousand per organisation)."""
+    items: list[Stored] = []
+    cursor = None
+    while True:
+        chunk, cursor = repository.page(org_id, kind_name, filters, 200, cursor)
+        items.extend(chunk)
+        if cursor is None:
+            return items
+
+
+def replace(org_id: str, kind_name: str, item_id: str, spec: Spec, expected_version: int | None) -> Stored:
+    kind = registry.kind(kind_name)
+    current = repository.get(org_id, kind.name, item_id)
+    data = spec.model_dump(mode="json")
+    if kind.name == "performance" and current.state.get("status", "draft") != "draft":
+        changed = [name for name in FROZEN_WHEN_OPEN if data.get(name) != current.data.get(name)]
+        if changed:
+            raise Conflict(
+                f"{', '.join(changed)} cannot change once the performance is opened for sale",
+                {"field": changed[0], "status": current.state.get("status")},
+            )
+    check_references(org_id, kind, spec)
+    return repository.replace(org_id, current, data, expected_version)
+
+
+def referencing(org_id: str, kind_name: str, item_id: str) -> list[dict[str, str]]:
+    """Items that name this one, so it cannot be deleted."""
+    found = []
+    for other, path in registry.referrers(kind_name):
+        simple = "." not in path and "[]" not in path and path in other.filters
+        candidates = (
+            all_items(org_id, other.name, **{path: item_id}) if simple else all_items(org_id, other.name)
+        )
+        for item in candidates:
+            if any(
+                value == item_id for _, _, value in other.references(item.data)
+            ):
+                found.append({"kind": other.name, "id": item.id, "field": path})
+    return found
+
+
+def delete(org_id: str, kind_name: str, item_id: str, expected_version: int | None) -> None:
+    current = repository.get(org_id, kind_name, item_id)
+    if current.kind == "performance" and current.state.get("status", "draft") != "draft":
+        raise Conflict("A performance opened for sale cannot be deleted; close or cancel it", {"id": item_id})
+    users = referencing(org_id, kind_name, item_id)
+    if users:
+        first = users[0]
+        raise Conflict(
+            f"Still used by {first['kind'].replace('_', ' ')} {first['id']} ({len(users)} in all)",
+            {"used_by": users[:20]},
+        )
+    repository.delete(org_id, current, expected_version)
