@@ -241,9 +241,24 @@ class SeatingPlanSpec(Spec):
     areas: list[StandingArea] = Field(default_factory=list, max_length=100)
 
 
+class AreaAssignment(BaseModel):
+    """A standing area's category, and how its places are shared between quotas."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    area: Code
+    seat_category_id: Ref
+    quotas: dict[str, int] = Field(description="quota id -> places; their sum is at most the area's capacity")
+
+
 class LayoutSpec(Spec):
-    """Assigns a plan's seats and areas to seat categories and, by default, to quotas."""
+    """Assigns a plan's seats and areas to seat categories and, by default, to quotas.
+
+    Seats' assignments live in per-block records (chalicelib/db/plans.py), set through the layout's
+    assignment routes; a performance's stock copies them when it opens for sale.
+    """
 
     seating_plan_id: Ref
     code: Code
     name: Name
+    areas: list[AreaAssignment] = Field(default_factory=list, max_length=100)

@@ -58,9 +58,11 @@ KINDS: tuple[Kind, ...] = (
         "layout",
         "layouts",
         k.LayoutSpec,
-        refs=(("seating_plan_id", "seating_plan"),),
+        refs=(
+            ("seating_plan_id", "seating_plan"),
+            ("areas[].seat_category_id", "seat_category"),
+        ),
         filters=("seating_plan_id",),
-        generic_write=False,
     ),
     Kind("seat_category", "seat-categories", k.SeatCategorySpec),
     Kind(
