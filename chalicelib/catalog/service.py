@@ -92,9 +92,7 @@ def referencing(org_id: str, kind_name: str, item_id: str) -> list[dict[str, str
             all_items(org_id, other.name, **{path: item_id}) if simple else all_items(org_id, other.name)
         )
         for item in candidates:
-            if any(
-                value == item_id for _, _, value in other.references(item.data)
-            ):
+            if any(value == item_id for _, _, value in other.references(item.data)):
                 found.append({"kind": other.name, "id": item.id, "field": path})
     return found
 
