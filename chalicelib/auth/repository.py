@@ -23,6 +23,7 @@ from chalicelib.db.accounts import (
     shopper_sk,
 )
 from chalicelib.db.base import connection
+from chalicelib.db.conditions import condition_failed, transient
 from chalicelib.errors import AlreadyExists, NotFound
 
 
@@ -30,8 +31,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _is_condition_failure(exc: PutError | TransactWriteError) -> bool:
-    return exc.cause_response_code in ("ConditionalCheckFailedException", "TransactionCanceledException")
+def _is_condition_failure(exc: PutError) -> bool:
+    return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
 def save_organisation(org_id: str, name: str) -> bool:
@@ -167,9 +168,9 @@ def create_shopper(shopper: Shopper, password_hash: str) -> None:
             tx.save(guard, condition=AccountsTable.sk.does_not_exist())
             tx.save(item, condition=AccountsTable.sk.does_not_exist())
     except TransactWriteError as exc:
-        if _is_condition_failure(exc):
+        if condition_failed(exc):
             raise AlreadyExists("An account with this e-mail already exists", {"field": "email"}) from exc
-        raise
+        raise transient(exc) from exc
 
 
 def _to_shopper(item: ShopperItem) -> Shopper:

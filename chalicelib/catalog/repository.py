@@ -7,13 +7,14 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.db.base import connection
 from chalicelib.db.catalog import CatalogItem, CatalogTable, CodeGuardItem, code_sk, item_sk, kind_pk
+from chalicelib.db.conditions import failed_items, transient
 from chalicelib.errors import AlreadyExists, InvalidInput, NotFound, VersionConflict
 
 
@@ -64,12 +65,12 @@ def existing_ids(org_id: str, kind: str, ids: set[str]) -> set[str]:
     return {item.item_id for item in CatalogItem.batch_get(keys)} if keys else set()
 
 
-def _raise_for(exc: TransactWriteError, kind: str, guarded_code: str | None) -> None:
+def _raise_for(exc: TransactWriteError, kind: str, guarded_code: str | None) -> NoReturn:
     """Name the failed condition: the code guard (first item when present) or the version."""
-    reasons = [reason.code if reason else None for reason in (exc.cancellation_reasons or [])]
-    if "ConditionalCheckFailed" not in reasons:
-        return
-    if guarded_code is not None and reasons[0] == "ConditionalCheckFailed":
+    failed = failed_items(exc)
+    if not failed:
+        raise transient(exc) from exc
+    if guarded_code is not None and failed[0] == 0:
         label = kind.replace("_", " ")
         raise AlreadyExists(f"A {label} with code {guarded_code} already exists", {"field": "code"}) from exc
     raise VersionConflict("The item changed since you read it; read it again", {"kind": kind}) from exc
@@ -100,7 +101,6 @@ def create(org_id: str, kind: str, item_id: str, data: dict[str, Any], state: di
             tx.save(item, condition=CatalogTable.sk.does_not_exist())
     except TransactWriteError as exc:
         _raise_for(exc, kind, code)
-        raise
     return _to_stored(kind, item)
 
 
@@ -130,7 +130,6 @@ def replace(org_id: str, current: Stored, data: dict[str, Any], expected_version
                 tx.delete(CodeGuardItem(pk, code_sk(old_code)))
     except TransactWriteError as exc:
         _raise_for(exc, current.kind, new_code if new_code != old_code else None)
-        raise
     return Stored(current.kind, current.id, version + 1, data, current.state, current.created_at, now)
 
 
@@ -155,7 +154,6 @@ def delete(org_id: str, current: Stored, expected_version: int | None) -> None:
                 tx.delete(CodeGuardItem(pk, code_sk(current.data["code"])))
     except TransactWriteError as exc:
         _raise_for(exc, current.kind, None)
-        raise
 
 
 def _cursor_out(key: dict[str, Any] | None) -> str | None:

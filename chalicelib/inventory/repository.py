@@ -12,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteEr
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.db.base import connection
+from chalicelib.db.conditions import condition_failed, failed_items, transient
 from chalicelib.db.holds import (
     HOLD_ACTIVE,
     HoldItem,
@@ -22,7 +23,7 @@ from chalicelib.db.holds import (
     hold_pk,
 )
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem
-from chalicelib.errors import Conflict, NotFound, TransientStoreError
+from chalicelib.errors import Conflict, NotFound, SeatUnavailable, TransientStoreError
 from chalicelib.inventory.model import Hold, SeatRef
 
 T = TypeVar("T")
@@ -102,9 +103,12 @@ def save_new_hold(hold: Hold, now: int, purge_after_seconds: int) -> None:
                     ),
                 )
     except TransactWriteError as exc:
-        if exc.cause_response_code == "TransactionCanceledException":
-            raise Conflict("Some seats are not free", {"hold_id": hold.hold_id}) from exc
-        raise
+        failed = failed_items(exc)
+        if not failed:
+            raise transient(exc) from exc
+        # item 0 is the hold; item n is seat n - 1
+        taken = [hold.seats[n - 1].sk.removeprefix("SEAT#") for n in failed if n > 0]
+        raise SeatUnavailable("Some seats are not free", {"hold_id": hold.hold_id, "seats": taken}) from exc
 
 
 @store_errors
@@ -151,9 +155,9 @@ def end_hold(hold: Hold, seats: list[SeatRef], status: str, now: int) -> None:
     try:
         _end_hold(item, hold.hold_id, seats, status, now)
     except TransactWriteError as exc:
-        if exc.cause_response_code == "TransactionCanceledException":
+        if condition_failed(exc):
             raise Conflict("The hold changed while it was being released", {"hold_id": hold.hold_id}) from exc
-        raise
+        raise transient(exc) from exc
 
 
 def _end_hold(item: HoldItem, hold_id: str, seats: list[SeatRef], status: str, now: int) -> None:

@@ -6,12 +6,14 @@ import time
 import uuid
 
 from chalicelib.db.holds import HOLD_ACTIVE, HOLD_EXPIRED
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.inventory import repository
 from chalicelib.inventory.model import Hold, ReleaseOutcome, SeatRef
 
 # Ended holds stay readable this long (order history, support) before DynamoDB's TTL removes them.
 PURGE_AFTER_SECONDS = 7 * 24 * 3600
+# One TransactWriteItems takes at most 100 actions: the hold item and one per seat.
+MAX_SEATS_PER_HOLD = 99
 # A transaction that lost a race with a buyer is read and tried again this many times.
 RELEASE_ATTEMPTS = 3
 
@@ -24,6 +26,11 @@ def place_hold(
     org_id: str, performance_id: str, owner: str, seats: list[SeatRef], timeout_seconds: int
 ) -> Hold:
     """Hold the given seats for `owner` until the timeout, all or none."""
+    if not seats or len(seats) > MAX_SEATS_PER_HOLD or len(set(seats)) != len(seats):
+        raise InvalidInput(
+            f"A hold takes 1 to {MAX_SEATS_PER_HOLD} different seats",
+            {"field": "seats", "max": MAX_SEATS_PER_HOLD},
+        )
     now = now_seconds()
     hold = Hold(
         hold_id=uuid.uuid4().hex,

@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.db.holds import HOLD_ACTIVE, HOLD_EXPIRED, HoldItem, hold_pk
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem, seat_pk, seat_sk
-from chalicelib.errors import Conflict
+from chalicelib.errors import Conflict, InvalidInput, SeatUnavailable
 from chalicelib.inventory import service
 from chalicelib.inventory.model import SeatRef
 
@@ -126,3 +126,28 @@ def test_expired_holds_are_found_through_the_index_and_ended_ones_are_not(aws, m
 
 def test_unknown_hold_release_says_so(aws):
     assert service.release_expired_hold("nope").reason == "unknown hold"
+
+
+@pytest.mark.parametrize("count", [0, 100])
+def test_a_hold_takes_one_to_ninety_nine_seats(aws, count):
+    refs = [SeatRef(f"PERF#{PERF}#S0", f"SEAT#{n}") for n in range(count)]
+
+    with pytest.raises(InvalidInput):
+        service.place_hold("demo", PERF, "cart-1", refs, timeout_seconds=600)
+
+
+def test_the_same_seat_twice_in_one_hold_is_refused(aws):
+    refs = seats(aws, 1)
+
+    with pytest.raises(InvalidInput):
+        service.place_hold("demo", PERF, "cart-1", refs + refs, timeout_seconds=600)
+
+
+def test_a_refused_hold_names_the_seats_that_were_not_free(aws):
+    refs = seats(aws, 3)
+    service.place_hold("demo", PERF, "cart-1", refs[1:2], timeout_seconds=600)
+
+    with pytest.raises(SeatUnavailable) as refused:
+        service.place_hold("demo", PERF, "cart-2", refs, timeout_seconds=600)
+
+    assert refused.value.details["seats"] == ["B-2-1"]
