@@ -1,0 +1,272 @@
+"""Shop reads for a point of sale: performances on sale, their prices, free places and seat map."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from chalicelib.catalog import service as catalog
+from chalicelib.catalog.repository import Stored
+from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.shop import repository
+from chalicelib.shop.model import (
+    NO_PLAN,
+    PUBLISHED,
+    SEAT_FIELDS,
+    CategoryPrices,
+    Channel,
+    PriceCell,
+    Sellable,
+    Showing,
+    count_free,
+    in_period,
+    is_on_sale,
+    page_after,
+    parse_time,
+    price_matrix,
+    seat_map_blocks,
+    sellable_quotas,
+)
+from chalicelib.shop.read_models import (
+    Availability,
+    EventInfo,
+    Named,
+    Offer,
+    PricedOffer,
+    SeatMap,
+    area_rows,
+    category_of,
+    category_rows,
+    channel_of,
+    event_of,
+    quota_of,
+    showing_of,
+)
+
+T = TypeVar("T")
+
+# Stock reads are shared for this long by every request this process serves for one performance
+# (any channel: each request then applies its own channel's quotas and the current time). An on-sale
+# rush then costs each Lambda instance `shards` queries per performance every 2 s, not per request;
+# what a shopper sees may be 2 s old, which holds tolerate: their conditions re-check every seat.
+CACHE_SECONDS = 2.0
+CACHE_ENTRIES = 64
+_cache: dict[tuple[str, ...], tuple[float, datetime, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _cached(key: tuple[str, ...], read: Callable[[], T]) -> tuple[T, datetime]:
+    """The value and when it was read: a fresh one after CACHE_SECONDS."""
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[2], hit[1]
+    value, read_at = read(), now()
+    with _cache_lock:
+        if len(_cache) >= CACHE_ENTRIES:
+            _cache.pop(min(_cache, key=lambda k: _cache[k][0]))
+        _cache[key] = (time.monotonic() + CACHE_SECONDS, read_at, value)
+    return value, read_at
+
+
+@dataclass(frozen=True)
+class ShopFront:
+    org_id: str
+    pos_code: str
+    channel: Channel
+
+
+def shop_front(org_id: str, pos_code: str) -> ShopFront:
+    """The point of sale with this code and its sales channel; a distributor's channel is no shop."""
+    found = catalog.all_items(org_id, "point_of_sale", code=pos_code)
+    if not found:
+        details = {"org_id": org_id, "pos_code": pos_code}
+        raise NotFound(f"No point of sale {pos_code} in organisation {org_id}", details)
+    channel = channel_of(catalog.get(org_id, "sales_channel", found[0].data["channel_id"]))
+    if not channel.is_shop:
+        details = {"pos_code": pos_code, "channel_type": channel.type}
+        raise NotFound(f"Point of sale {pos_code} sells through a distributor; it is not a shop", details)
+    return ShopFront(org_id, pos_code, channel)
+
+
+def sellable(front: ShopFront) -> Sellable:
+    return sellable_quotas(front.channel, [quota_of(q) for q in catalog.all_items(front.org_id, "quota")])
+
+
+def _offer(
+    front: ShopFront, showing: Showing, event: EventInfo, hall: Stored | None, venue: Stored | None
+) -> Offer:
+    channel = front.channel
+    return Offer(
+        showing.id,
+        showing.code,
+        showing.starts_at,
+        showing.sales_close_at,
+        event,
+        Named(hall.id, hall.data["name"]) if hall else None,
+        Named(venue.id, venue.data["name"]) if venue else None,
+        channel.seat_selection,
+        channel.max_tickets_per_performance,
+    )
+
+
+def _after(cursor: str | None) -> tuple[datetime, str] | None:
+    if not cursor:
+        return None
+    try:
+        starts_at, item_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        moment = parse_time(starts_at)
+        if moment is None or not isinstance(item_id, str):
+            raise ValueError(cursor)
+    except (ValueError, TypeError):
+        raise InvalidInput("The cursor is not one this API gave", {"field": "cursor"}) from None
+    return moment, item_id
+
+
+def _cursor(showing: Showing) -> str:
+    return base64.urlsafe_b64encode(json.dumps([showing.starts_at.isoformat(), showing.id]).encode()).decode()
+
+
+def performances_on_sale(
+    org_id: str,
+    pos_code: str,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    event_id: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[Offer], str | None]:
+    """Performances this point of sale sells now, by start time, starting in [start, end)."""
+    after, start, end = _after(cursor), parse_time(start), parse_time(end)
+    front = shop_front(org_id, pos_code)
+    moment = now()
+    events = {e.id: event_of(e) for e in catalog.all_items(org_id, "event", status=PUBLISHED)}
+    filters = {"event_id": event_id} if event_id else {}
+    showings = [
+        s
+        for s in map(showing_of, catalog.all_items(org_id, "performance", **filters))
+        if s.event_id in events and is_on_sale(s, PUBLISHED, moment) and in_period(s.starts_at, start, end)
+    ]
+    page, more = page_after(showings, after, limit)
+    if not page:
+        return [], None
+    halls = {h.id: h for h in catalog.all_items(org_id, "hall")}
+    venues = {v.id: v for v in catalog.all_items(org_id, "venue")}
+    offers = []
+    for showing in page:
+        hall = halls.get(showing.hall_id)
+        venue = venues.get(hall.data["venue_id"]) if hall else None
+        offers.append(_offer(front, showing, events[showing.event_id], hall, venue))
+    return offers, _cursor(page[-1]) if more else None
+
+
+def _not_on_sale(front: ShopFront, performance_id: str) -> NotFound:
+    details = {"performance_id": performance_id, "pos_code": front.pos_code}
+    return NotFound(f"Performance {performance_id} is not on sale at point of sale {front.pos_code}", details)
+
+
+def _on_sale(front: ShopFront, performance_id: str) -> tuple[Showing, EventInfo, Stored]:
+    """The performance and its event, if this point of sale sells it now; else NotFound."""
+    try:
+        stored = catalog.get(front.org_id, "performance", performance_id)
+        showing = showing_of(stored)
+        event = event_of(catalog.get(front.org_id, "event", showing.event_id))
+    except NotFound:
+        raise _not_on_sale(front, performance_id) from None
+    if not is_on_sale(showing, event.status, now()):
+        raise _not_on_sale(front, performance_id)
+    return showing, event, stored
+
+
+def _prices(org_id: str, grid_id: str | None) -> tuple[str | None, list[CategoryPrices]]:
+    if not grid_id:
+        return None, []
+    grid = catalog.get(org_id, "price_grid", grid_id).data
+    categories = {c.id: category_of(c) for c in catalog.all_items(org_id, "seat_category")}
+    audiences = {a.id: a.data["name"] for a in catalog.all_items(org_id, "audience_subcategory")}
+    cells = [
+        PriceCell(p["seat_category_id"], p["audience_subcategory_id"], p["amount"]) for p in grid["prices"]
+    ]
+    return grid.get("currency", "EUR"), price_matrix(cells, categories, audiences)
+
+
+def performance_with_prices(org_id: str, pos_code: str, performance_id: str) -> PricedOffer:
+    """One performance on sale here, with its price grid's (or else its event's) prices."""
+    front = shop_front(org_id, pos_code)
+    showing, event, _ = _on_sale(front, performance_id)
+    hall = catalog.get(org_id, "hall", showing.hall_id)
+    offer = _offer(front, showing, event, hall, catalog.get(org_id, "venue", hall.data["venue_id"]))
+    currency, prices = _prices(org_id, showing.price_grid_id or event.price_grid_id)
+    return PricedOffer(**vars(offer), currency=currency, prices=prices)
+
+
+def _area_names(org_id: str, layout_id: str) -> dict[str, str]:
+    """Standing areas' names, from the seating plan the performance's layout assigns."""
+    layout = catalog.get(org_id, "layout", layout_id)
+    plan = catalog.get(org_id, "seating_plan", layout.data["seating_plan_id"])
+    return {area["code"]: area["name"] for area in plan.data.get("areas") or []}
+
+
+def availability(org_id: str, pos_code: str, performance_id: str) -> Availability:
+    """Free places this point of sale may sell, per seat category and per standing area."""
+    front = shop_front(org_id, pos_code)
+    showing, _, stored = _on_sale(front, performance_id)
+    shards = repository.stock_shards(stored.state)
+    stock, as_of = _cached(
+        (org_id, performance_id, "count"), lambda: repository.stock_to_count(performance_id, shards)
+    )
+    count = count_free(*stock, sellable(front), int(now().timestamp()))
+    known = {c.id: c for c in map(category_of, catalog.all_items(org_id, "seat_category"))}
+    names = _area_names(org_id, showing.layout_id) if count.areas else {}
+    categories, areas = category_rows(count, known), area_rows(count, names)
+    total = sum(row.free for row in categories)
+    return Availability(
+        performance_id, as_of, total, front.channel.max_tickets_per_performance, categories, areas
+    )
+
+
+def seat_map(org_id: str, pos_code: str, performance_id: str) -> SeatMap:
+    """Every numbered seat to draw, and whether this point of sale may sell it now; nothing on holders."""
+    front = shop_front(org_id, pos_code)
+    if front.channel.seat_selection == NO_PLAN:
+        details = {"pos_code": pos_code, "seat_selection": NO_PLAN}
+        raise NotFound(
+            f"Point of sale {pos_code} sells without a seating plan; it shows no seat map", details
+        )
+    _, _, stored = _on_sale(front, performance_id)
+    shards = repository.stock_shards(stored.state)
+    seats, as_of = _cached(
+        (org_id, performance_id, "map"), lambda: repository.seats_to_draw(performance_id, shards)
+    )
+    blocks = seat_map_blocks(seats, sellable(front), int(now().timestamp()))
+    used = {s.category_id for s in seats}
+    categories = sorted(
+        (c for c in map(category_of, catalog.all_items(org_id, "seat_category")) if c.id in used),
+        key=lambda c: (c.rank, c.name),
+    )
+    available = sum(row[-1] for block in blocks for row in block.seats)
+    return SeatMap(
+        performance_id,
+        as_of,
+        front.channel.seat_selection,
+        SEAT_FIELDS,
+        len(seats),
+        available,
+        categories,
+        blocks,
+    )
