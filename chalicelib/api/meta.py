@@ -39,10 +39,16 @@ def _document() -> dict[str, Any]:
 
 
 @functools.cache
+def _admin_files() -> dict[str, Path]:
+    """The page's files by name: a requested name is looked up here, never turned into a path."""
+    return {path.name: path for path in ADMIN_DIR.iterdir() if path.is_file()}
+
+
+@functools.cache
 def _admin_file(name: str) -> tuple[str, str]:
-    path = (ADMIN_DIR / name).resolve()
-    if path.parent != ADMIN_DIR or not path.is_file():
-        raise NotFound(f"No admin file {name}", {"file": name})
+    path = _admin_files().get(name)
+    if path is None:
+        raise NotFound(f"No admin file {name[:100]}", {"file": name[:100]})
     kind = mimetypes.guess_type(path.name)[0] or "text/plain"
     return path.read_text(encoding="utf-8"), kind
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from chalicelib.api.routing import ANY_OPERATOR, PUBLIC, SHOPPER, RouteSpec
+from chalicelib.api.routing import ANY_OPERATOR, MAX_PATH_PARAMETER, PUBLIC, SHOPPER, RouteSpec
 
 REF = "#/components/schemas/{model}"
 
@@ -40,7 +40,12 @@ def _error(description: str) -> dict[str, Any]:
 
 def _parameters(spec: RouteSpec, components: dict[str, Any]) -> list[dict[str, Any]]:
     params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_PATH_PARAMETER},
+        }
         for name in re.findall(r"{(\w+)}", spec.path)
     ]
     if spec.query is not None:

