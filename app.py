@@ -4,7 +4,7 @@ import uuid
 
 from chalice import Chalice
 
-from chalicelib.api import backoffice, catalog, meta, shop, shop_catalog, workflows
+from chalicelib.api import backoffice, catalog, meta, plans, shop, shop_catalog, workflows
 from chalicelib.observability import logger, metrics
 from chalicelib.workflows import hold_cleanup
 
@@ -35,7 +35,7 @@ def observe(event, get_response):
         logger.remove_keys(["request_id", "path", "method"])
 
 
-for module in (meta, backoffice, workflows, catalog, shop, shop_catalog):
+for module in (meta, backoffice, workflows, catalog, plans, shop, shop_catalog):
     app.register_blueprint(module.blueprint)
 
 app.lambda_function(name="hold_cleanup")(hold_cleanup.handle)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from chalicelib.catalog import registry, repository
+from chalicelib.catalog import registry, repository, seating, seating_repository
 from chalicelib.catalog.kinds import Spec
 from chalicelib.catalog.registry import Kind
 from chalicelib.catalog.repository import Stored
@@ -15,6 +15,13 @@ from chalicelib.errors import Conflict, InvalidInput
 INITIAL_STATE: dict[str, dict[str, Any]] = {"performance": {"status": "draft"}}
 # Fields that may not change once the performance is no longer a draft (its stock was built from them).
 FROZEN_WHEN_OPEN = ("hall_id", "layout_id")
+# Per-block records that go with an item of these kinds (seats, seat assignments).
+BLOCK_RECORDS = {
+    "seating_plan": seating_repository.delete_plan_blocks,
+    "layout": seating_repository.delete_layout_blocks,
+}
+# A layout's seats name categories and quotas in its block records; its state lists those ids.
+SEAT_REFS = {"seat_category": "seat_category_ids", "quota": "quota_ids"}
 
 
 def new_id() -> str:
@@ -40,9 +47,23 @@ def check_references(org_id: str, kind: Kind, spec: Spec) -> None:
         )
 
 
+def check_layout_areas(org_id: str, spec: Spec) -> None:
+    """A layout's standing areas exist in its plan, name existing quotas and fit the areas' capacity."""
+    data = spec.model_dump(mode="json")
+    plan = repository.get(org_id, "seating_plan", data["seating_plan_id"])
+    quota_ids = {quota for area in data["areas"] for quota in area["quotas"]}
+    known = repository.existing_ids(org_id, "quota", quota_ids)
+    problems = seating.layout_area_problems(plan.data.get("areas", []), data["areas"], known)
+    if problems:
+        summary = "; ".join(f"{p['field']}: {p['reason']}" for p in problems[:5])
+        raise InvalidInput(f"The layout's standing areas: {summary}", {"fields": problems[:20]})
+
+
 def create(org_id: str, kind_name: str, spec: Spec, item_id: str | None = None) -> Stored:
     kind = registry.kind(kind_name)
     check_references(org_id, kind, spec)
+    if kind.name == "layout":
+        check_layout_areas(org_id, spec)
     state = dict(INITIAL_STATE.get(kind.name, {}))
     return repository.create(org_id, kind.name, item_id or new_id(), spec.model_dump(mode="json"), state)
 
@@ -79,7 +100,14 @@ def replace(org_id: str, kind_name: str, item_id: str, spec: Spec, expected_vers
                 f"{', '.join(changed)} cannot change once the performance is opened for sale",
                 {"field": changed[0], "status": current.state.get("status")},
             )
+    if kind.name == "layout" and data["seating_plan_id"] != current.data["seating_plan_id"]:
+        raise Conflict(
+            "A layout's seating plan cannot change (its seat assignments name that plan's seats)",
+            {"field": "seating_plan_id"},
+        )
     check_references(org_id, kind, spec)
+    if kind.name == "layout":
+        check_layout_areas(org_id, spec)
     return repository.replace(org_id, current, data, expected_version)
 
 
@@ -94,6 +122,10 @@ def referencing(org_id: str, kind_name: str, item_id: str) -> list[dict[str, str
         for item in candidates:
             if any(value == item_id for _, _, value in other.references(item.data)):
                 found.append({"kind": other.name, "id": item.id, "field": path})
+    if kind_name in SEAT_REFS:
+        for layout in all_items(org_id, "layout"):
+            if item_id in layout.state.get(SEAT_REFS[kind_name], []):
+                found.append({"kind": "layout", "id": layout.id, "field": f"seats.{kind_name}_id"})
     return found
 
 
@@ -109,3 +141,6 @@ def delete(org_id: str, kind_name: str, item_id: str, expected_version: int | No
             {"used_by": users[:20]},
         )
     repository.delete(org_id, current, expected_version)
+    # After the item: a failure here leaves unreachable records, never an item without its seats.
+    if current.kind in BLOCK_RECORDS:
+        BLOCK_RECORDS[current.kind](org_id, current.id)
