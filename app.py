@@ -4,9 +4,9 @@ import uuid
 
 from chalice import Chalice
 
-from chalicelib.api import backoffice, catalog, meta, plans, shop, shop_catalog, workflows
+from chalicelib.api import backoffice, catalog, meta, plans, shop, shop_catalog, stock, workflows
 from chalicelib.observability import logger, metrics
-from chalicelib.workflows import hold_cleanup
+from chalicelib.workflows import hold_cleanup, open_performance
 
 app = Chalice(app_name="guichet")
 
@@ -35,7 +35,8 @@ def observe(event, get_response):
         logger.remove_keys(["request_id", "path", "method"])
 
 
-for module in (meta, backoffice, workflows, catalog, plans, shop, shop_catalog):
+for module in (meta, backoffice, workflows, catalog, plans, stock, shop, shop_catalog):
     app.register_blueprint(module.blueprint)
 
 app.lambda_function(name="hold_cleanup")(hold_cleanup.handle)
+app.lambda_function(name="open_performance")(open_performance.handle)

@@ -54,7 +54,7 @@ function section(workflow, ctx) {
   }
 
   const buttons = h("div", { class: "buttons" },
-    ctx.can("workflows", "execute") ? h("button", {
+    ctx.can("workflows", "execute") && workflow.manual_start ? h("button", {
       type: "button", class: "primary", id: `run-${name}`, "data-action": "run",
       onclick: (event) => start(event.currentTarget),
     }, "Run now") : null,

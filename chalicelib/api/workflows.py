@@ -9,9 +9,9 @@ from pydantic import Field
 
 from chalicelib.api.routing import Api, Body, Out
 from chalicelib.auth.model import OperatorCaller, Right
-from chalicelib.errors import NotFound
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.runs import service as runs
-from chalicelib.workflows.catalogue import SCHEDULES, STATE_MACHINES
+from chalicelib.workflows.catalogue import SCHEDULES, STATE_MACHINES, state_machine
 
 api = Api(__name__, tag="back-office: workflows")
 blueprint = api.blueprint
@@ -42,6 +42,7 @@ class WorkflowOut(Out):
     title: str
     description: str
     schedules: list[ScheduleOut]
+    manual_start: bool
 
 
 class ExecutionOut(Out):
@@ -67,6 +68,7 @@ def list_workflows(caller: OperatorCaller) -> list[WorkflowOut]:
             name=machine.name,
             title=machine.title,
             description=machine.description,
+            manual_start=machine.manual_start,
             schedules=[
                 ScheduleOut(name=s.name, expression=s.expression)
                 for s in SCHEDULES
@@ -99,4 +101,8 @@ def list_runs(caller: OperatorCaller, name: str, query: RunsQuery) -> list[RunOu
 )
 def start(caller: OperatorCaller, name: str) -> ExecutionOut:
     _check_known(name)
+    if not state_machine(name).manual_start:
+        raise Conflict(
+            f"{name} is started from what it works on (e.g. a performance's Open for sale)", {"name": name}
+        )
     return ExecutionOut(workflow=name, execution_arn=runs.start_workflow(name))

@@ -16,6 +16,8 @@ class StateMachine:
     functions: dict[str, str]
     title: str
     description: str
+    # False when an execution needs input an operator gives elsewhere (e.g. which performance to open)
+    manual_start: bool = True
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,13 @@ STATE_MACHINES = (
         functions={"HoldCleanupFunctionArn": "hold_cleanup"},
         title="Hold clean-up",
         description="Releases the seats of holds past their expiry and records the run.",
+    ),
+    StateMachine(
+        name="open-performance",
+        functions={"OpenPerformanceFunctionArn": "open_performance"},
+        title="Open a performance for sale",
+        description="Builds a performance's stock from its layout, block by block, then puts it on sale.",
+        manual_start=False,
     ),
 )
 

@@ -67,11 +67,19 @@ def test_starting_a_workflow_starts_an_execution_of_its_state_machine(api):
 def test_workflows_are_listed_with_their_schedules(api):
     listed = api.call("GET", "/backoffice/workflows", token=api.login()).json_body
 
-    assert listed == [
-        {
-            "name": "hold-cleanup",
-            "title": "Hold clean-up",
-            "description": STATE_MACHINES[0].description,
-            "schedules": [{"name": "hold-cleanup-every-minute", "expression": "rate(1 minute)"}],
-        }
-    ]
+    assert [w["name"] for w in listed] == [m.name for m in STATE_MACHINES]
+    assert listed[0] == {
+        "name": "hold-cleanup",
+        "title": "Hold clean-up",
+        "description": STATE_MACHINES[0].description,
+        "schedules": [{"name": "hold-cleanup-every-minute", "expression": "rate(1 minute)"}],
+        "manual_start": True,
+    }
+    assert listed[1]["manual_start"] is False
+
+
+def test_a_workflow_that_needs_input_is_not_started_bare(api):
+    response = api.call("POST", "/backoffice/workflows/open-performance/executions", token=api.login())
+
+    assert response.status_code == 409
+    assert "performance" in response.json_body["message"]

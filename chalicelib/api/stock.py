@@ -1,0 +1,213 @@
+"""Back-office routes for a performance's stock: open it for sale, count it, block, unblock and move seats."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from chalicelib.api.routing import Api, Body, Out
+from chalicelib.auth.model import OperatorCaller, Right
+from chalicelib.catalog.kinds import Code, Ref
+from chalicelib.catalog.seating import Selection
+from chalicelib.errors import PermissionDenied
+from chalicelib.inventory import stock, stock_opening
+from chalicelib.inventory.stock_model import BLOCK, MOVE, UNBLOCK
+
+api = Api(__name__, tag="back-office: stock")
+blueprint = api.blueprint
+
+BASE = "/backoffice/performances/{item_id}"
+# Either right reads the stock; the route takes any operator and checks the pair itself.
+READ_STOCK = "catalog:read or inventory:read"
+MODIFY = Right("inventory", "modify")
+
+
+class SeatSelectionIn(Body):
+    """Seats by zone, block, rows and a number range (every criterion given holds), or a list of ids.
+
+    The same fields as a layout assignment's selection (chalicelib/api/plans.py), without `all`.
+    """
+
+    zone: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    block: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    rows: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        default=None, max_length=1000
+    )
+    from_number: int | None = Field(default=None, ge=0)
+    to_number: int | None = Field(default=None, ge=0)
+    seat_ids: list[Annotated[str, Field(min_length=1, max_length=140)]] | None = Field(
+        default=None, min_length=1, max_length=stock.MAX_SELECTION
+    )
+
+    @model_validator(mode="after")
+    def _one_kind_of_selection(self) -> SeatSelectionIn:
+        narrowed = any(
+            v is not None for v in (self.zone, self.block, self.rows, self.from_number, self.to_number)
+        )
+        if narrowed == bool(self.seat_ids):
+            raise ValueError("select with zone/block/rows/from_number/to_number, or with seat_ids")
+        if self.from_number is not None and self.to_number is not None and self.to_number < self.from_number:
+            raise ValueError("to_number must not be below from_number")
+        return self
+
+    def selection(self) -> Selection:
+        return Selection(
+            zone=self.zone,
+            block=self.block,
+            rows=frozenset(self.rows) if self.rows is not None else None,
+            from_number=self.from_number,
+            to_number=self.to_number,
+            seat_ids=tuple(self.seat_ids) if self.seat_ids else None,
+        )
+
+
+class SeatsIn(Body):
+    selection: SeatSelectionIn
+
+
+class MoveSeatsIn(SeatsIn):
+    quota_id: Ref
+
+
+class MovePlaces(Body):
+    area: Code
+    from_quota_id: Ref
+    to_quota_id: Ref
+    places: int = Field(ge=1, le=200_000)
+
+
+class OpeningOut(Out):
+    performance_id: str
+    execution_arn: str
+
+
+class SeatCountOut(Out):
+    category_id: str
+    quota_id: str | None
+    status: str
+    seats: int
+
+
+class AreaCountOut(Out):
+    area: str
+    quota_id: str
+    category_id: str | None
+    capacity: int
+    free: int
+
+
+class StockOut(Out):
+    performance_id: str
+    status: str
+    shards: int
+    seat_count: int
+    seats: list[SeatCountOut]
+    areas: list[AreaCountOut]
+
+
+class RefusedSeatOut(Out):
+    seat_id: str
+    reason: str
+
+
+class ChangeOut(Out):
+    changed: int
+    unchanged: list[str]
+    refused: list[RefusedSeatOut]
+
+
+class PlacesMovedOut(Out):
+    area: str
+    from_quota_id: str
+    to_quota_id: str
+    places: int
+
+
+@api.route(
+    f"{BASE}/open",
+    "POST",
+    summary="Open a performance for sale: start building its stock",
+    auth=Right("catalog", "execute"),
+    response=OpeningOut,
+    status=202,
+)
+def open_performance(caller: OperatorCaller, item_id: str) -> OpeningOut:
+    arn = stock_opening.start(caller.org_id, item_id)
+    return OpeningOut(performance_id=item_id, execution_arn=arn)
+
+
+@api.route(
+    f"{BASE}/stock",
+    summary="Seats per category, quota and status, and standing places per area",
+    auth=READ_STOCK,
+    response=StockOut,
+)
+def get_stock(caller: OperatorCaller, item_id: str) -> StockOut:
+    if not (caller.may(Right("catalog", "read")) or caller.may(Right("inventory", "read"))):
+        raise PermissionDenied(f"You need the right {READ_STOCK}", {"right": READ_STOCK})
+    return StockOut(**stock.stock_counts(caller.org_id, item_id))
+
+
+def _report(report: stock.ChangeReport) -> ChangeOut:
+    return ChangeOut(
+        changed=report.changed,
+        unchanged=report.unchanged,
+        refused=[RefusedSeatOut(**r) for r in report.refused],
+    )
+
+
+CHANGE_NOTE = "; up to 100 seats all or nothing (409 names refused seats), more in chunks with a report"
+
+
+@api.route(
+    f"{BASE}/stock/block",
+    "POST",
+    summary="Block free seats" + CHANGE_NOTE,
+    auth=MODIFY,
+    body=SeatsIn,
+    response=ChangeOut,
+)
+def block_seats(caller: OperatorCaller, item_id: str, body: SeatsIn) -> ChangeOut:
+    return _report(stock.change_seats(caller.org_id, item_id, body.selection.selection(), BLOCK))
+
+
+@api.route(
+    f"{BASE}/stock/unblock",
+    "POST",
+    summary="Unblock blocked seats" + CHANGE_NOTE,
+    auth=MODIFY,
+    body=SeatsIn,
+    response=ChangeOut,
+)
+def unblock_seats(caller: OperatorCaller, item_id: str, body: SeatsIn) -> ChangeOut:
+    return _report(stock.change_seats(caller.org_id, item_id, body.selection.selection(), UNBLOCK))
+
+
+@api.route(
+    f"{BASE}/stock/move",
+    "POST",
+    summary="Move free seats to another quota" + CHANGE_NOTE,
+    auth=MODIFY,
+    body=MoveSeatsIn,
+    response=ChangeOut,
+)
+def move_seats(caller: OperatorCaller, item_id: str, body: MoveSeatsIn) -> ChangeOut:
+    return _report(
+        stock.change_seats(caller.org_id, item_id, body.selection.selection(), MOVE, body.quota_id)
+    )
+
+
+@api.route(
+    f"{BASE}/stock/areas/move",
+    "POST",
+    summary="Move free standing places of an area from one quota to another",
+    auth=MODIFY,
+    body=MovePlaces,
+    response=PlacesMovedOut,
+)
+def move_places(caller: OperatorCaller, item_id: str, body: MovePlaces) -> PlacesMovedOut:
+    moved = stock.move_places(
+        caller.org_id, item_id, body.area, body.from_quota_id, body.to_quota_id, body.places
+    )
+    return PlacesMovedOut(**moved)

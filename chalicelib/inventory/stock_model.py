@@ -1,0 +1,210 @@
+"""A performance's stock as plain Python: built from a layout, counted, and changed seat by seat."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.catalog.seating import LayoutBlock, PlanBlock, Selection, select
+from chalicelib.errors import InvalidInput, SeatUnavailable
+
+# A performance's `status` (catalog state) as its stock is built: draft -> opening -> on_sale.
+DRAFT = "draft"
+OPENING = "opening"
+ON_SALE = "on_sale"
+OPEN_FAILED = "open_failed"
+# A performance in these states may be opened (open_failed resumes where the failed run stopped).
+OPENABLE = (DRAFT, OPEN_FAILED)
+
+# Operator changes on seats, and the status each leaves a seat in.
+BLOCK = "block"
+UNBLOCK = "unblock"
+MOVE = "move"
+NOT_IN_STOCK = "not in stock"
+ALREADY = "already"
+
+
+@dataclass(frozen=True)
+class StockSeat:
+    """A numbered seat for sale: where it is and which category and quota it is sold in."""
+
+    seat_id: str
+    zone: str
+    block: str
+    row: str
+    number: str
+    x: float
+    y: float
+    rank: int
+    accessible: bool
+    category_id: str
+    quota_id: str | None
+
+
+@dataclass(frozen=True)
+class AreaShare:
+    """A standing area's places for one quota, split into counters when written."""
+
+    area: str
+    category_id: str
+    quota_id: str
+    places: int
+
+
+def block_seats(plan: PlanBlock, layout: LayoutBlock | None) -> list[StockSeat]:
+    """The block's seats that the layout puts in a category; a seat without one is not sold."""
+    assigned = layout.seats if layout else {}
+    return [
+        StockSeat(
+            seat.seat_id,
+            plan.zone,
+            plan.block,
+            seat.row,
+            seat.number,
+            seat.x,
+            seat.y,
+            seat.rank,
+            seat.accessible,
+            assigned[seat.seat_id].seat_category_id,
+            assigned[seat.seat_id].quota_id,
+        )
+        for seat in plan.seats
+        if seat.seat_id in assigned
+    ]
+
+
+def seats_for_sale(plans: list[PlanBlock], layouts: list[LayoutBlock]) -> dict[tuple[str, str], int]:
+    """(zone, block) -> seats for sale, for every block that has at least one."""
+    by_key = {(layout.zone, layout.block): layout for layout in layouts}
+    counts = {}
+    for plan in plans:
+        layout = by_key.get((plan.zone, plan.block))
+        sold = sum(1 for seat in plan.seats if layout and seat.seat_id in layout.seats)
+        if sold:
+            counts[(plan.zone, plan.block)] = sold
+    return counts
+
+
+def area_shares(capacities: dict[str, int], assignments: list[dict[str, Any]]) -> list[AreaShare]:
+    """The layout's standing areas as shares per quota; an unknown area or too many places is refused."""
+    shares = []
+    for assignment in assignments:
+        area = assignment["area"]
+        if area not in capacities:
+            raise InvalidInput(f"The layout names standing area {area}, which the plan lacks", {"area": area})
+        places = sum(int(n) for n in assignment["quotas"].values())
+        if places > capacities[area]:
+            raise InvalidInput(
+                f"Standing area {area} shares {places} places but holds {capacities[area]}",
+                {"area": area, "places": places, "capacity": capacities[area]},
+            )
+        shares.extend(
+            AreaShare(area, assignment["seat_category_id"], quota, int(n))
+            for quota, n in sorted(assignment["quotas"].items())
+            if int(n) > 0
+        )
+    return shares
+
+
+def select_seats(plans: list[PlanBlock], layouts: list[LayoutBlock], selection: Selection) -> list[str]:
+    """Ids of the selected seats that are for sale, in plan order; listed ids are kept as given, so
+    that a seat the stock lacks is refused by name rather than left out silently."""
+    if selection.seat_ids:
+        return list(dict.fromkeys(selection.seat_ids))
+    for_sale = {(b.zone, b.block): b.seats for b in layouts}
+    chosen, _ = select(plans, selection)
+    return [seat for key, ids in chosen.items() for seat in ids if seat in for_sale.get(key, {})]
+
+
+def refusal(change: str, current: dict[str, Any] | None, target_quota: str | None, now: int) -> str:
+    """Why a seat's conditional write failed: ALREADY when it is already as asked, else its state."""
+    if current is None:
+        return NOT_IN_STOCK
+    status = current.get("status")
+    expired = status == "held" and int(current.get("hold_expires_at") or 0) <= now
+    takeable = status == "free" or expired
+    if change == BLOCK and status == "blocked":
+        return ALREADY
+    if change == UNBLOCK and takeable:
+        return ALREADY
+    if change == MOVE and takeable and current.get("quota_id") == target_quota:
+        return ALREADY
+    return str(status)
+
+
+def count_seats(rows: list[dict[str, Any]], now: int) -> list[dict[str, Any]]:
+    """Seats per category x quota x status; a seat of an expired hold counts as free (it is takeable)."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for row in rows:
+        status = row.get("status", "free")
+        if status == "held" and int(row.get("hold_expires_at") or 0) <= now:
+            status = "free"
+        counts[(row.get("category_id") or "", row.get("quota_id") or "", status)] += 1
+    return [
+        {"category_id": category, "quota_id": quota or None, "status": status, "seats": seats}
+        for (category, quota, status), seats in sorted(counts.items())
+    ]
+
+
+def count_areas(counters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Standing places per area x quota, summed over their counters."""
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    for counter in counters:
+        key = (counter["area"], counter["quota_id"])
+        total = totals.setdefault(
+            key,
+            {
+                "area": key[0],
+                "quota_id": key[1],
+                "category_id": counter.get("category_id"),
+                "capacity": 0,
+                "free": 0,
+            },
+        )
+        total["capacity"] += int(counter["capacity"])
+        total["free"] += int(counter["free"])
+    return [totals[key] for key in sorted(totals)]
+
+
+@dataclass(frozen=True)
+class AreaCounter:
+    counter: int
+    capacity: int
+    free: int
+
+
+def plan_place_move(
+    sources: list[AreaCounter], targets: list[AreaCounter], places: int, per_counter: int
+) -> tuple[dict[int, int], dict[int, int]]:
+    """(places taken from each source counter, places added to each target counter).
+
+    Takes from the fullest counters first; adds to the target's counters up to `per_counter` places
+    each, then to new counters, so that no counter grows into one that every hold updates.
+    """
+    if places > sum(c.free for c in sources):
+        raise SeatUnavailable(
+            f"Only {sum(c.free for c in sources)} free places to move, not {places}",
+            {"free": sum(c.free for c in sources), "places": places},
+        )
+    taken: dict[int, int] = {}
+    left = places
+    for source in sorted(sources, key=lambda c: (-c.free, c.counter)):
+        if left == 0:
+            break
+        if source.free:
+            taken[source.counter] = min(source.free, left)
+            left -= taken[source.counter]
+    added: dict[int, int] = {}
+    left = places
+    for target in sorted(targets, key=lambda c: (c.capacity, c.counter)):
+        room = min(left, max(0, per_counter - target.capacity))
+        if room:
+            added[target.counter] = room
+            left -= room
+    fresh = max((c.counter for c in targets), default=-1) + 1
+    while left:
+        added[fresh] = min(left, per_counter)
+        left -= added[fresh]
+        fresh += 1
+    return taken, added

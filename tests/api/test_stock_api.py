@@ -1,0 +1,204 @@
+"""A performance's stock through the back-office: open it, count it, block, unblock and move seats."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from chalicelib.auth import service as auth
+from chalicelib.auth.model import Role
+from chalicelib.db.stock import seat_pk, seat_sk
+from chalicelib.inventory import service as inventory
+from chalicelib.inventory.model import SeatRef
+from tests.fixtures import ORG
+from tests.service.test_stock_helpers import build_performance, open_in_process
+
+BASE = "/backoffice/performances/{}"
+
+
+@pytest.fixture
+def built(api):
+    return build_performance(areas={"BOX": 100})
+
+
+@pytest.fixture
+def opened(built):
+    open_in_process(built)
+    return built
+
+
+def operator(api, name: str, rights: dict[str, list[str]]) -> str:
+    auth.save_role(ORG, Role(name, rights), create=True)
+    auth.create_operator(ORG, name, name.title(), f"{name}-password", [name])
+    return api.login(name, f"{name}-password")
+
+
+def path(built, suffix: str = "") -> str:
+    return BASE.format(built.performance_id) + suffix
+
+
+def hold(built, seat_id: str) -> None:
+    ref = SeatRef(seat_pk(built.performance_id, seat_id, 1), seat_sk(seat_id))
+    inventory.place_hold(built.org_id, built.performance_id, "cart-1", [ref], 600)
+
+
+def test_opening_starts_an_execution_for_the_performance_and_answers_202(api, built):
+    client = boto3.client("stepfunctions")
+    client.create_state_machine(
+        name="guichet-test-open-performance",
+        definition='{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}',
+        roleArn="arn:aws:iam::123456789012:role/test",
+    )
+
+    response = api.call("POST", path(built, "/open"), token=api.login())
+
+    assert response.status_code == 202, response.json_body
+    described = client.describe_execution(executionArn=response.json_body["execution_arn"])
+    assert json.loads(described["input"]) == {"org_id": ORG, "performance_id": built.performance_id}
+    assert described["name"].startswith(f"open-{built.performance_id}-")
+
+
+def test_opening_needs_the_catalog_execute_right(api, built):
+    token = operator(api, "planner", {"catalog": ["read", "modify"]})
+
+    response = api.call("POST", path(built, "/open"), token=token)
+
+    assert response.status_code == 403
+    assert response.json_body["details"] == {"right": "catalog:execute"}
+
+
+def test_opening_an_unknown_performance_is_404_and_an_open_one_409(api, opened):
+    admin = api.login()
+
+    assert api.call("POST", BASE.format("nope") + "/open", token=admin).status_code == 404
+    again = api.call("POST", path(opened, "/open"), token=admin)
+    assert again.status_code == 409
+    assert again.json_body["details"] == {"status": "on_sale"}
+
+
+def test_stock_counts_answer_per_category_quota_status_and_area(api, opened):
+    response = api.call("GET", path(opened, "/stock"), token=api.login())
+
+    assert response.status_code == 200
+    body = response.json_body
+    assert (body["status"], body["shards"], body["seat_count"]) == ("on_sale", 1, 60)
+    assert sum(c["seats"] for c in body["seats"]) == 60
+    box = opened.quotas["BOX"]
+    assert body["areas"] == [
+        {
+            "area": "PIT",
+            "quota_id": box,
+            "category_id": opened.categories["PIT"],
+            "capacity": 100,
+            "free": 100,
+        }
+    ]
+
+
+def test_stock_is_read_with_inventory_or_catalog_read_and_not_without(api, opened):
+    seller = operator(api, "seller", {"inventory": ["read"]})
+    outsider = operator(api, "outsider", {"orders": ["read"]})
+
+    assert api.call("GET", path(opened, "/stock"), token=seller).status_code == 200
+    refused = api.call("GET", path(opened, "/stock"), token=outsider)
+    assert refused.status_code == 403
+    assert refused.json_body["details"] == {"right": "catalog:read or inventory:read"}
+
+
+def test_stock_of_an_unknown_performance_is_404(api, built):
+    assert api.call("GET", BASE.format("nope") + "/stock", token=api.login()).status_code == 404
+
+
+def test_blocking_a_row_with_a_held_seat_is_409_naming_it(api, opened):
+    hold(opened, "STALLS-L-A-3")
+    selection = {"zone": "STALLS", "block": "L", "rows": ["A"], "from_number": 1, "to_number": 5}
+
+    response = api.call("POST", path(opened, "/stock/block"), {"selection": selection}, token=api.login())
+
+    assert response.status_code == 409
+    assert response.json_body["code"] == "seat_unavailable"
+    assert response.json_body["details"]["refused"] == [{"seat_id": "STALLS-L-A-3", "reason": "held"}]
+
+
+def test_blocking_unblocking_and_moving_seats_report_what_changed(api, opened):
+    admin = api.login()
+    seats = {"selection": {"seat_ids": ["STALLS-R-B-1", "STALLS-R-B-2"]}}
+
+    blocked = api.call("POST", path(opened, "/stock/block"), seats, token=admin)
+    unblocked = api.call("POST", path(opened, "/stock/unblock"), seats, token=admin)
+    moved = api.call(
+        "POST", path(opened, "/stock/move"), {**seats, "quota_id": opened.quotas["GRP"]}, token=admin
+    )
+
+    assert blocked.json_body == {"changed": 2, "unchanged": [], "refused": []}
+    assert unblocked.json_body == {"changed": 2, "unchanged": [], "refused": []}
+    assert moved.status_code == 200 and moved.json_body["changed"] == 2
+
+
+def test_changing_seats_needs_the_inventory_modify_right(api, opened):
+    reader = operator(api, "reader", {"inventory": ["read"], "catalog": ["read", "execute"]})
+
+    response = api.call(
+        "POST", path(opened, "/stock/block"), {"selection": {"seat_ids": ["STALLS-L-A-1"]}}, token=reader
+    )
+
+    assert response.status_code == 403
+    assert response.json_body["details"] == {"right": "inventory:modify"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"selection": {}},
+        {"selection": {"seat_ids": ["STALLS-L-A-1"], "zone": "STALLS"}},
+        {"selection": {"zone": "STALLS", "from_number": 5, "to_number": 2}},
+        {"selection": {"seat_ids": ["STALLS-L-A-1"]}, "status": "free"},
+    ],
+)
+def test_a_selection_that_names_no_clear_set_of_seats_is_422(api, opened, body):
+    response = api.call("POST", path(opened, "/stock/block"), body, token=api.login())
+
+    assert response.status_code == 422
+
+
+def test_a_selection_over_five_thousand_seats_is_refused(api, opened):
+    body = {"selection": {"seat_ids": [f"S-{n}" for n in range(5001)]}}
+
+    response = api.call("POST", path(opened, "/stock/block"), body, token=api.login())
+
+    assert response.status_code == 422
+    assert response.json_body["details"]["fields"][0]["field"] == "selection.seat_ids"
+
+
+def test_a_whole_zone_is_selected_across_its_blocks(api, opened):
+    body = {"selection": {"zone": "STALLS", "rows": ["C"], "from_number": 1, "to_number": 2}}
+
+    response = api.call("POST", path(opened, "/stock/block"), body, token=api.login())
+
+    assert response.json_body == {"changed": 4, "unchanged": [], "refused": []}
+
+
+def test_an_unknown_block_is_404(api, opened):
+    body = {"selection": {"zone": "STALLS", "block": "NOWHERE"}}
+
+    assert api.call("POST", path(opened, "/stock/block"), body, token=api.login()).status_code == 404
+
+
+def test_standing_places_move_between_quotas(api, opened):
+    body = {
+        "area": "PIT",
+        "from_quota_id": opened.quotas["BOX"],
+        "to_quota_id": opened.quotas["WEB"],
+        "places": 40,
+    }
+
+    response = api.call("POST", path(opened, "/stock/areas/move"), body, token=api.login())
+    too_many = api.call("POST", path(opened, "/stock/areas/move"), {**body, "places": 61}, token=api.login())
+
+    assert response.status_code == 200 and response.json_body["places"] == 40
+    assert too_many.status_code == 409
+    areas = api.call("GET", path(opened, "/stock"), token=api.login()).json_body["areas"]
+    assert sorted((a["capacity"], a["free"]) for a in areas) == [(40, 40), (60, 60)]
