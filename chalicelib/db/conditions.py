@@ -1,10 +1,43 @@
-"""Reading why a DynamoDB transaction was cancelled: a failed condition, or a passing collision."""
+"""DynamoDB failures told apart: a failed condition (a domain answer) or a passing fault (retry later)."""
 
 from __future__ import annotations
 
-from pynamodb.exceptions import TransactWriteError
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from botocore.exceptions import BotoCoreError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from chalicelib.errors import TransientStoreError
+
+T = TypeVar("T")
+
+TRANSIENT_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
+
+
+def store_errors(fn: Callable[..., T]) -> Callable[..., T]:
+    """Turn throttling and network faults into TransientStoreError (503 to a client; workflows retry it)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except PynamoDBException as exc:
+            if exc.cause_response_code in TRANSIENT_CODES:
+                raise TransientStoreError(f"DynamoDB is busy: {exc.cause_response_code}") from exc
+            raise
+        except BotoCoreError as exc:
+            raise TransientStoreError(f"DynamoDB could not be reached: {exc}") from exc
+
+    return wrapper
+
 
 CANCELLED = "TransactionCanceledException"
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, TypeVar
 
-from botocore.exceptions import BotoCoreError
-from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.db.base import connection
-from chalicelib.db.conditions import condition_failed, failed_items, transient
+from chalicelib.db.conditions import condition_failed, failed_items, store_errors, transient
 from chalicelib.db.holds import (
     HOLD_ACTIVE,
     HoldItem,
@@ -23,35 +20,8 @@ from chalicelib.db.holds import (
     hold_pk,
 )
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem
-from chalicelib.errors import Conflict, NotFound, SeatUnavailable, TransientStoreError
+from chalicelib.errors import Conflict, NotFound, SeatUnavailable
 from chalicelib.inventory.model import Hold, SeatRef
-
-T = TypeVar("T")
-
-TRANSIENT_CODES = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-}
-
-
-def store_errors(fn: Callable[..., T]) -> Callable[..., T]:
-    """Turn throttling and network faults into TransientStoreError, which workflows retry."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except PynamoDBException as exc:
-            if exc.cause_response_code in TRANSIENT_CODES:
-                raise TransientStoreError(f"DynamoDB is busy: {exc.cause_response_code}") from exc
-            raise
-        except BotoCoreError as exc:
-            raise TransientStoreError(f"DynamoDB could not be reached: {exc}") from exc
-
-    return wrapper
 
 
 def _to_hold(item: HoldItem) -> Hold:

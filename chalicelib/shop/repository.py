@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from botocore.exceptions import BotoCoreError
-from pynamodb.exceptions import PynamoDBException
-
+from chalicelib.db.conditions import store_errors
 from chalicelib.db.stock import SeatItem, StockTable, shard_count, shard_pk
-from chalicelib.errors import TransientStoreError
 from chalicelib.shop.model import AreaStock, MapSeat, SeatStock
-
-T = TypeVar("T")
 
 SEAT_PREFIX = "SEAT#"
 AREA_PREFIX = "AREA#"
@@ -37,30 +31,6 @@ MAP_ATTRIBUTES = (
 )
 # Items per Query page; None lets DynamoDB fill 1 MB pages (about 5,000 projected seats).
 PAGE_SIZE: int | None = None
-TRANSIENT_CODES = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-}
-
-
-def _store_errors(fn: Callable[..., T]) -> Callable[..., T]:
-    """Throttling and network faults become TransientStoreError (503: the shopper may retry)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except PynamoDBException as exc:
-            if exc.cause_response_code in TRANSIENT_CODES:
-                raise TransientStoreError(f"DynamoDB is busy: {exc.cause_response_code}") from exc
-            raise
-        except BotoCoreError as exc:
-            raise TransientStoreError(f"DynamoDB could not be reached: {exc}") from exc
-
-    return wrapper
 
 
 def stock_shards(state: dict[str, Any]) -> int:
@@ -105,7 +75,7 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-@_store_errors
+@store_errors
 def stock_to_count(performance_id: str, shards: int) -> tuple[list[SeatStock], list[AreaStock]]:
     """Seats and standing-area counters, read together: `shards` Query calls plus pagination."""
     seats, areas = [], []
@@ -132,7 +102,7 @@ def stock_to_count(performance_id: str, shards: int) -> tuple[list[SeatStock], l
     return seats, areas
 
 
-@_store_errors
+@store_errors
 def seats_to_draw(performance_id: str, shards: int) -> list[MapSeat]:
     """Every numbered seat with its place on the plan: `shards` Query calls plus pagination."""
     return [
