@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,11 +26,14 @@ from chalicelib.auth.model import Right
 class Body(BaseModel):
     """Base of request models: unknown fields are refused, so a client sets only what it owns."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # defer_build: validators are built on first use, not at import (the Lambda cold start)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Out(BaseModel):
     """Base of response models."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 PUBLIC = None
@@ -53,7 +57,7 @@ class RouteSpec:
     status: int
     produces: str = "application/json"
 
-    @property
+    @functools.cached_property
     def adapter(self) -> TypeAdapter | None:
         return TypeAdapter(self.response) if self.response is not None else None
 
@@ -96,15 +100,16 @@ def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
     return model.model_validate(dict(request.query_params or {}))
 
 
-def _respond(spec: RouteSpec, result: Any, adapter: TypeAdapter | None) -> Response:
+def _respond(spec: RouteSpec, result: Any) -> Response:
     if isinstance(result, Response):
         return result
+    adapter = spec.adapter
     if adapter is None or result is None:
         return Response("", status_code=204 if spec.status == 200 else spec.status)
     return Response(adapter.dump_python(result, mode="json"), status_code=spec.status, headers=JSON)
 
 
-def _handle(bp: Blueprint, spec: RouteSpec, fn: Callable[..., Any], adapter: Any, params: dict[str, str]):
+def _handle(bp: Blueprint, spec: RouteSpec, fn: Callable[..., Any], params: dict[str, str]):
     request = bp.current_request
     try:
         caller = _authenticate(request, spec, params)
@@ -117,7 +122,7 @@ def _handle(bp: Blueprint, spec: RouteSpec, fn: Callable[..., Any], adapter: Any
         if spec.query is not None:
             kwargs["query"] = _parse_query(request, spec.query)
         where = "request"
-        return _respond(spec, fn(caller, **kwargs), adapter)
+        return _respond(spec, fn(caller, **kwargs))
     except ValidationError as exc:
         return validation_error_response(exc, where)
     except errors.DomainError as exc:
@@ -151,11 +156,10 @@ class Api:
                 path, method, fn.__name__, summary, self.tag, auth, body, query, response, status, produces
             )
             ROUTES.append(spec)
-            adapter = spec.adapter
             bp = self.blueprint
 
             def view(**params: str) -> Response:
-                return _handle(bp, spec, fn, adapter, params)
+                return _handle(bp, spec, fn, params)
 
             view.__name__ = fn.__name__
             bp.route(path, methods=[method], content_types=["application/json"])(view)

@@ -18,7 +18,7 @@ Days = Annotated[int, Field(ge=0, le=3650)]
 class Spec(BaseModel):
     """What an operator sets on a catalog item; unknown fields are refused."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class SeasonSpec(Spec):
@@ -149,7 +149,7 @@ class AudienceSubcategorySpec(Spec):
 
 
 class Price(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     seat_category_id: Ref
     audience_subcategory_id: Ref
@@ -186,7 +186,7 @@ class SeatSelection(StrEnum):
 
 
 class DeliveryMethod(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     code: Code
     name: Name
@@ -225,7 +225,7 @@ class PointOfSaleSpec(Spec):
 
 
 class StandingArea(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     code: Code
     name: Name
@@ -244,7 +244,7 @@ class SeatingPlanSpec(Spec):
 class AreaAssignment(BaseModel):
     """A standing area's category, and how its places are shared between quotas."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     area: Code
     seat_category_id: Ref

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.catalog.seating import LayoutBlock, PlanBlock, PlanSeat, SeatAssignment
@@ -28,7 +28,6 @@ MAP_FIELDS = [
     *("sk", "seat_id", "zone", "block", "row", "number", "x", "y", "rank", "accessible"),
     *("category_id", "quota_id", "status", "hold_expires_at"),
 ]
-_deserializer = TypeDeserializer()
 
 
 def built_pk(performance_id: str) -> str:
@@ -46,7 +45,16 @@ def plain_item(raw: dict[str, Any] | None) -> dict[str, Any] | None:
     """A raw DynamoDB item as plain Python values (ints and floats, not Decimals)."""
     if raw is None:
         return None
-    return {name: _plain(_deserializer.deserialize(value)) for name, value in raw.items()}
+    deserializer = _deserializer()
+    return {name: _plain(deserializer.deserialize(value)) for name, value in raw.items()}
+
+
+@functools.cache
+def _deserializer() -> Any:
+    # imported on first use: boto3's package import is a cold-start cost the API routes don't need
+    from boto3.dynamodb.types import TypeDeserializer
+
+    return TypeDeserializer()
 
 
 @store_errors
