@@ -234,7 +234,7 @@ def main() -> None:
         rows: list[tuple] = []
         performance_id, seats = measure("build catalog, plan, layout", build_venue, rows)
         summary = measure(f"open {seats:,} seats", lambda: open_in_process(performance_id), rows)
-        seat_map = measure("read seat map", lambda: stock.seat_map(ORG, performance_id), rows)
+        seat_map = measure("read seat map", lambda: stock.live_seats(ORG, performance_id)["seats"], rows)
         counts = measure("read stock counts", lambda: stock.stock_counts(ORG, performance_id), rows)
         hundred = Selection(seat_ids=tuple(seat["seat_id"] for seat in seat_map[:100]))
         measure("block 100 seats", lambda: stock.change_seats(ORG, performance_id, hundred, BLOCK), rows)

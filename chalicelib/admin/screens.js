@@ -9,13 +9,35 @@
 //                      showError(error), clearError(), notify(text), navigate(id)}
 //   signal is aborted when the operator leaves the screen: stop timers and ignore late answers then.
 
+import activities from "./views-activities.js";
+import audiences from "./views-audiences.js";
+import events from "./views-events.js";
 import home from "./views-home.js";
 import operators from "./views-operators.js";
+import plans from "./views-plans.js";
+import pointsOfSale from "./views-points-of-sale.js";
+import priceGrids from "./views-price-grids.js";
+import quotas from "./views-quotas.js";
 import roles from "./views-roles.js";
+import salesChannels from "./views-sales-channels.js";
+import seasons from "./views-seasons.js";
+import seatCategories from "./views-seat-categories.js";
+import venues from "./views-venues.js";
 import workflows from "./views-workflows.js";
 
 export const SCREENS = [
   home,
+  events,
+  seasons,
+  activities,
+  venues,
+  plans,
+  seatCategories,
+  quotas,
+  priceGrids,
+  audiences,
+  salesChannels,
+  pointsOfSale,
   operators,
   roles,
   workflows,

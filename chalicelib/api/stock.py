@@ -144,9 +144,42 @@ def open_performance(caller: OperatorCaller, item_id: str) -> OpeningOut:
     response=StockOut,
 )
 def get_stock(caller: OperatorCaller, item_id: str) -> StockOut:
+    _require_stock_read(caller)
+    return StockOut(**stock.stock_counts(caller.org_id, item_id))
+
+
+def _require_stock_read(caller: OperatorCaller) -> None:
     if not (caller.may(Right("catalog", "read")) or caller.may(Right("inventory", "read"))):
         raise PermissionDenied(f"You need the right {READ_STOCK}", {"right": READ_STOCK})
-    return StockOut(**stock.stock_counts(caller.org_id, item_id))
+
+
+class StockSeatOut(Out):
+    seat_id: str
+    zone: str | None = None
+    block: str | None = None
+    row: str | None = None
+    number: str | None = None
+    category_id: str | None = None
+    quota_id: str | None = None
+    status: str
+    hold_expires_at: int | None = None
+
+
+class StockSeatsOut(Out):
+    performance_id: str
+    status: str
+    seats: list[StockSeatOut]
+
+
+@api.route(
+    f"{BASE}/stock/seats",
+    summary="Every seat's live status and quota, for drawing the plan (a held seat past its expiry is free)",
+    auth=READ_STOCK,
+    response=StockSeatsOut,
+)
+def get_stock_seats(caller: OperatorCaller, item_id: str) -> StockSeatsOut:
+    _require_stock_read(caller)
+    return StockSeatsOut.model_validate(stock.live_seats(caller.org_id, item_id))
 
 
 def _report(report: stock.ChangeReport) -> ChangeOut:

@@ -10,7 +10,7 @@ from chalicelib.catalog import seating_repository
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog.repository import Stored
 from chalicelib.catalog.seating import Selection
-from chalicelib.db.stock import AREA_COUNTER_PLACES
+from chalicelib.db.stock import AREA_COUNTER_PLACES, SEAT_FREE, SEAT_HELD
 from chalicelib.errors import Conflict, InvalidInput, NotFound, SeatUnavailable
 from chalicelib.inventory import stock_changes_repository as changes
 from chalicelib.inventory import stock_repository
@@ -58,12 +58,19 @@ def stock_counts(org_id: str, performance_id: str) -> dict[str, Any]:
     }
 
 
-def seat_map(org_id: str, performance_id: str) -> list[dict[str, Any]]:
-    """Every seat of the performance with where it is and its state (what a seat map draws)."""
+def live_seats(org_id: str, performance_id: str) -> dict[str, Any]:
+    """The performance's status and every seat's state now: a held seat past its expiry shows as free."""
     performance = catalog.get(org_id, "performance", performance_id)
     fields = stock_repository.MAP_FIELDS
     items = stock_repository.stock_items(performance_id, _shards(performance), fields, prefix="SEAT#")
-    return [{name: value for name, value in item.items() if name != "sk"} for item in items]
+    now = now_seconds()
+    seats = []
+    for item in items:
+        seat = {name: value for name, value in item.items() if name != "sk"}
+        if seat.get("status") == SEAT_HELD and (seat.get("hold_expires_at") or now + 1) <= now:
+            seat["status"] = SEAT_FREE
+        seats.append(seat)
+    return {"performance_id": performance_id, "status": status_of(performance), "seats": seats}
 
 
 @dataclass

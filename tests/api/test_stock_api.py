@@ -202,3 +202,27 @@ def test_standing_places_move_between_quotas(api, opened):
     assert too_many.status_code == 409
     areas = api.call("GET", path(opened, "/stock"), token=api.login()).json_body["areas"]
     assert sorted((a["capacity"], a["free"]) for a in areas) == [(40, 40), (60, 60)]
+
+
+def test_live_seats_show_each_seat_state_and_a_lapsed_hold_as_free(api, opened, monkeypatch):
+    admin = api.login()
+    listed = api.call("GET", path(opened, "/stock/seats"), token=admin).json_body
+    first, second = (seat["seat_id"] for seat in listed["seats"][:2])
+    real_now = inventory.now_seconds
+    monkeypatch.setattr(inventory, "now_seconds", lambda: real_now() - 3600)
+    hold(opened, first)
+    monkeypatch.undo()
+    hold(opened, second)
+
+    after = api.call("GET", path(opened, "/stock/seats"), token=admin).json_body
+
+    assert listed["status"] == after["status"] == "on_sale"
+    states = {seat["seat_id"]: seat["status"] for seat in after["seats"]}
+    assert (states[first], states[second]) == ("free", "held")
+    assert "hold_id" not in after["seats"][0]
+
+
+def test_live_seats_need_a_read_right(api, opened):
+    nobody = operator(api, "nobody", {"orders": ["read"]})
+
+    assert api.call("GET", path(opened, "/stock/seats"), token=nobody).status_code == 403

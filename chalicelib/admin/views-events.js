@@ -1,0 +1,394 @@
+// Events screen: the events (#/events), an event's performances with "Open for sale"
+// (#/events/<event>), and a performance's stock (#/events/<event>/<performance>): counts per
+// category x quota x status, and the plan drawn by status with block / unblock / move to quota.
+
+import { api, seg } from "./api.js";
+import { crudSection, nameOf, refCache, subPath } from "./crud.js";
+import { clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { label } from "./rights.js";
+import { NO_QUOTA, STATUSES, drawPlan, modeSwitch, paletteFor } from "./plan-svg.js";
+
+const ID = "events";
+const POLL_MS = 1000;
+const OPEN_TIMEOUT_MS = 180_000;
+const CHUNK = 5000; // seats per stock change request (the API's limit)
+const OPENABLE = ["draft", "open_failed"];
+
+export default {
+  id: ID,
+  title: "Events",
+  area: "catalog",
+  async render(root, ctx) {
+    const [eventId, performanceId] = subPath();
+    if (performanceId) return stockScreen(root, ctx, eventId, performanceId);
+    if (eventId) return eventScreen(root, ctx, eventId);
+    const events = crudSection(ctx, {
+      plural: "events",
+      noun: "event",
+      columns: ["code", "name", "season_id", "activity_id", "status"],
+      fields: [
+        { name: "season_id", label: "Season", type: "ref", kind: "seasons", required: true },
+        { name: "activity_id", label: "Activity", type: "ref", kind: "activities", required: true },
+        { name: "code", required: true, maxlength: 32 },
+        { name: "name", required: true },
+        { name: "description", type: "textarea", maxlength: 5000 },
+        { name: "price_grid_id", label: "Price grid", type: "ref", kind: "price-grids", nullable: true },
+        { name: "status", type: "enum", options: ["draft", "published", "cancelled"], required: true },
+      ],
+      rowActions: (item) => h("a", {
+        class: "button small", href: `#/${ID}/${seg(item.id)}`, "data-action": "performances",
+        "aria-label": `Performances of ${nameOf(item)}`,
+      }, "Performances"),
+    }, refCache());
+    fill(root, h("p", { class: "muted" }, "An event is a show with one or more performances."), events.node);
+    await events.load();
+  },
+};
+
+function statusOf(performance) {
+  return performance.state?.status || "draft";
+}
+
+function statusBadge(status) {
+  const kind = { on_sale: "ok", opening: "run", open_failed: "bad" }[status] || "off";
+  return h("span", { class: `badge ${kind}`, "data-testid": "performance-status", "data-status": status }, label(status));
+}
+
+const sleep = (ms, signal) => new Promise((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+});
+
+/** Start the opening workflow, then poll the performance until it is on sale (or failed). */
+async function openForSale(ctx, performance, onStatus) {
+  await api.post(`/backoffice/performances/${seg(performance.id)}/open`);
+  ctx.notify(`Opening performance ${performance.code} for sale…`);
+  onStatus("opening", performance);
+  const started = Date.now();
+  while (!ctx.signal.aborted && Date.now() - started < OPEN_TIMEOUT_MS) {
+    await sleep(POLL_MS, ctx.signal);
+    if (ctx.signal.aborted) return null;
+    const item = await api.get(`/backoffice/performances/${seg(performance.id)}`);
+    onStatus(statusOf(item), item);
+    if (statusOf(item) === "on_sale" || statusOf(item) === "open_failed") return item;
+  }
+  return null;
+}
+
+function openButton(ctx, performance, { onDone, problem }) {
+  return h("button", {
+    type: "button", class: "small primary", "data-action": "open",
+    "aria-label": `Open performance ${performance.code} for sale`,
+    onclick: async (event) => {
+      const button = event.currentTarget;
+      const cell = button.closest("tr")?.querySelector("[data-col=status]") || document.getElementById("stock-status");
+      clearErrors(problem);
+      await whileBusy(button, async () => {
+        try {
+          const done = await openForSale(ctx, performance, (status, item) => {
+            if (cell) fill(cell, statusBadge(status), status === "open_failed" && item.state?.open_error
+              ? h("div", { class: "muted" }, item.state.open_error) : null);
+          });
+          if (!done) return;
+          if (statusOf(done) === "on_sale") ctx.notify(`Performance ${performance.code} is on sale.`);
+          else showError(problem, { message: `Opening failed: ${done.state?.open_error || "unknown error"}. Try again.` });
+          onDone(done);
+        } catch (error) {
+          showError(problem, error);
+        }
+      });
+    },
+  }, "Open for sale");
+}
+
+// ---- one event and its performances ----------------------------------------------------------
+
+async function eventScreen(root, ctx, eventId) {
+  const cache = refCache();
+  const event = await api.get(`/backoffice/events/${seg(eventId)}`);
+  if (ctx.signal.aborted) return;
+  const problem = errorBox("performance-open-error");
+  const performances = crudSection(ctx, {
+    plural: "performances",
+    noun: "performance",
+    title: "Performances",
+    filters: { event_id: eventId },
+    columns: ["code", "starts_at", "hall_id", "layout_id", "sales_window", "status"],
+    fields: [
+      { name: "event_id", fixed: eventId },
+      { name: "code", required: true, maxlength: 32 },
+      { name: "starts_at", label: "Starts at", type: "datetime", required: true },
+      { name: "hall_id", label: "Hall", type: "ref", kind: "halls", required: true },
+      { name: "layout_id", label: "Layout", type: "ref", kind: "layouts", required: true },
+      { name: "sales_open_at", label: "Sales open at", type: "datetime", nullable: true },
+      { name: "sales_close_at", label: "Sales close at", type: "datetime", nullable: true },
+      {
+        name: "price_grid_id", label: "Price grid", type: "ref", kind: "price-grids", nullable: true,
+        hint: "Empty: the event's price grid.",
+      },
+      {
+        name: "sales_window", label: "Sales window", listOnly: true,
+        render: (_, item) => (item.sales_open_at || item.sales_close_at
+          ? `${formatTime(item.sales_open_at).slice(0, 16) || "…"} → ${formatTime(item.sales_close_at).slice(0, 16) || "…"}`
+          : "–"),
+      },
+      { name: "status", listOnly: true, render: (_, item) => statusBadge(statusOf(item)) },
+    ],
+    rowActions: (item, section) => [
+      ctx.can("catalog", "execute") && OPENABLE.includes(statusOf(item))
+        ? openButton(ctx, item, { problem, onDone: () => section.reload() }) : null,
+      h("a", {
+        class: "button small", href: `#/${ID}/${seg(eventId)}/${seg(item.id)}`, "data-action": "stock",
+        "aria-label": `Stock of performance ${item.code}`,
+      }, "Stock"),
+    ],
+  }, cache);
+  fill(root,
+    h("p", { class: "lead", id: "event-head" }, h("strong", {}, nameOf(event)), " · ", label(event.status),
+      " · ", h("a", { href: `#/${ID}` }, "All events")),
+    event.description ? h("p", {}, event.description) : null,
+    problem,
+    performances.node);
+  await performances.load();
+}
+
+// ---- one performance's stock ---------------------------------------------------------------------
+
+async function stockScreen(root, ctx, eventId, performanceId) {
+  const base = `/backoffice/performances/${seg(performanceId)}`;
+  const cache = refCache();
+  const [event, performance, categories, quotas, halls] = await Promise.all([
+    api.get(`/backoffice/events/${seg(eventId)}`),
+    api.get(base),
+    cache.list("seat-categories"),
+    cache.list("quotas"),
+    cache.byId("halls"),
+  ]);
+  if (ctx.signal.aborted) return;
+  const status = statusOf(performance);
+  const problem = errorBox("stock-error");
+  const head = h("p", { class: "lead", id: "stock-head" },
+    h("strong", {}, nameOf(event)), ` · ${performance.code} · ${formatTime(performance.starts_at).slice(0, 16)}`,
+    ` · ${nameOf(halls.get(performance.hall_id)) || performance.hall_id} · `,
+    h("span", { id: "stock-status" }, statusBadge(status)),
+    " · ", h("a", { href: `#/${ID}/${seg(eventId)}` }, "Performances"));
+  if (status !== "on_sale") {
+    const reopen = () => stockScreen(root, ctx, eventId, performanceId).catch(ctx.showError);
+    fill(root, head, problem,
+      h("p", { id: "stock-not-open" }, `This performance is ${label(status).toLowerCase()}: `,
+        "its stock exists once it is open for sale."),
+      ctx.can("catalog", "execute") && OPENABLE.includes(status)
+        ? h("div", { class: "buttons" }, openButton(ctx, performance, { problem, onDone: reopen })) : null);
+    return;
+  }
+  const layout = await api.get(`/backoffice/layouts/${seg(performance.layout_id)}`);
+  const planId = performance.state?.seating_plan_id || layout.seating_plan_id;
+  const drawing = await api.get(`/backoffice/seating-plans/${seg(planId)}/seats`);
+  if (ctx.signal.aborted) return;
+  const view = drawPlan({ id: "plan-svg", blocks: drawing.blocks, areas: drawing.areas, title: `Stock of ${performance.code}` });
+  const names = {
+    category: new Map(categories.map((c) => [c.id, c.name])),
+    quota: new Map(quotas.map((q) => [q.id, q.name])),
+    rank: new Map(categories.map((c) => [c.id, c.rank])),
+  };
+  const seatState = new Map(); // seat id -> {category, quota, status}
+  const source = { live: true, note: "" };
+  let mode = "status";
+  const repaint = () => view.paint((seat) => {
+    const s = seatState.get(seat.seat_id);
+    if (!s) return undefined;
+    return mode === "status" ? s.status : mode === "quota" ? s.quota : s.category;
+  }, paletteFor(mode, { categories, quotas }));
+  view.describe = (seat) => {
+    const s = seatState.get(seat.seat_id);
+    const where = `Seat ${seat.seat_id} · zone ${seat.zone}, block ${seat.block}, row ${seat.row}, no ${seat.number}`;
+    if (!s) return `${where} · not for sale`;
+    return `${where} · ${names.category.get(s.category) || s.category} · ` +
+      `${s.quota ? names.quota.get(s.quota) || s.quota : "no quota"} · ${s.status ?? "status unknown"}`;
+  };
+  const counts = h("div", { id: "stock-counts", "aria-live": "polite" });
+  const note = h("p", { id: "stock-source", class: "hint", "data-testid": "stock-source" });
+
+  async function loadSeats() {
+    try {
+      const answer = await api.get(`${base}/stock/seats`);
+      const now = Date.now() / 1000;
+      seatState.clear();
+      for (const seat of Array.isArray(answer) ? answer : answer.seats) {
+        const expired = seat.status === "held" && Number(seat.hold_expires_at || 0) <= now;
+        seatState.set(seat.seat_id, {
+          category: seat.category_id, quota: seat.quota_id ?? NO_QUOTA, status: expired ? "free" : seat.status,
+        });
+      }
+      source.live = true;
+      note.textContent = "";
+    } catch (error) {
+      // No live seat map from the API: draw the layout's categories and quotas, keep the changes made
+      // here, and deduce the other seats' statuses from the counts (see deduceStatuses).
+      if (source.live) {
+        const assignments = await api.get(`/backoffice/layouts/${seg(layout.id)}/assignments`);
+        for (const block of assignments.blocks) {
+          for (const [seatId, a] of Object.entries(block.seats)) {
+            seatState.set(seatId, { category: a.seat_category_id, quota: a.quota_id ?? NO_QUOTA, status: undefined });
+          }
+        }
+        mode = "category";
+        root.querySelector("input[name=stock-colour-by][value=category]").checked = true;
+      }
+      source.live = false;
+      note.title = `GET ${base}/stock/seats: ${error.status} ${error.message}`;
+      note.textContent = "Live seat statuses are unavailable from the server: the plan shows the layout's " +
+        "categories and quotas with the changes made on this page; statuses are deduced from the counts.";
+    }
+  }
+
+  /**
+   * Without a live seat map: a seat not changed here is free when every seat of its category x quota
+   * that is not free was changed here (the counts say how many are not free); else it stays unknown.
+   */
+  function deduceStatuses(stock) {
+    const key = (category, quota) => `${category}\u0000${quota ?? NO_QUOTA}`;
+    const notFree = new Map();
+    for (const count of stock.seats) {
+      if (count.status !== "free") notFree.set(key(count.category_id, count.quota_id), (notFree.get(key(count.category_id, count.quota_id)) || 0) + count.seats);
+    }
+    const knownNotFree = new Map();
+    for (const s of seatState.values()) {
+      if (s.local && s.status !== "free") knownNotFree.set(key(s.category, s.quota), (knownNotFree.get(key(s.category, s.quota)) || 0) + 1);
+    }
+    for (const s of seatState.values()) {
+      if (s.local) continue;
+      const k = key(s.category, s.quota);
+      s.status = (notFree.get(k) || 0) === (knownNotFree.get(k) || 0) ? "free" : undefined;
+    }
+  }
+
+  async function refresh() {
+    const [, stock] = await Promise.all([loadSeats(), api.get(`${base}/stock`)]);
+    if (ctx.signal.aborted) return;
+    renderCounts(counts, stock, names);
+    if (!source.live) deduceStatuses(stock);
+    repaint();
+  }
+
+  /** Apply a change's report locally when there is no live seat map. */
+  function applyLocally(ids, report, change, quota) {
+    if (source.live) return;
+    const refused = new Set(report.refused.map((r) => r.seat_id));
+    for (const id of ids) {
+      const s = seatState.get(id);
+      if (!s || refused.has(id)) continue;
+      if (change === "block") s.status = "blocked";
+      else if (change === "unblock") s.status = "free";
+      else s.quota = quota;
+      if (change !== "move") s.local = true;
+    }
+  }
+
+  fill(root, head, problem,
+    h("div", { class: "row plan-controls" },
+      modeSwitch("stock-colour-by", ["status", "category", "quota"], mode, (next) => { mode = next; repaint(); })),
+    note,
+    h("div", { class: "plan-layout" },
+      h("div", { class: "plan-main" }, view.node),
+      h("aside", { class: "plan-side" },
+        ctx.can("inventory", "modify")
+          ? stockPanel(ctx, view, base, quotas, problem, async (ids, report, change, quota) => {
+            applyLocally(ids, report, change, quota);
+            await refresh();
+          }) : null)),
+    h("h2", {}, "Counts"), counts);
+  await refresh();
+}
+
+function stockPanel(ctx, view, base, quotas, problem, after) {
+  const quota = h("select", { id: "move-quota" }, quotas.map((q) => h("option", { value: q.id }, nameOf(q))));
+  const result = h("p", { id: "stock-result", class: "status", role: "status" });
+  const buttons = [];
+  async function change(button, kind) {
+    const ids = view.selectedIds();
+    const target = kind === "move" ? quota.value : undefined;
+    clearErrors(problem);
+    await whileBusy(button, async () => {
+      const report = { changed: 0, unchanged: [], refused: [] };
+      try {
+        for (let start = 0; start < ids.length; start += CHUNK) {
+          const body = { selection: { seat_ids: ids.slice(start, start + CHUNK) } };
+          if (target) body.quota_id = target;
+          const answer = await api.post(`${base}/stock/${kind}`, body);
+          report.changed += answer.changed;
+          report.unchanged.push(...answer.unchanged);
+          report.refused.push(...answer.refused);
+        }
+        const verb = { block: "blocked", unblock: "unblocked", move: "moved" }[kind];
+        result.textContent = `${report.changed} seat${report.changed === 1 ? "" : "s"} ${verb}` +
+          (report.unchanged.length ? `, ${report.unchanged.length} already so` : "") +
+          (report.refused.length ? `, ${report.refused.length} refused (held or sold)` : "") + ".";
+        ctx.notify(result.textContent);
+      } catch (error) {
+        showError(problem, error);
+      }
+      await after(ids, report, kind, target);
+    });
+  }
+  const make = (text, id, kind, cls = "") => {
+    const button = h("button", {
+      type: "button", class: cls, id, disabled: true, "data-action": kind,
+      onclick: (event) => change(event.currentTarget, kind),
+    }, text);
+    buttons.push(button);
+    return button;
+  };
+  view.onSelect((count) => { for (const button of buttons) button.disabled = !count; });
+  return h("section", { class: "card side-card", id: "stock-panel", "aria-labelledby": "stock-panel-title" },
+    h("h2", { id: "stock-panel-title" }, "Change the selection"),
+    h("p", { class: "muted" }, "Only free seats change; held and sold seats are left alone."),
+    h("div", { class: "buttons compact" },
+      make("Block", "stock-block", "block", "danger"), make("Unblock", "stock-unblock", "unblock")),
+    field("Quota", quota),
+    h("div", { class: "buttons compact" }, make("Move to quota", "stock-move", "move", "primary")),
+    result);
+}
+
+function byRankThenQuota(names) {
+  const rank = (id) => names.rank.get(id) ?? 99;
+  const quota = (id) => (id ? names.quota.get(id) || id : "\uffff");
+  return (a, b) => rank(a.category) - rank(b.category) || quota(a.quota).localeCompare(quota(b.quota));
+}
+
+function renderCounts(box, stock, names) {
+  const statuses = STATUSES.map((s) => s.key);
+  const extra = [...new Set(stock.seats.map((c) => c.status))].filter((s) => !statuses.includes(s));
+  const columns = [...statuses, ...extra];
+  const rows = new Map();
+  const totals = Object.fromEntries(columns.map((s) => [s, 0]));
+  for (const count of stock.seats) {
+    const key = `${count.category_id}\u0000${count.quota_id ?? ""}`;
+    if (!rows.has(key)) rows.set(key, { category: count.category_id, quota: count.quota_id ?? "", by: {} });
+    rows.get(key).by[count.status] = (rows.get(key).by[count.status] || 0) + count.seats;
+    totals[count.status] += count.seats;
+  }
+  const cell = (status, value) => h("td", { class: "num", "data-status": status }, String(value || 0));
+  const sum = (by) => Object.values(by).reduce((a, b) => a + b, 0);
+  fill(box,
+    h("p", {}, `${stock.seat_count} seats in stock.`),
+    h("div", { class: "scroll" }, h("table", { class: "counts", "data-testid": "stock-counts", id: "stock-counts-table" },
+      h("caption", { class: "sr-only" }, "Seats per seat category, quota and status"),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Category"), h("th", { scope: "col" }, "Quota"),
+        columns.map((s) => h("th", { scope: "col", class: "num" }, label(s))), h("th", { scope: "col", class: "num" }, "Total"))),
+      h("tbody", {}, [...rows.values()].sort(byRankThenQuota(names)).map((row) => h("tr", { "data-category": row.category, "data-quota": row.quota },
+        h("td", {}, names.category.get(row.category) || row.category),
+        h("td", {}, row.quota ? names.quota.get(row.quota) || row.quota : "No quota"),
+        columns.map((s) => cell(s, row.by[s])), cell("total", sum(row.by))))),
+      h("tfoot", {}, h("tr", { "data-total": "" }, h("th", { scope: "row", colspan: 2 }, "Total"),
+        columns.map((s) => cell(s, totals[s])), cell("total", sum(totals)))))),
+    stock.areas.length ? [
+      h("h3", {}, "Standing areas"),
+      h("table", { class: "counts", "data-testid": "stock-areas" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Area"), h("th", { scope: "col" }, "Quota"),
+          h("th", { scope: "col", class: "num" }, "Free"), h("th", { scope: "col", class: "num" }, "Capacity"))),
+        h("tbody", {}, stock.areas.map((a) => h("tr", { "data-area": a.area, "data-quota": a.quota_id },
+          h("td", {}, a.area), h("td", {}, names.quota.get(a.quota_id) || a.quota_id),
+          h("td", { class: "num" }, String(a.free)), h("td", { class: "num" }, String(a.capacity)))))),
+    ] : null);
+}

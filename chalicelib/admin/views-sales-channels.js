@@ -1,0 +1,42 @@
+// Sales channels screen: box office, internet, external…, with their selling rules and delivery methods.
+
+import { kindScreen } from "./crud.js";
+
+const CHANNEL_TYPES = ["box_office", "internet_b2c", "internet_company", "internet_agency", "external"];
+const SEAT_SELECTION = ["map", "auto_with_view", "auto_with_modification", "no_plan"];
+
+export default kindScreen({
+  id: "sales-channels",
+  title: "Sales channels",
+  sections: [{
+    plural: "sales-channels",
+    noun: "sales channel",
+    columns: ["code", "name", "type", "hold_timeout_minutes", "max_tickets_per_performance", "delivery_methods"],
+    fields: [
+      { name: "code", required: true, maxlength: 32 },
+      { name: "name", required: true },
+      { name: "type", type: "enum", options: CHANNEL_TYPES, required: true },
+      { name: "seat_selection", label: "Seat selection", type: "enum", options: SEAT_SELECTION, required: true },
+      {
+        name: "hold_timeout_minutes", label: "Hold timeout (minutes)", type: "int", min: 1, max: 1440, default: 20,
+        hint: "An unpaid cart's seats are released after this time.",
+      },
+      {
+        name: "max_tickets_per_performance", label: "Max tickets per performance", type: "int", min: 1, max: 1000,
+        default: 10,
+      },
+      {
+        name: "orphan_seat_trigger", label: "Orphan seat trigger", type: "int", min: 0, default: 0,
+        hint: "Below this many free seats, isolated seats are allowed.",
+      },
+      { name: "always_allow_orphan_seats", label: "Always allow orphan seats", type: "bool" },
+      { name: "booking_fee", label: "Booking fee", type: "money", default: 0 },
+      { name: "booking_fee_cap", label: "Booking fee cap", type: "money", nullable: true, hint: "Empty: no cap." },
+      { name: "quota_ids", label: "Quotas", type: "refs", kind: "quotas" },
+      {
+        name: "delivery_methods", label: "Delivery methods", type: "table",
+        fields: [{ name: "code", maxlength: 32 }, { name: "name" }, { name: "fee", type: "money" }],
+      },
+    ],
+  }],
+});
