@@ -12,13 +12,14 @@ import signal
 import sys
 import traceback
 
+from infra.local import seed
 from infra.local.chalice_local import ChaliceLocalError
 from infra.local.dynamodb import DynamoDBLocalUnavailable
 from infra.local.stack import LocalStack, LocalStackError
 
 
-class Stopped(Exception):
-    """SIGINT or SIGTERM arrived."""
+class Stopped(BaseException):
+    """SIGINT or SIGTERM arrived (a BaseException, so that botocore's retries cannot swallow it)."""
 
 
 def _on_signal(signum: int, _frame: object) -> None:
@@ -26,7 +27,8 @@ def _on_signal(signum: int, _frame: object) -> None:
 
 
 def banner(stack: LocalStack) -> str:
-    seeded = "; ".join(stack.seeded) if stack.seeded else "already there (nothing new)"
+    created = f"created {len(stack.seeded)} items" if stack.seeded else "already there (nothing new)"
+    seeded = f"{seed.summary()}; {created}"
     return "\n".join(
         [
             "",

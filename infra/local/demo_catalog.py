@@ -1,0 +1,253 @@
+"""The demo's catalog, declared by code: a season, a hall, categories, quotas, channels, prices, events.
+
+infra/local/seed.py makes it through the catalog services, looking each item up by code first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from chalicelib.catalog import kinds as k
+
+SEASON = k.SeasonSpec(
+    code="2026-2027", name="Season 2026-2027", starts_on=date(2026, 9, 1), ends_on=date(2027, 7, 31)
+)
+ACTIVITY = k.ActivitySpec(
+    code="LIVE",
+    name="Live shows",
+    options_allowed=True,
+    options_count_against_availability=True,
+    overbooking_allowed=True,
+    overbooking_percent=10,
+    confirm_days_after_placing=15,
+    confirm_days_before_performance=7,
+)
+VENUE = k.VenueSpec(code="DEMO-THEATRE", name="Demo Theatre", address="1 place du Théâtre, 75001 Paris")
+HALL = ("MAIN", "Main hall")  # (code, name)
+PLAN = ("MAIN-2026", "Main hall: stalls, balcony and pit")
+LAYOUT = ("STANDARD", "Seated and pit")
+
+SEAT_CATEGORIES = (
+    k.SeatCategorySpec(code="CAT1", name="Cat 1", rank=1, colour="#c0392b"),
+    k.SeatCategorySpec(code="CAT2", name="Cat 2", rank=2, colour="#e67e22"),
+    k.SeatCategorySpec(code="CAT3", name="Cat 3", rank=3, colour="#2980b9"),
+    # Wheelchair spaces go to the people who need them: never held in a group's option.
+    k.SeatCategorySpec(code="PMR", name="PMR (wheelchair)", rank=4, colour="#27ae60", option_allowed=False),
+    k.SeatCategorySpec(code="STANDING", name="Standing (pit)", rank=5, colour="#8e44ad"),
+)
+PIT_CATEGORY = "STANDING"
+
+
+@dataclass(frozen=True)
+class Quota:
+    code: str
+    name: str
+    type: k.QuotaType
+    exclusive_to: tuple[str, ...] = ()  # channel codes that alone sell it
+
+    def spec(self, channel_ids: list[str]) -> k.QuotaSpec:
+        exclusive = bool(self.exclusive_to)
+        return k.QuotaSpec(
+            code=self.code, name=self.name, type=self.type, exclusive=exclusive, channel_ids=channel_ids
+        )
+
+
+QUOTAS = (
+    Quota("GENERAL", "General sale", k.QuotaType.OTHER),
+    Quota("BOXOFFICE", "Box-office house seats", k.QuotaType.OTHER, ("BOX",)),
+    Quota("GROUPS", "Groups", k.QuotaType.GROUP),
+    Quota("DISTRIB", "TicketHub allotment", k.QuotaType.EXTERNAL, ("DIST",)),
+)
+
+ETICKET = k.DeliveryMethod(code="ETICKET", name="E-ticket (print at home or mobile)")
+PICKUP = k.DeliveryMethod(code="PICKUP", name="Box-office pickup")
+POST = k.DeliveryMethod(code="POST", name="Post", fee=250)
+TRACKED_POST = k.DeliveryMethod(code="POST", name="Tracked post", fee=600)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A sales channel and its point of sale (same code); quotas by code, the ids found when made."""
+
+    code: str
+    name: str
+    type: k.ChannelType
+    quotas: tuple[str, ...]
+    settings: dict[str, Any]
+    point_of_sale: dict[str, Any]
+
+    def spec(self, quota_ids: list[str]) -> k.SalesChannelSpec:
+        return k.SalesChannelSpec(
+            code=self.code, name=self.name, type=self.type, quota_ids=quota_ids, **self.settings
+        )
+
+    def point_of_sale_spec(self, channel_id: str) -> k.PointOfSaleSpec:
+        return k.PointOfSaleSpec(code=self.code, channel_id=channel_id, **self.point_of_sale)
+
+
+CHANNELS = (
+    Channel(
+        "BOX",
+        "Box office",
+        k.ChannelType.BOX_OFFICE,
+        ("GENERAL", "BOXOFFICE", "GROUPS"),
+        # The cashier sees the plan and the customer: a lone seat is the customer's choice to make.
+        {
+            "hold_timeout_minutes": 30,
+            "seat_selection": k.SeatSelection.MAP,
+            "max_tickets_per_performance": 50,
+            "always_allow_orphan_seats": True,
+            "delivery_methods": [PICKUP, ETICKET, POST],
+        },
+        {"name": "Box-office counter", "languages": ["fr", "en"]},
+    ),
+    Channel(
+        "WEB",
+        "Internet (public)",
+        k.ChannelType.INTERNET_B2C,
+        ("GENERAL",),
+        {
+            "hold_timeout_minutes": 20,
+            "seat_selection": k.SeatSelection.MAP,
+            "max_tickets_per_performance": 8,
+            "orphan_seat_trigger": 10,
+            "booking_fee": 150,
+            "booking_fee_cap": 600,
+            "delivery_methods": [ETICKET, PICKUP, POST],
+        },
+        {"name": "Online shop", "url": "https://shop.demo-theatre.example/"},
+    ),
+    Channel(
+        "PRO",
+        "Internet (companies)",
+        k.ChannelType.INTERNET_COMPANY,
+        ("GENERAL", "GROUPS"),
+        {
+            "hold_timeout_minutes": 60,
+            "seat_selection": k.SeatSelection.AUTO_WITH_MODIFICATION,
+            "max_tickets_per_performance": 100,
+            "orphan_seat_trigger": 20,
+            "booking_fee": 500,
+            "booking_fee_cap": 2000,
+            "delivery_methods": [ETICKET, PICKUP, TRACKED_POST],
+        },
+        {
+            "name": "Company space",
+            "url": "https://pro.demo-theatre.example/",
+            "guest_checkout": False,
+            "payment_ceiling": 300_000,
+        },
+    ),
+    Channel(
+        "AGENCY",
+        "Internet (agencies)",
+        k.ChannelType.INTERNET_AGENCY,
+        ("GENERAL", "GROUPS"),
+        {
+            "hold_timeout_minutes": 120,
+            "seat_selection": k.SeatSelection.AUTO_WITH_VIEW,
+            "max_tickets_per_performance": 200,
+            "orphan_seat_trigger": 20,
+            "delivery_methods": [ETICKET, PICKUP],
+        },
+        {
+            "name": "Agency space",
+            "url": "https://agencies.demo-theatre.example/",
+            "guest_checkout": False,
+            "payment_ceiling": 500_000,
+        },
+    ),
+    Channel(
+        "DIST",
+        "TicketHub (distributor)",
+        k.ChannelType.EXTERNAL,
+        ("DISTRIB",),
+        {
+            "hold_timeout_minutes": 15,
+            "seat_selection": k.SeatSelection.NO_PLAN,
+            "max_tickets_per_performance": 10,
+            "delivery_methods": [ETICKET],
+        },
+        {"name": "TicketHub", "url": "https://tickethub.example/", "languages": ["fr", "en", "de"]},
+    ),
+)
+
+# audience category (code, name) -> its subcategories' (code, name)
+AUDIENCES = {
+    ("STANDARD", "Standard"): (("FULL", "Full price"),),
+    ("CONCESSION", "Concessions"): (
+        ("REDUCED", "Reduced (students, job seekers, over 65)"),
+        ("UNDER26", "Under 26"),
+    ),
+}
+GRID_AUDIENCES = ("FULL", "REDUCED", "UNDER26")
+
+
+@dataclass(frozen=True)
+class PriceGrid:
+    code: str
+    name: str
+    amounts: dict[str, tuple[int, int, int]]  # seat category code -> cents, in GRID_AUDIENCES order
+
+
+PRICE_GRIDS = (
+    PriceGrid(
+        "STANDARD",
+        "Season prices",
+        {
+            "CAT1": (5500, 4500, 2500),
+            "CAT2": (4200, 3400, 2000),
+            "CAT3": (2800, 2200, 1500),
+            "PMR": (2800, 2200, 1500),
+            "STANDING": (3000, 2500, 2000),
+        },
+    ),
+    PriceGrid(
+        "GALA",
+        "Gala prices",
+        {
+            "CAT1": (8500, 7000, 4000),
+            "CAT2": (6500, 5200, 3000),
+            "CAT3": (4500, 3600, 2200),
+            "PMR": (4500, 3600, 2200),
+            "STANDING": (4000, 3200, 2500),
+        },
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    code: str
+    name: str
+    description: str
+    price_grid: str
+    # one evening performance on each of these days after the first seeding
+    days_ahead: tuple[int, ...] = ()
+
+    def performances(self) -> list[tuple[str, int]]:
+        """(performance code, days ahead): codes, not dates, so that a later run finds them."""
+        return [(f"{self.code}-{n}", days) for n, days in enumerate(self.days_ahead, start=1)]
+
+
+EVENTS = (
+    Event(
+        "CYRANO",
+        "Cyrano de Bergerac",
+        "Edmond Rostand's heroic comedy, in a new staging.",
+        "STANDARD",
+        (7, 8, 14),
+    ),
+    Event(
+        "NUTCRACKER",
+        "The Nutcracker",
+        "Tchaikovsky's ballet, with the city's orchestra.",
+        "STANDARD",
+        (21, 22),
+    ),
+    Event("JAZZ-GALA", "Jazz Gala", "A night of big-band jazz, seated or in the pit.", "GALA", (35, 36)),
+)
+CURTAIN = (20, 0)  # local time of the evening performances
+TIMEZONE = "Europe/Paris"

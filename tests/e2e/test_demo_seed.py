@@ -1,0 +1,191 @@
+"""The demo that `make run` seeds, as someone clicking through it sees it over HTTP."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from infra.local import demo_catalog as demo
+
+CHANNEL_TYPES = {"box_office", "internet_b2c", "internet_company", "internet_agency", "external"}
+KINDS = (
+    "seating-plans",
+    "layouts",
+    "seat-categories",
+    "quotas",
+    "sales-channels",
+    "points-of-sale",
+    "audience-subcategories",
+    "price-grids",
+    "events",
+    "performances",
+)
+
+
+def every_item(api, token: str, plural: str) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+        response = api.get(f"/backoffice/{plural}", token=token, params=params)
+        assert response.status_code == 200, response.text
+        items.extend(response.json()["items"])
+        cursor = response.json()["next_cursor"]
+        if not cursor:
+            return items
+
+
+@pytest.fixture(scope="module")
+def catalog(api, admin_token) -> dict[str, list[dict]]:
+    return {plural: every_item(api, admin_token, plural) for plural in KINDS}
+
+
+def by_code(items: list[dict]) -> dict[str, dict]:
+    return {item["code"]: item for item in items}
+
+
+def demo_performances(catalog: dict[str, list[dict]]) -> list[dict]:
+    """The demo's own (other e2e tests add items to the demo organisation too)."""
+    codes = {code for event in demo.EVENTS for code, _ in event.performances()}
+    return [item for item in catalog["performances"] if item["code"] in codes]
+
+
+def ids_of(items: list[dict]) -> dict[str, dict]:
+    return {item["id"]: item for item in items}
+
+
+def test_the_hall_has_1500_numbered_seats_in_3_blocks_with_wheelchair_seats_and_a_pit(
+    api, admin_token, catalog
+):
+    plan = by_code(catalog["seating-plans"])[demo.PLAN[0]]
+
+    drawn = api.get(f"/backoffice/seating-plans/{plan['id']}/seats", token=admin_token).json()
+
+    seats = [seat for block in drawn["blocks"] for seat in block["seats"]]
+    assert len(seats) >= 1500 and plan["state"]["seat_count"] == len(seats)
+    assert len(drawn["blocks"]) >= 3
+    assert sum(seat["accessible"] for seat in seats) >= 4
+    assert len({(seat["x"], seat["y"]) for seat in seats}) == len(seats)  # no two seats drawn on one spot
+    [pit] = drawn["areas"]
+    assert pit["capacity"] == 300 and "Pit" in pit["name"]
+
+
+def test_the_layout_sells_every_seat_wheelchair_seats_as_pmr_and_shares_the_pit(api, admin_token, catalog):
+    layout = by_code(catalog["layouts"])[demo.LAYOUT[0]]
+    categories, quotas = ids_of(catalog["seat-categories"]), ids_of(catalog["quotas"])
+
+    summary = api.get(f"/backoffice/layouts/{layout['id']}/summary", token=admin_token).json()
+    plan = api.get(f"/backoffice/seating-plans/{summary['seating_plan_id']}/seats", token=admin_token).json()
+
+    assert summary["unassigned"] == 0 and summary["unassigned_areas"] == []
+    seated = {categories[row["seat_category_id"]]["code"]: row["seats"] for row in summary["seat_categories"]}
+    accessible = sum(seat["accessible"] for block in plan["blocks"] for seat in block["seats"])
+    assert len(seated) >= 4 and seated["PMR"] == accessible
+    per_type = Counter()
+    for row in summary["quotas"]:
+        per_type[quotas[row["quota_id"]]["type"] if row["quota_id"] else None] += row["seats"]
+    assert per_type["other"] > summary["seat_count"] / 2  # most seats in general sale
+    assert per_type["group"] > 0 and per_type["external"] > 0
+    [pit] = summary["areas"]
+    assert len(pit["quotas"]) >= 2 and pit["quota_places"] == pit["capacity"] == 300
+
+
+def test_seat_categories_have_colours_and_quotas_include_a_distributors(catalog):
+    categories = by_code(catalog["seat-categories"])
+    quotas = [q for q in catalog["quotas"] if q["code"] in {quota.code for quota in demo.QUOTAS}]
+    channels = ids_of(catalog["sales-channels"])
+
+    assert {"CAT1", "CAT2", "CAT3", "PMR"} <= set(categories)
+    ours = [categories[spec.code] for spec in demo.SEAT_CATEGORIES]
+    assert len({category["colour"] for category in ours}) == len(ours) >= 4
+    assert {"other", "group", "external"} <= {quota["type"] for quota in quotas}
+    [external] = [quota for quota in quotas if quota["type"] == "external"]
+    [owner] = external["channel_ids"]
+    assert channels[owner]["type"] == "external" and external["id"] in channels[owner]["quota_ids"]
+
+
+def test_the_five_channel_types_each_have_a_point_of_sale_and_their_settings(catalog):
+    channels = [c for c in catalog["sales-channels"] if c["code"] in {ch.code for ch in demo.CHANNELS}]
+    points = Counter(point["channel_id"] for point in catalog["points-of-sale"])
+
+    assert {channel["type"] for channel in channels} == CHANNEL_TYPES
+    assert all(points[channel["id"]] >= 1 for channel in channels)
+    assert {"BOX", "WEB", "PRO", "AGENCY", "DIST"} <= set(by_code(catalog["points-of-sale"]))
+    for channel in channels:
+        assert channel["quota_ids"] and channel["delivery_methods"], channel["code"]
+    web = next(channel for channel in channels if channel["type"] == "internet_b2c")
+    assert web["booking_fee"] > 0 and web["orphan_seat_trigger"] > 0
+    assert {method["code"] for method in web["delivery_methods"]} >= {"ETICKET", "PICKUP", "POST"}
+
+
+def test_the_price_grid_prices_three_audience_subcategories_for_every_seat_category(catalog):
+    subcategories = ids_of(catalog["audience-subcategories"])
+    seat_categories = by_code(catalog["seat-categories"])
+    categories = {seat_categories[spec.code]["id"] for spec in demo.SEAT_CATEGORIES}
+    grids = by_code(catalog["price-grids"])
+
+    for grid in (grids[declared.code] for declared in demo.PRICE_GRIDS):
+        audiences = {subcategories[price["audience_subcategory_id"]]["name"] for price in grid["prices"]}
+        assert audiences == {"Full price", "Reduced (students, job seekers, over 65)", "Under 26"}
+        assert {price["seat_category_id"] for price in grid["prices"]} == categories
+        assert len(grid["prices"]) == 3 * len(categories)
+
+
+def test_three_published_events_each_have_several_performances_on_sale(catalog):
+    events = [by_code(catalog["events"])[event.code] for event in demo.EVENTS]
+    performances = Counter(
+        performance["event_id"]
+        for performance in demo_performances(catalog)
+        if performance["state"]["status"] == "on_sale"
+    )
+
+    assert len(events) >= 3 and {event["status"] for event in events} == {"published"}
+    assert all(performances[event["id"]] >= 2 for event in events)
+    assert all(event["price_grid_id"] for event in events)
+
+
+def test_the_web_shop_lists_every_performance_with_prices_and_free_places(api, catalog):
+    shop = "/shop/demo/pos/WEB/performances"
+
+    listed = api.get(shop, params={"limit": 200}).json()["items"]
+    first = demo_performances(catalog)[0]["id"]
+    priced = api.get(f"{shop}/{first}").json()
+    free = api.get(f"{shop}/{first}/availability").json()
+    at_box_office = api.get(f"/shop/demo/pos/BOX/performances/{first}/availability").json()
+
+    assert {item["id"] for item in listed} >= {p["id"] for p in demo_performances(catalog)}
+    assert len({item["event"]["id"] for item in listed}) >= 3
+    assert len(priced["prices"]) >= 3 and all(len(row["prices"]) == 3 for row in priced["prices"])
+    assert all(price["amount"] > 0 for row in priced["prices"] for price in row["prices"])
+    assert free["total_free"] >= 1000 and [area["area"] for area in free["areas"]] == ["PIT"]
+    # The box office also sells its house seats and the groups' quota; the web shop does not.
+    assert at_box_office["total_free"] > free["total_free"]
+
+
+def test_the_distributor_sells_through_its_own_systems_not_this_shop(api):
+    response = api.get("/shop/demo/pos/DIST/performances")
+
+    assert response.status_code == 404
+
+
+def test_the_cashier_reads_the_catalog_but_cannot_change_it(api, cashier_token, catalog):
+    events = api.get("/backoffice/events", token=cashier_token)
+    created = api.post(
+        "/backoffice/seasons",
+        {"code": "2099", "name": "Never", "starts_on": "2099-01-01", "ends_on": "2099-12-31"},
+        token=cashier_token,
+    )
+
+    assert events.status_code == 200 and len(events.json()["items"]) == len(catalog["events"])
+    assert created.status_code == 403
+
+
+def test_seeding_again_changes_nothing_and_says_so(stack, api, admin_token, catalog):
+    # The stack configured this process's environment, so the seed runs against the stack's tables.
+    from infra.local import seed
+
+    assert seed.seed() == []
+    again = {plural: every_item(api, admin_token, plural) for plural in KINDS}
+    assert demo_performances(again) == demo_performances(catalog)
+    for plural in KINDS:
+        assert len(again[plural]) == len(catalog[plural]), plural
