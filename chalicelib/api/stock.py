@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from chalicelib.api.routing import Api, Body, Out
+from chalicelib.api.selection import SelectionIn
 from chalicelib.auth.model import OperatorCaller, Right
 from chalicelib.catalog.kinds import Code, Ref
-from chalicelib.catalog.seating import Selection
 from chalicelib.errors import PermissionDenied
 from chalicelib.inventory import stock, stock_opening
 from chalicelib.inventory.stock_model import BLOCK, MOVE, UNBLOCK
@@ -23,47 +21,8 @@ READ_STOCK = "catalog:read or inventory:read"
 MODIFY = Right("inventory", "modify")
 
 
-class SeatSelectionIn(Body):
-    """Seats by zone, block, rows and a number range (every criterion given holds), or a list of ids.
-
-    The same fields as a layout assignment's selection (chalicelib/api/plans.py), without `all`.
-    """
-
-    zone: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    block: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    rows: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
-        default=None, max_length=1000
-    )
-    from_number: int | None = Field(default=None, ge=0)
-    to_number: int | None = Field(default=None, ge=0)
-    seat_ids: list[Annotated[str, Field(min_length=1, max_length=140)]] | None = Field(
-        default=None, min_length=1, max_length=stock.MAX_SELECTION
-    )
-
-    @model_validator(mode="after")
-    def _one_kind_of_selection(self) -> SeatSelectionIn:
-        narrowed = any(
-            v is not None for v in (self.zone, self.block, self.rows, self.from_number, self.to_number)
-        )
-        if narrowed == bool(self.seat_ids):
-            raise ValueError("select with zone/block/rows/from_number/to_number, or with seat_ids")
-        if self.from_number is not None and self.to_number is not None and self.to_number < self.from_number:
-            raise ValueError("to_number must not be below from_number")
-        return self
-
-    def selection(self) -> Selection:
-        return Selection(
-            zone=self.zone,
-            block=self.block,
-            rows=frozenset(self.rows) if self.rows is not None else None,
-            from_number=self.from_number,
-            to_number=self.to_number,
-            seat_ids=tuple(self.seat_ids) if self.seat_ids else None,
-        )
-
-
 class SeatsIn(Body):
-    selection: SeatSelectionIn
+    selection: SelectionIn
 
 
 class MoveSeatsIn(SeatsIn):

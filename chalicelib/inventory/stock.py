@@ -127,6 +127,11 @@ def change_seats(
     refused one. A larger selection is written 100 seats at a time, each chunk all or nothing, its
     refused seats left out and listed in the report while the others change.
     """
+    if selection.seat_ids and len(selection.seat_ids) > MAX_SELECTION:
+        raise InvalidInput(
+            f"At most {MAX_SELECTION} seats per request",
+            {"field": "selection.seat_ids", "max": MAX_SELECTION},
+        )
     performance = _on_sale(org_id, performance_id)
     if change == MOVE:
         _check_quota(org_id, target_quota)
@@ -134,7 +139,9 @@ def change_seats(
     if not seat_ids:
         raise InvalidInput("The selection names no seat for sale", {"field": "selection"})
     if len(seat_ids) > MAX_SELECTION:
-        raise InvalidInput(f"At most {MAX_SELECTION} seats per request", {"seats": len(seat_ids)})
+        raise InvalidInput(
+            f"At most {MAX_SELECTION} seats per request", {"field": "selection", "seats": len(seat_ids)}
+        )
     report = ChangeReport()
     whole = len(seat_ids) <= TRANSACTION_ITEMS
     for start in range(0, len(seat_ids), TRANSACTION_ITEMS):
