@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+from playwright.sync_api import sync_playwright
 
 from infra.local.dynamodb import free_port
 from infra.local.stack import LocalStack
@@ -83,3 +84,25 @@ def shopper_token(api: Api, stack: LocalStack) -> str:
     )
     assert response.status_code == 200, response.text
     return response.json()["token"]
+
+
+# Debian's chromium, never a downloaded browser; without the background-networking flags it keeps
+# trying to reach Google's hosts, which this network refuses.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
