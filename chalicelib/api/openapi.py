@@ -91,7 +91,9 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
         operation["security"] = [{"bearer": []}]
         responses["401"] = _error("No token, or an expired or invalid one")
         responses["403"] = _error("The caller may not do this")
-        who = {ANY_OPERATOR: "any operator", SHOPPER: "the shopper"}.get(spec.auth, f"right {spec.auth}")  # type: ignore[arg-type]
+        rights = spec.auth if isinstance(spec.auth, tuple) else (spec.auth,)
+        named = {ANY_OPERATOR: "any operator", SHOPPER: "the shopper"}
+        who = named.get(spec.auth) if isinstance(spec.auth, str) else "right " + " or ".join(map(str, rights))
         operation["description"] = f"Needs: {who}."
     return operation
 

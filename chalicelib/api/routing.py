@@ -50,7 +50,7 @@ class RouteSpec:
     name: str
     summary: str
     tag: str
-    auth: Right | str | None
+    auth: Right | tuple[Right, ...] | str | None
     body: type[BaseModel] | None
     query: type[BaseModel] | None
     response: Any
@@ -74,6 +74,8 @@ def _authenticate(request: Any, spec: RouteSpec, params: dict[str, str]) -> Any:
     caller = auth.operator_from_token(token)
     if isinstance(spec.auth, Right):
         auth.require(caller, spec.auth)
+    elif isinstance(spec.auth, tuple):
+        auth.require(caller, *spec.auth)
     return caller
 
 
@@ -144,7 +146,7 @@ class Api:
         method: str = "GET",
         *,
         summary: str,
-        auth: Right | str | None,
+        auth: Right | tuple[Right, ...] | str | None,
         body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
         response: Any = None,

@@ -75,9 +75,11 @@ def shopper_from_token(token: str, org_id: str) -> ShopperCaller:
         raise InvalidToken("The shopper of this token no longer exists") from None
 
 
-def require(caller: OperatorCaller, right: Right) -> None:
-    if not caller.may(right):
-        raise PermissionDenied(f"You need the right '{right}'", {"right": str(right)})
+def require(caller: OperatorCaller, *rights: Right) -> None:
+    """The caller needs one of `rights`."""
+    if not any(caller.may(right) for right in rights):
+        needed = " or ".join(str(right) for right in rights)
+        raise PermissionDenied(f"You need the right '{needed}'", {"right": needed})
 
 
 def list_operators(org_id: str) -> list[Operator]:

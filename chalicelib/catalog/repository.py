@@ -6,13 +6,12 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, NoReturn
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.db.base import connection
+from chalicelib.db.base import connection, plain
 from chalicelib.db.catalog import CatalogItem, CatalogTable, CodeGuardItem, code_sk, item_sk, kind_pk
 from chalicelib.db.conditions import failed_items, transient
 from chalicelib.errors import AlreadyExists, InvalidInput, NotFound, VersionConflict
@@ -29,24 +28,13 @@ class Stored:
     updated_at: datetime | None = None
 
 
-def _plain(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal; give callers ints and floats."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
 def _to_stored(kind: str, item: CatalogItem) -> Stored:
     return Stored(
         kind=kind,
         id=item.item_id,
         version=int(item.version),
-        data=_plain(item.data.as_dict() if item.data else {}),
-        state=_plain(item.state.as_dict() if item.state else {}),
+        data=plain(item.data.as_dict() if item.data else {}),
+        state=plain(item.state.as_dict() if item.state else {}),
         created_at=item.created_at,
         updated_at=item.updated_at,
     )

@@ -38,12 +38,7 @@ def plan_blocks(org_id: str, plan_id: str) -> list[PlanBlock]:
 
 
 def delete_plan_blocks(org_id: str, plan_id: str) -> None:
-    query = PlanBlockItem.query(
-        plan_blocks_pk(org_id, plan_id), PlanBlockItem.sk.startswith("BLOCK#"), attributes_to_get=["pk", "sk"]
-    )
-    with PlanBlockItem.batch_write() as batch:
-        for item in query:
-            batch.delete(item)
+    _delete_blocks(PlanBlockItem, plan_blocks_pk(org_id, plan_id))
 
 
 def save_layout_blocks(org_id: str, layout_id: str, blocks: list[LayoutBlock]) -> None:
@@ -79,11 +74,11 @@ def layout_blocks(org_id: str, layout_id: str) -> list[LayoutBlock]:
 
 
 def delete_layout_blocks(org_id: str, layout_id: str) -> None:
-    query = LayoutBlockItem.query(
-        layout_blocks_pk(org_id, layout_id),
-        LayoutBlockItem.sk.startswith("BLOCK#"),
-        attributes_to_get=["pk", "sk"],
-    )
-    with LayoutBlockItem.batch_write() as batch:
+    _delete_blocks(LayoutBlockItem, layout_blocks_pk(org_id, layout_id))
+
+
+def _delete_blocks(model: type[PlanBlockItem] | type[LayoutBlockItem], pk: str) -> None:
+    query = model.query(pk, model.sk.startswith("BLOCK#"), attributes_to_get=["pk", "sk"])
+    with model.batch_write() as batch:
         for item in query:
             batch.delete(item)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.models import Model
@@ -44,3 +46,14 @@ class TableModel(Model):
 
     class Meta(metaclass=TableMeta):
         logical_name = "_abstract"
+
+
+def plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; give callers ints and floats (in maps and lists too)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value

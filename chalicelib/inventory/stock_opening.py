@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import UTC, datetime
@@ -233,20 +232,10 @@ def execution_name(performance_id: str) -> str:
 
 def start(org_id: str, performance_id: str) -> str:
     """Start the open-performance state machine for a performance that is not open or opening yet."""
-    import boto3
-
-    from chalicelib.config import settings
-
     status = status_of(catalog.get(org_id, "performance", performance_id))
     if status not in OPENABLE:
         raise Conflict(
             f"Performance {performance_id} is {status}; it cannot be opened now", {"status": status}
         )
-    config = settings()
-    client = boto3.client("stepfunctions", region_name=config.region, endpoint_url=config.aws_endpoint)
-    response = client.start_execution(
-        stateMachineArn=config.state_machine_arn_prefix + WORKFLOW,
-        name=execution_name(performance_id),
-        input=json.dumps({"org_id": org_id, "performance_id": performance_id}),
-    )
-    return str(response["executionArn"])
+    payload = {"org_id": org_id, "performance_id": performance_id}
+    return runs.start_workflow(WORKFLOW, payload, execution=execution_name(performance_id))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-from decimal import Decimal
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.catalog.seating import LayoutBlock, PlanBlock, PlanSeat, SeatAssignment
+from chalicelib.db.base import plain
 from chalicelib.db.plans import LayoutBlockItem, PlanBlockItem, block_sk, layout_blocks_pk, plan_blocks_pk
 from chalicelib.db.stock import (
     AreaCounterItem,
@@ -35,18 +35,12 @@ def built_pk(performance_id: str) -> str:
     return f"PERF#{performance_id}#BUILT"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
 def plain_item(raw: dict[str, Any] | None) -> dict[str, Any] | None:
     """A raw DynamoDB item as plain Python values (ints and floats, not Decimals)."""
     if raw is None:
         return None
     deserializer = _deserializer()
-    return {name: _plain(deserializer.deserialize(value)) for name, value in raw.items()}
+    return {name: plain(deserializer.deserialize(value)) for name, value in raw.items()}
 
 
 @functools.cache

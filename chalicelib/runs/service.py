@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -93,21 +95,28 @@ def list_runs(workflow: str, scope: str = GLOBAL_SCOPE, limit: int = 50) -> list
     return [_to_run(item) for item in query]
 
 
-def start_workflow(name: str, payload: dict[str, Any] | None = None) -> str:
-    """Start an execution of a known state machine now; returns the execution ARN."""
-    import json
+def start_workflow(name: str, payload: dict[str, Any] | None = None, execution: str | None = None) -> str:
+    """Start an execution of a known state machine now; returns the execution ARN.
 
-    import boto3
-
+    `execution` names it (Step Functions refuses a name already used); by default a unique manual one.
+    """
     from chalicelib.config import settings
     from chalicelib.workflows.catalogue import state_machine
 
     state_machine(name)  # KeyError for an unknown workflow
     config = settings()
-    client = boto3.client("stepfunctions", region_name=config.region, endpoint_url=config.aws_endpoint)
-    response = client.start_execution(
+    response = _stepfunctions(config.region, config.aws_endpoint).start_execution(
         stateMachineArn=config.state_machine_arn_prefix + name,
-        name=f"manual-{uuid.uuid4().hex}",
+        name=execution or f"manual-{uuid.uuid4().hex}",
         input=json.dumps(payload or {}),
     )
     return response["executionArn"]
+
+
+@functools.cache
+def _stepfunctions(region: str, endpoint: str | None) -> Any:
+    # boto3 is imported on first use (a cold-start cost the API routes don't need) and its client
+    # built once per endpoint, not per request.
+    import boto3
+
+    return boto3.client("stepfunctions", region_name=region, endpoint_url=endpoint)
