@@ -4,11 +4,26 @@ import uuid
 
 from chalice import Chalice
 
-from chalicelib.api import backoffice, catalog, meta, plans, shop, shop_catalog, stock, workflows
+from chalicelib.api import (
+    backoffice,
+    backoffice_orders,
+    catalog,
+    emails,
+    meta,
+    payment_simulator,
+    plans,
+    shop,
+    shop_catalog,
+    shop_sales,
+    stock,
+    workflows,
+)
 from chalicelib.observability import logger, metrics
 from chalicelib.workflows import hold_cleanup, open_performance
 
 app = Chalice(app_name="guichet")
+# e-ticket PDFs go out as binary (API Gateway base64-encodes them)
+app.api.binary_types.append("application/pdf")
 
 
 def _request_id(event) -> str:
@@ -35,7 +50,20 @@ def observe(event, get_response):
         logger.remove_keys(["request_id", "path", "method"])
 
 
-for module in (meta, backoffice, workflows, catalog, plans, stock, shop, shop_catalog):
+for module in (
+    meta,
+    backoffice,
+    workflows,
+    catalog,
+    plans,
+    stock,
+    shop,
+    shop_catalog,
+    shop_sales,
+    backoffice_orders,
+    emails,
+    payment_simulator,
+):
     app.register_blueprint(module.blueprint)
 
 app.lambda_function(name="hold_cleanup")(hold_cleanup.handle)

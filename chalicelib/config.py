@@ -20,6 +20,9 @@ class Settings:
     shopper_token_minutes: int
     tracing: bool
     state_machine_arn_prefix: str
+    mail_from: str
+    public_url: str
+    payment_provider: str
 
 
 @functools.cache
@@ -41,6 +44,12 @@ def settings() -> Settings:
         # Set by the cloud stack; the default is the local stack's (moto's account id).
         state_machine_arn_prefix=env.get("GUICHET_STATE_MACHINE_ARN_PREFIX")
         or f"arn:aws:states:{region}:123456789012:stateMachine:guichet-{stage}-",
+        # The sender of customer emails (a verified SES identity in the cloud).
+        mail_from=env.get("GUICHET_MAIL_FROM", "tickets@guichet.example"),
+        # Where shoppers and the payment provider reach this API (links in emails, payment returns).
+        public_url=env.get("GUICHET_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        # "simulated" is the local payment provider; a real one plugs in behind the same interface.
+        payment_provider=env.get("GUICHET_PAYMENT_PROVIDER", "simulated"),
     )
 
 

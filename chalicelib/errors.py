@@ -66,6 +66,32 @@ class HoldExpired(Conflict):
     code = "hold_expired"
 
 
+class OrphanSeats(Conflict):
+    """A choice of seats would leave a single free seat alone between taken seats."""
+
+    code = "orphan_seats"
+
+
+class BuyerLimitReached(Conflict):
+    code = "buyer_limit_reached"
+
+
+class InvalidTransition(Conflict):
+    """The action is not allowed from the item's current state (an order, an option)."""
+
+    code = "invalid_transition"
+
+
+class PaymentDeclined(Conflict):
+    code = "payment_declined"
+
+
+class InsufficientBalance(Conflict):
+    """A gift voucher or credit balance holds less than asked."""
+
+    code = "insufficient_balance"
+
+
 class TransientStoreError(DomainError):
     """The store throttled or timed out; the same call may succeed later (workflows retry it)."""
 

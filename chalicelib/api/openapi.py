@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from chalicelib.api.routing import ANY_OPERATOR, MAX_PATH_PARAMETER, PUBLIC, SHOPPER, RouteSpec
+from chalicelib.api.routing import ANY_OPERATOR, BUYER, MAX_PATH_PARAMETER, PUBLIC, SHOPPER, RouteSpec
 
 REF = "#/components/schemas/{model}"
 
@@ -53,6 +53,16 @@ def _parameters(spec: RouteSpec, components: dict[str, Any]) -> list[dict[str, A
         required = set(schema.get("required", []))
         for name, prop in schema.get("properties", {}).items():
             params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+    if spec.idempotent:
+        params.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "A replay with the same key returns the first answer, never a second effect",
+                "schema": {"type": "string", "maxLength": 200},
+            }
+        )
     return params
 
 
@@ -92,7 +102,11 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
         responses["401"] = _error("No token, or an expired or invalid one")
         responses["403"] = _error("The caller may not do this")
         rights = spec.auth if isinstance(spec.auth, tuple) else (spec.auth,)
-        named = {ANY_OPERATOR: "any operator", SHOPPER: "the shopper"}
+        named = {
+            ANY_OPERATOR: "any operator",
+            SHOPPER: "the shopper",
+            BUYER: "the shopper or guest (token from POST /shop/{org_id}/guest)",
+        }
         who = named.get(spec.auth) if isinstance(spec.auth, str) else "right " + " or ".join(map(str, rights))
         operation["description"] = f"Needs: {who}."
     return operation

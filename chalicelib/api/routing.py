@@ -41,6 +41,7 @@ PUBLIC = None
 MAX_PATH_PARAMETER = 100
 ANY_OPERATOR = "any-operator"
 SHOPPER = "shopper"
+BUYER = "buyer"  # a shopper with an account or a guest session
 
 
 @dataclass
@@ -56,6 +57,7 @@ class RouteSpec:
     response: Any
     status: int
     produces: str = "application/json"
+    idempotent: bool = False  # takes an Idempotency-Key header, passed as `idempotency_key`
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter | None:
@@ -71,6 +73,8 @@ def _authenticate(request: Any, spec: RouteSpec, params: dict[str, str]) -> Any:
     token = auth.bearer_token(request.headers.get("authorization"))
     if spec.auth == SHOPPER:
         return auth.shopper_from_token(token, params["org_id"])
+    if spec.auth == BUYER:
+        return auth.buyer_from_token(token, params["org_id"])
     caller = auth.operator_from_token(token)
     if isinstance(spec.auth, Right):
         auth.require(caller, spec.auth)
@@ -98,6 +102,19 @@ def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
     return model.model_validate(data)
 
 
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def _idempotency_key(request: Any) -> str | None:
+    key = (request.headers.get("idempotency-key") or "").strip()
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise errors.InvalidInput(
+            "The Idempotency-Key header is too long",
+            {"field": "Idempotency-Key", "max_length": MAX_IDEMPOTENCY_KEY},
+        )
+    return key or None
+
+
 def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
     return model.model_validate(dict(request.query_params or {}))
 
@@ -123,6 +140,8 @@ def _handle(bp: Blueprint, spec: RouteSpec, fn: Callable[..., Any], params: dict
         where = "query"
         if spec.query is not None:
             kwargs["query"] = _parse_query(request, spec.query)
+        if spec.idempotent:
+            kwargs["idempotency_key"] = _idempotency_key(request)
         where = "request"
         return _respond(spec, fn(caller, **kwargs))
     except ValidationError as exc:
@@ -152,10 +171,22 @@ class Api:
         response: Any = None,
         status: int = 200,
         produces: str = "application/json",
+        idempotent: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
             spec = RouteSpec(
-                path, method, fn.__name__, summary, self.tag, auth, body, query, response, status, produces
+                path,
+                method,
+                fn.__name__,
+                summary,
+                self.tag,
+                auth,
+                body,
+                query,
+                response,
+                status,
+                produces,
+                idempotent,
             )
             ROUTES.append(spec)
             bp = self.blueprint

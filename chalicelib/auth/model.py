@@ -19,6 +19,7 @@ AREAS = (
     "season_tickets",
     "reports",
     "workflows",
+    "ticket_control",
 )
 
 ADMINISTRATOR_ROLE = "administrator"
@@ -92,3 +93,19 @@ class ShopperCaller:
     @property
     def org_id(self) -> str:
         return self.shopper.org_id
+
+    @property
+    def buyer_id(self) -> str:
+        return self.shopper.shopper_id
+
+
+@dataclass
+class GuestCaller:
+    """A shopper buying without an account: what they own is bound to their guest token."""
+
+    org_id: str
+    guest_id: str
+
+    @property
+    def buyer_id(self) -> str:
+        return f"guest-{self.guest_id}"

@@ -55,6 +55,13 @@ def organisation_exists(org_id: str) -> bool:
         return False
 
 
+def organisation_name(org_id: str) -> str:
+    try:
+        return OrganisationItem.get(org_pk(org_id), organisation_sk()).name
+    except DoesNotExist:
+        return org_id
+
+
 def _to_operator(item: OperatorItem) -> Operator:
     return Operator(item.org_id, item.login, item.name, sorted(item.roles or []), item.active)
 

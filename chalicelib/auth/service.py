@@ -7,6 +7,7 @@ import uuid
 from chalicelib.auth import passwords, repository, tokens
 from chalicelib.auth.model import (
     ADMINISTRATOR_ROLE,
+    GuestCaller,
     Operator,
     OperatorCaller,
     Right,
@@ -73,6 +74,25 @@ def shopper_from_token(token: str, org_id: str) -> ShopperCaller:
         return ShopperCaller(repository.get_shopper(claims.org_id, claims.subject))
     except NotFound:
         raise InvalidToken("The shopper of this token no longer exists") from None
+
+
+def buyer_from_token(token: str, org_id: str) -> ShopperCaller | GuestCaller:
+    """A shopper with an account, or a guest (a token from `start_guest_session`)."""
+    claims = tokens.verify(token)
+    if claims.kind == tokens.GUEST:
+        if claims.org_id != org_id:
+            raise PermissionDenied("This token belongs to another organisation's shop")
+        return GuestCaller(org_id, claims.subject)
+    return shopper_from_token(token, org_id)
+
+
+def start_guest_session(org_id: str) -> tuple[str, int, GuestCaller]:
+    """A token for buying without an account; carts and orders made with it belong to it."""
+    if not repository.organisation_exists(org_id):
+        raise NotFound(f"Organisation {org_id} does not exist", {"org_id": org_id})
+    guest = GuestCaller(org_id, uuid.uuid4().hex)
+    token, expires_at = tokens.issue(tokens.GUEST, org_id, guest.guest_id, settings().shopper_token_minutes)
+    return token, expires_at, guest
 
 
 def require(caller: OperatorCaller, *rights: Right) -> None:

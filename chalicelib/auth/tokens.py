@@ -12,6 +12,7 @@ from chalicelib.errors import InvalidToken
 ISSUER = "guichet"
 OPERATOR = "operator"
 SHOPPER = "shopper"
+GUEST = "guest"  # a shopper without an account: owns carts and orders for the token's lifetime
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def verify(token: str) -> TokenClaims:
             token,
             signing_secret(),
             algorithms=["HS256"],
-            audience=[OPERATOR, SHOPPER],
+            audience=[OPERATOR, SHOPPER, GUEST],
             issuer=ISSUER,
             options={"require": ["exp", "sub", "aud", "iss"]},
         )
@@ -64,7 +65,7 @@ def verify(token: str) -> TokenClaims:
         raise InvalidToken("The token has expired; log in again") from exc
     except jwt.PyJWTError as exc:
         raise InvalidToken("The token is not valid") from exc
-    if not isinstance(claims.get("org"), str) or claims["aud"] not in (OPERATOR, SHOPPER):
+    if not isinstance(claims.get("org"), str) or claims["aud"] not in (OPERATOR, SHOPPER, GUEST):
         raise InvalidToken("The token is not valid")
     return TokenClaims(
         kind=claims["aud"], org_id=claims["org"], subject=claims["sub"], expires_at=claims["exp"]

@@ -198,9 +198,21 @@ class SalesChannelSpec(Spec):
     name: Name
     type: ChannelType
     hold_timeout_minutes: int = Field(default=20, ge=1, le=24 * 60)
+    hold_extension_minutes: int = Field(
+        default=10, ge=1, le=24 * 60, description="Added once per checkout step (details, delivery, payment)"
+    )
+    hold_max_minutes: int = Field(
+        default=60, ge=1, le=7 * 24 * 60, description="A cart's holds never last longer than this"
+    )
     seat_selection: SeatSelection = SeatSelection.MAP
     quota_ids: list[Ref] = Field(default_factory=list, max_length=50)
-    max_tickets_per_performance: int = Field(default=10, ge=1, le=1000)
+    max_tickets_per_performance: int = Field(default=10, ge=1, le=1000, description="Per order")
+    max_tickets_per_buyer: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="Per performance across a buyer's carts and orders; none: the per-order maximum",
+    )
     orphan_seat_trigger: int = Field(
         default=0, ge=0, description="Below this many free seats, orphans are allowed"
     )
@@ -208,6 +220,20 @@ class SalesChannelSpec(Spec):
     booking_fee: Cents = 0
     booking_fee_cap: Cents | None = None
     delivery_methods: list[DeliveryMethod] = Field(default_factory=list, max_length=20)
+    reservation_days: int = Field(
+        default=3,
+        ge=1,
+        le=365,
+        description="A reservation (order above the payment ceiling) is payable this long",
+    )
+    reservations_payable_online: bool = True
+    reservations_cancellable_online: bool = True
+
+    @model_validator(mode="after")
+    def _hold_times_in_order(self) -> SalesChannelSpec:
+        if self.hold_max_minutes < self.hold_timeout_minutes:
+            raise ValueError("hold_max_minutes must not be below hold_timeout_minutes")
+        return self
 
 
 class PointOfSaleSpec(Spec):

@@ -40,6 +40,18 @@ class SeatKey(MapAttribute):
     sk = UnicodeAttribute()
 
 
+class AreaKey(MapAttribute):
+    pk = UnicodeAttribute()
+    sk = UnicodeAttribute()
+    quantity = NumberAttribute()
+
+
+class LimitKey(MapAttribute):
+    pk = UnicodeAttribute()
+    sk = UnicodeAttribute()
+    cap = NumberAttribute()
+
+
 class HoldsTable(TableModel):
     """Root model: pk = HOLD#<hold_id>."""
 
@@ -61,6 +73,10 @@ class HoldItem(HoldsTable):
     owner = UnicodeAttribute()
     status = UnicodeAttribute(default=HOLD_ACTIVE)
     seats = ListAttribute(of=SeatKey, default=list)
+    areas = ListAttribute(of=AreaKey, default=list)
+    limit = LimitKey(null=True)
+    cart_id = UnicodeAttribute(null=True)
+    order_id = UnicodeAttribute(null=True)
 
 
 def hold_pk(hold_id: str) -> str:

@@ -54,6 +54,7 @@ class SeatItem(StockTable):
     status = UnicodeAttribute(default=SEAT_FREE)
     hold_id = UnicodeAttribute(null=True)
     hold_expires_at = NumberAttribute(null=True)
+    order_id = UnicodeAttribute(null=True)
 
 
 class AreaCounterItem(StockTable):

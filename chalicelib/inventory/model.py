@@ -1,4 +1,4 @@
-"""Hold rules as plain Python: when a hold counts, and what releasing it means."""
+"""Hold rules as plain Python: what a hold claims, when it counts, and what ending it means."""
 
 from __future__ import annotations
 
@@ -10,6 +10,28 @@ class SeatRef:
     pk: str
     sk: str
 
+    @property
+    def seat_id(self) -> str:
+        return self.sk.removeprefix("SEAT#")
+
+
+@dataclass(frozen=True)
+class AreaTake:
+    """Places taken from one standing-area sub-counter."""
+
+    pk: str
+    sk: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class BuyerLimit:
+    """A buyer may hold or have bought at most `cap` places of one performance (anti-scalping)."""
+
+    pk: str
+    sk: str
+    cap: int
+
 
 @dataclass
 class Hold:
@@ -20,6 +42,14 @@ class Hold:
     status: str
     expires_at: int
     seats: list[SeatRef] = field(default_factory=list)
+    areas: list[AreaTake] = field(default_factory=list)
+    limit: BuyerLimit | None = None
+    cart_id: str | None = None
+    order_id: str | None = None
+
+    @property
+    def places(self) -> int:
+        return len(self.seats) + sum(a.quantity for a in self.areas)
 
     def is_expired(self, now: int) -> bool:
         return self.status == "active" and self.expires_at <= now
@@ -31,3 +61,5 @@ class ReleaseOutcome:
     released: bool
     seats_freed: int
     reason: str
+    places_freed: int = 0
+    order_id: str | None = None

@@ -1,4 +1,9 @@
-"""Holds and seats in DynamoDB; storage failures become domain errors here."""
+"""Holds, seats and standing places in DynamoDB; storage failures become domain errors here.
+
+Every change of a hold is one TransactWriteItems: the hold item, the buyer's limit counter, and each
+seat or standing-area sub-counter it claims, each with its own condition. DynamoDB takes at most 100
+actions in one transaction, hence MAX_SEATS_PER_HOLD in service.py.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +17,24 @@ from chalicelib.db.base import connection
 from chalicelib.db.conditions import condition_failed, failed_items, store_errors, transient
 from chalicelib.db.holds import (
     HOLD_ACTIVE,
+    HOLD_CONVERTED,
+    AreaKey,
     HoldItem,
     HoldsTable,
+    LimitKey,
     SeatKey,
     expiry_shard,
     expiry_shards,
     hold_pk,
 )
-from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem
-from chalicelib.errors import Conflict, NotFound, SeatUnavailable
-from chalicelib.inventory.model import Hold, SeatRef
+from chalicelib.db.sales import LimitItem
+from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SEAT_SOLD, AreaCounterItem, SeatItem
+from chalicelib.errors import BuyerLimitReached, Conflict, NotFound, SeatUnavailable
+from chalicelib.inventory.model import AreaTake, BuyerLimit, Hold, SeatRef
 
 
 def _to_hold(item: HoldItem) -> Hold:
+    limit = item.limit
     return Hold(
         hold_id=item.hold_id,
         org_id=item.org_id,
@@ -33,12 +43,31 @@ def _to_hold(item: HoldItem) -> Hold:
         status=item.status,
         expires_at=int(item.expires_at),
         seats=[SeatRef(s.pk, s.sk) for s in item.seats],
+        areas=[AreaTake(a.pk, a.sk, int(a.quantity)) for a in item.areas or []],
+        limit=BuyerLimit(limit.pk, limit.sk, int(limit.cap)) if limit else None,
+        cart_id=item.cart_id,
+        order_id=item.order_id,
     )
 
 
+def _seat_takeable(now: int, quota_ids: frozenset[str] | None):
+    condition = SeatItem.pk.exists() & (
+        (SeatItem.status == SEAT_FREE) | ((SeatItem.status == SEAT_HELD) & (SeatItem.hold_expires_at <= now))
+    )
+    if quota_ids is not None:
+        # the quota is checked in the write too: an operator may move a seat between quotas meanwhile
+        allowed = SeatItem.quota_id.does_not_exist()
+        if quota_ids:
+            allowed = allowed | SeatItem.quota_id.is_in(*sorted(quota_ids))
+        condition = condition & allowed
+    return condition
+
+
 @store_errors
-def save_new_hold(hold: Hold, now: int, purge_after_seconds: int) -> None:
-    """Write a new active hold and mark its seats held, all or nothing.
+def save_new_hold(
+    hold: Hold, now: int, purge_after_seconds: int, quota_ids: frozenset[str] | None = None
+) -> None:
+    """Write a new active hold and claim its seats, places and buyer allowance, all or nothing.
 
     A seat is takeable when free or held by a hold that has expired: expiry is in the condition,
     so a lapsed hold's seats go to the next buyer at once, before any clean-up has run.
@@ -53,11 +82,21 @@ def save_new_hold(hold: Hold, now: int, purge_after_seconds: int) -> None:
         expires_at=hold.expires_at,
         expiry_shard=expiry_shard(hold.hold_id),
         seats=[SeatKey(pk=s.pk, sk=s.sk) for s in hold.seats],
+        areas=[AreaKey(pk=a.pk, sk=a.sk, quantity=a.quantity) for a in hold.areas],
+        limit=LimitKey(pk=hold.limit.pk, sk=hold.limit.sk, cap=hold.limit.cap) if hold.limit else None,
+        cart_id=hold.cart_id,
         purge_at=datetime.fromtimestamp(hold.expires_at + purge_after_seconds, tz=UTC),
     )
+    places = hold.places
     try:
         with TransactWrite(connection=connection()) as tx:
             tx.save(item, condition=HoldItem.pk.does_not_exist())
+            if hold.limit:
+                tx.update(
+                    LimitItem(hold.limit.pk, hold.limit.sk),
+                    actions=[LimitItem.taken.add(places)],
+                    condition=LimitItem.taken.does_not_exist() | (LimitItem.taken <= hold.limit.cap - places),
+                )
             for seat in hold.seats:
                 tx.update(
                     SeatItem(seat.pk, seat.sk),
@@ -66,19 +105,36 @@ def save_new_hold(hold: Hold, now: int, purge_after_seconds: int) -> None:
                         SeatItem.hold_id.set(hold.hold_id),
                         SeatItem.hold_expires_at.set(hold.expires_at),
                     ],
-                    condition=SeatItem.pk.exists()
-                    & (
-                        (SeatItem.status == SEAT_FREE)
-                        | ((SeatItem.status == SEAT_HELD) & (SeatItem.hold_expires_at <= now))
-                    ),
+                    condition=_seat_takeable(now, quota_ids),
+                )
+            for area in hold.areas:
+                tx.update(
+                    AreaCounterItem(area.pk, area.sk),
+                    actions=[AreaCounterItem.free.add(-area.quantity)],
+                    condition=AreaCounterItem.free >= area.quantity,
                 )
     except TransactWriteError as exc:
         failed = failed_items(exc)
         if not failed:
             raise transient(exc) from exc
-        # item 0 is the hold; item n is seat n - 1
-        taken = [hold.seats[n - 1].sk.removeprefix("SEAT#") for n in failed if n > 0]
-        raise SeatUnavailable("Some seats are not free", {"hold_id": hold.hold_id, "seats": taken}) from exc
+        _raise_claim_failure(hold, failed, exc)
+
+
+def _raise_claim_failure(hold: Hold, failed: list[int], exc: Exception) -> None:
+    first_claim = 2 if hold.limit else 1
+    if hold.limit and 1 in failed:
+        raise BuyerLimitReached(
+            f"A buyer may hold or buy at most {hold.limit.cap} places for this performance",
+            {"performance_id": hold.performance_id, "max": hold.limit.cap},
+        ) from exc
+    claims = [n - first_claim for n in failed if n >= first_claim]
+    taken = [hold.seats[n].seat_id for n in claims if n < len(hold.seats)]
+    areas = [hold.areas[n - len(hold.seats)].sk for n in claims if n >= len(hold.seats)]
+    details: dict = {"hold_id": hold.hold_id, "seats": taken}
+    if areas:
+        details["areas"] = sorted({sk.split("#")[1] for sk in areas})
+        raise SeatUnavailable("Not enough places left in this standing area", details) from exc
+    raise SeatUnavailable("Some seats are not free", details) from exc
 
 
 @store_errors
@@ -87,6 +143,15 @@ def get_hold(hold_id: str) -> Hold:
         return _to_hold(HoldItem.get(hold_pk(hold_id), consistent_read=True))
     except DoesNotExist as exc:
         raise NotFound(f"Hold {hold_id} does not exist", {"hold_id": hold_id}) from exc
+
+
+@store_errors
+def get_holds(hold_ids: list[str]) -> list[Hold]:
+    """The holds that exist among `hold_ids`, in that order."""
+    if not hold_ids:
+        return []
+    found = {item.hold_id: _to_hold(item) for item in HoldItem.batch_get([hold_pk(h) for h in hold_ids])}
+    return [found[h] for h in hold_ids if h in found]
 
 
 @store_errors
@@ -108,6 +173,8 @@ def expired_hold_ids(now: int, limit: int) -> list[str]:
 def seats_still_held(hold: Hold) -> list[SeatRef]:
     """The hold's seats not yet retaken by another hold (an expired hold's seats may have been)."""
     keys = [(s.pk, s.sk) for s in hold.seats]
+    if not keys:
+        return []
     return [
         SeatRef(item.pk, item.sk)
         for item in SeatItem.batch_get(keys, consistent_read=True)
@@ -116,34 +183,118 @@ def seats_still_held(hold: Hold) -> list[SeatRef]:
 
 
 @store_errors
-def end_hold(hold: Hold, seats: list[SeatRef], status: str, now: int) -> None:
-    """End an expired active hold and free the given seats, in one transaction.
+def end_hold(hold: Hold, seats: list[SeatRef], status: str, now: int, *, only_expired: bool = True) -> None:
+    """End an active hold: free the given seats, give its standing places and buyer allowance back.
 
-    Raises Conflict if anything changed since `seats` was read (the caller reads again).
+    `only_expired`: the hold must have expired (clean-up); else any active hold ends (its cart is
+    emptied, its order cancelled before payment). Raises Conflict if anything changed since `seats`
+    was read (the caller reads again).
     """
-    item = HoldItem(hold_pk(hold.hold_id))
+    condition = HoldItem.status == HOLD_ACTIVE
+    if only_expired:
+        condition = condition & (HoldItem.expires_at <= now)
+    seat_condition = (SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id)
+    _end(hold, seats, status, condition, seat_condition)
+
+
+@store_errors
+def cancel_converted_hold(hold: Hold, order_id: str, status: str) -> None:
+    """Give back a sold hold's seats and places (its order is cancelled); Conflict if already done."""
+    condition = (HoldItem.status == HOLD_CONVERTED) & (HoldItem.order_id == order_id)
+    seat_condition = (SeatItem.status == SEAT_SOLD) & (SeatItem.order_id == order_id)
+    _end(hold, hold.seats, status, condition, seat_condition)
+
+
+def _end(hold: Hold, seats: list[SeatRef], status: str, condition, seat_condition) -> None:
     try:
-        _end_hold(item, hold.hold_id, seats, status, now)
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(
+                HoldItem(hold_pk(hold.hold_id)),
+                actions=[HoldItem.status.set(status), HoldItem.expiry_shard.remove()],
+                condition=condition,
+            )
+            if hold.limit:
+                tx.update(
+                    LimitItem(hold.limit.pk, hold.limit.sk), actions=[LimitItem.taken.add(-hold.places)]
+                )
+            for seat in seats:
+                tx.update(
+                    SeatItem(seat.pk, seat.sk),
+                    actions=[
+                        SeatItem.status.set(SEAT_FREE),
+                        SeatItem.hold_id.remove(),
+                        SeatItem.hold_expires_at.remove(),
+                        SeatItem.order_id.remove(),
+                    ],
+                    condition=seat_condition,
+                )
+            for area in hold.areas:
+                tx.update(
+                    AreaCounterItem(area.pk, area.sk), actions=[AreaCounterItem.free.add(area.quantity)]
+                )
     except TransactWriteError as exc:
         if condition_failed(exc):
-            raise Conflict("The hold changed while it was being released", {"hold_id": hold.hold_id}) from exc
+            raise Conflict("The hold changed while it was being ended", {"hold_id": hold.hold_id}) from exc
         raise transient(exc) from exc
 
 
-def _end_hold(item: HoldItem, hold_id: str, seats: list[SeatRef], status: str, now: int) -> None:
-    with TransactWrite(connection=connection()) as tx:
-        tx.update(
-            item,
-            actions=[HoldItem.status.set(status), HoldItem.expiry_shard.remove()],
-            condition=(HoldItem.status == HOLD_ACTIVE) & (HoldItem.expires_at <= now),
-        )
-        for seat in seats:
+@store_errors
+def set_expiry(hold: Hold, expires_at: int, now: int, order_id: str | None = None) -> None:
+    """Move a live hold's expiry (extension, reservation deadline), on the hold and each of its seats.
+
+    Raises HoldExpired-worthy Conflict when the hold is no longer active or has already expired.
+    """
+    actions = [HoldItem.expires_at.set(expires_at)]
+    if order_id:
+        actions.append(HoldItem.order_id.set(order_id))
+    try:
+        with TransactWrite(connection=connection()) as tx:
             tx.update(
-                SeatItem(seat.pk, seat.sk),
-                actions=[
-                    SeatItem.status.set(SEAT_FREE),
-                    SeatItem.hold_id.remove(),
-                    SeatItem.hold_expires_at.remove(),
-                ],
-                condition=(SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold_id),
+                HoldItem(hold_pk(hold.hold_id)),
+                actions=actions,
+                condition=(HoldItem.status == HOLD_ACTIVE) & (HoldItem.expires_at > now),
             )
+            for seat in hold.seats:
+                tx.update(
+                    SeatItem(seat.pk, seat.sk),
+                    actions=[SeatItem.hold_expires_at.set(expires_at)],
+                    condition=(SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id),
+                )
+    except TransactWriteError as exc:
+        if condition_failed(exc):
+            raise Conflict("The hold has ended or expired", {"hold_id": hold.hold_id}) from exc
+        raise transient(exc) from exc
+
+
+@store_errors
+def convert(hold: Hold, order_id: str) -> None:
+    """Sell a hold's seats to an order: held by this hold -> sold, in one transaction.
+
+    The hold may have expired: as long as no one else took its seats and the clean-up has not
+    ended it, the sale goes through (a payment that came back late). Conflict otherwise.
+    """
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(
+                HoldItem(hold_pk(hold.hold_id)),
+                actions=[
+                    HoldItem.status.set(HOLD_CONVERTED),
+                    HoldItem.order_id.set(order_id),
+                    HoldItem.expiry_shard.remove(),
+                ],
+                condition=HoldItem.status == HOLD_ACTIVE,
+            )
+            for seat in hold.seats:
+                tx.update(
+                    SeatItem(seat.pk, seat.sk),
+                    actions=[
+                        SeatItem.status.set(SEAT_SOLD),
+                        SeatItem.order_id.set(order_id),
+                        SeatItem.hold_expires_at.remove(),
+                    ],
+                    condition=(SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id),
+                )
+    except TransactWriteError as exc:
+        if condition_failed(exc):
+            raise Conflict("The hold's seats are no longer held for it", {"hold_id": hold.hold_id}) from exc
+        raise transient(exc) from exc

@@ -143,6 +143,7 @@ class AreaStock:
     quota_id: str | None
     category_id: str | None
     free: int
+    counter: int = 0
 
 
 @dataclass
@@ -191,6 +192,7 @@ class MapSeat:
     quota_id: str | None
     status: str | None
     hold_expires_at: int | None
+    rank: int | None = None
 
 
 @dataclass

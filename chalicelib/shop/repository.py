@@ -13,7 +13,16 @@ from chalicelib.shop.model import AreaStock, MapSeat, SeatStock
 SEAT_PREFIX = "SEAT#"
 AREA_PREFIX = "AREA#"
 # What counting needs from seat and area items alike (both live in the same shard partitions).
-COUNT_ATTRIBUTES = ("sk", "category_id", "quota_id", "status", "hold_expires_at", "area", "free")
+COUNT_ATTRIBUTES = (
+    "sk",
+    "category_id",
+    "quota_id",
+    "status",
+    "hold_expires_at",
+    "area",
+    "free",
+    "counter",
+)
 # What drawing needs; hold_id is never read, so it cannot leak.
 MAP_ATTRIBUTES = (
     "seat_id",
@@ -24,6 +33,7 @@ MAP_ATTRIBUTES = (
     "x",
     "y",
     "accessible",
+    "rank",
     "category_id",
     "quota_id",
     "status",
@@ -97,6 +107,7 @@ def stock_to_count(performance_id: str, shards: int) -> tuple[list[SeatStock], l
                     row.get("quota_id"),
                     row.get("category_id"),
                     int(row.get("free") or 0),
+                    int(row.get("counter") or 0),
                 )
             )
     return seats, areas
@@ -116,6 +127,7 @@ def seats_to_draw(performance_id: str, shards: int) -> list[MapSeat]:
             y=row.get("y"),
             category_id=row.get("category_id"),
             accessible=bool(row.get("accessible")),
+            rank=_int(row.get("rank")),
             quota_id=row.get("quota_id"),
             status=row.get("status"),
             hold_expires_at=_int(row.get("hold_expires_at")),

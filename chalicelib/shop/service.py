@@ -270,3 +270,30 @@ def seat_map(org_id: str, pos_code: str, performance_id: str) -> SeatMap:
         categories,
         blocks,
     )
+
+
+def on_sale(front: ShopFront, performance_id: str) -> tuple[Showing, EventInfo, Stored]:
+    """The performance, its event and catalog item if this point of sale sells it now; else NotFound."""
+    return _on_sale(front, performance_id)
+
+
+def stock_seats(org_id: str, performance_id: str, state: dict[str, Any], *, fresh: bool = False) -> list[Any]:
+    """Every numbered seat of an open performance (the shared 2 s read unless `fresh`)."""
+    shards = repository.stock_shards(state)
+    key = (org_id, performance_id, "map")
+    if fresh:
+        seats = repository.seats_to_draw(performance_id, shards)
+        with _cache_lock:
+            _cache[key] = (time.monotonic() + CACHE_SECONDS, now(), seats)
+        return seats
+    return _cached(key, lambda: repository.seats_to_draw(performance_id, shards))[0]
+
+
+def stock_counts(org_id: str, performance_id: str, state: dict[str, Any], *, fresh: bool = False) -> Any:
+    """Seats and standing-area counters to count from (the shared 2 s read unless `fresh`)."""
+    shards = repository.stock_shards(state)
+    if fresh:
+        return repository.stock_to_count(performance_id, shards)
+    return _cached(
+        (org_id, performance_id, "count"), lambda: repository.stock_to_count(performance_id, shards)
+    )[0]

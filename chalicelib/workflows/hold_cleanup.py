@@ -21,11 +21,19 @@ def find(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def release(event: dict[str, Any]) -> dict[str, Any]:
+    """Release one expired hold; an unpaid order it belonged to (reservation, payment) expires with it."""
     outcome = inventory.release_expired_hold(event["hold_id"])
+    expired = False
+    if outcome.released and outcome.order_id:
+        from chalicelib.sales import orders
+
+        expired = orders.expire_order(outcome.order_id)
     return {
         "hold_id": outcome.hold_id,
         "released": outcome.released,
         "seats_freed": outcome.seats_freed,
+        "places_freed": outcome.places_freed,
+        "order_expired": expired,
         "reason": outcome.reason,
     }
 
@@ -41,6 +49,8 @@ def record(event: dict[str, Any]) -> dict[str, Any]:
         "holds_found": len(results),
         "holds_released": sum(1 for r in results if r.get("released")),
         "seats_freed": sum(int(r.get("seats_freed", 0)) for r in results),
+        "places_freed": sum(int(r.get("places_freed", 0)) for r in results),
+        "orders_expired": sum(1 for r in results if r.get("order_expired")),
     }
     run, created = runs.record_run(WORKFLOW, _execution(event), "succeeded", event["started_at"], summary)
     return {"recorded": created, "summary": run.summary}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from chalicelib.catalog import kinds as k
 from chalicelib.catalog import seating_repository
@@ -34,6 +35,10 @@ class Built:
     quotas: dict[str, str]
     seat_ids: list[str] = field(default_factory=list)
     assigned: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+
+def _in_two_months() -> str:
+    return (datetime.now(UTC) + timedelta(days=60)).replace(hour=20, minute=0, second=0, microsecond=0).isoformat()
 
 
 def _create(org: str, kind: str, spec: k.Spec) -> str:
@@ -75,6 +80,7 @@ def build_performance(
     assign: Assign = every_seat,
     areas: dict[str, int] | None = None,
     tag: str = "1",
+    starts_at: str | None = None,
 ) -> Built:
     """A performance whose layout sells the seats `assign` names, and standing places per quota code."""
     hall, event, tag = _references(org, tag)
@@ -114,7 +120,7 @@ def build_performance(
         layouts.append(LayoutBlock(block.zone, block.block, seats))
     seating_repository.save_layout_blocks(org, layout, layouts)
     spec = k.PerformanceSpec(
-        event_id=event, hall_id=hall, layout_id=layout, code=f"P{tag}", starts_at="2026-12-01T20:00:00Z"
+        event_id=event, hall_id=hall, layout_id=layout, code=f"P{tag}", starts_at=starts_at or _in_two_months()
     )
     built.performance_id = _create(org, "performance", spec)
     return built

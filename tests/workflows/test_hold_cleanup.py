@@ -44,7 +44,13 @@ def test_cleanup_frees_seats_of_expired_holds_and_keeps_live_ones(sfn, monkeypat
     assert [seat_status(s) for s in seats] == [SEAT_FREE] * 3 + [SEAT_HELD] * 3
     [run] = runs.list_runs("hold-cleanup")
     assert run.status == "succeeded"
-    assert run.summary == {"holds_found": 1, "holds_released": 1, "seats_freed": 3}
+    assert run.summary == {
+        "holds_found": 1,
+        "holds_released": 1,
+        "seats_freed": 3,
+        "places_freed": 3,
+        "orders_expired": 0,
+    }
     assert expired.hold_id != live.hold_id
 
 
@@ -60,7 +66,13 @@ def test_second_run_changes_nothing_and_says_so(sfn, monkeypatch):
     assert first["status"] == second["status"] == "SUCCEEDED"
     newest, oldest = runs.list_runs("hold-cleanup")
     assert oldest.summary["seats_freed"] == 2
-    assert newest.summary == {"holds_found": 0, "holds_released": 0, "seats_freed": 0}
+    assert newest.summary == {
+        "holds_found": 0,
+        "holds_released": 0,
+        "seats_freed": 0,
+        "places_freed": 0,
+        "orders_expired": 0,
+    }
     assert json.loads(second["output"])["summary"]["seats_freed"] == 0
 
 

@@ -1,0 +1,218 @@
+"""What the sales routes answer: carts, orders and tickets (shared by the shop and the back-office)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalicelib.api.routing import Out
+from chalicelib.sales.carts import PricedCart
+from chalicelib.sales.documents import Order, Ticket
+
+
+class CartLineOut(Out):
+    line_id: str
+    performance_id: str
+    hold_id: str
+    seat_id: str | None
+    block: str | None
+    row: str | None
+    number: str | None
+    area: str | None
+    category_id: str | None
+    audience_subcategory_id: str | None
+    unit_price: int
+
+
+class TotalsOut(Out):
+    tickets: int
+    booking_fee: int
+    delivery_fee: int
+    total: int
+    currency: str
+
+
+class CartOut(Out):
+    cart_id: str
+    status: str
+    order_id: str | None
+    lines: list[CartLineOut]
+    hold_ids: list[str]
+    delivery_method: str | None
+    extensions_used: list[str]
+    expires_at: datetime | None
+    adjacent: bool | None = None
+    totals: TotalsOut
+
+
+def _moment(epoch: int | None) -> datetime | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, tz=UTC)
+
+
+def cart_out(priced: PricedCart) -> CartOut:
+    cart = priced.cart
+    return CartOut(
+        cart_id=cart.cart_id,
+        status=cart.status,
+        order_id=cart.order_id,
+        lines=[
+            CartLineOut(
+                line_id=p.line.line_id,
+                performance_id=p.line.performance_id,
+                hold_id=p.line.hold_id,
+                seat_id=p.line.seat_id,
+                block=p.line.block,
+                row=p.line.row,
+                number=p.line.number,
+                area=p.line.area,
+                category_id=p.line.category_id,
+                audience_subcategory_id=p.line.audience_subcategory_id,
+                unit_price=p.unit_price,
+            )
+            for p in priced.lines
+        ],
+        hold_ids=cart.hold_ids,
+        delivery_method=cart.delivery_method,
+        extensions_used=cart.extensions,
+        expires_at=_moment(priced.expires_at),
+        adjacent=priced.adjacent,
+        totals=TotalsOut(**vars(priced.totals)),
+    )
+
+
+class OrderLineOut(Out):
+    line_id: str
+    ticket_id: str
+    performance_id: str
+    event_name: str
+    starts_at: str
+    category_id: str | None
+    category_name: str
+    audience_subcategory_id: str
+    audience_name: str
+    unit_price: int
+    seat_id: str | None
+    block: str | None
+    row: str | None
+    number: str | None
+    area: str | None
+
+
+class PaymentOut(Out):
+    payment_id: str
+    method: str
+    amount: int
+    status: str
+    code: str | None
+    redirect_url: str | None
+    at: str | None
+
+
+class OrderOut(Out):
+    order_id: str
+    status: str
+    created_at: str
+    email: str
+    name: str
+    pos_id: str
+    currency: str
+    lines: list[OrderLineOut]
+    tickets_total: int
+    booking_fee: int
+    delivery_method: str
+    delivery_fee: int
+    total: int
+    paid: int
+    due: int
+    payments: list[PaymentOut]
+    payment_url: str | None
+    deadline: datetime | None
+    history: list[dict]
+    refunds: list[dict]
+
+
+def order_out(order: Order) -> OrderOut:
+    pending = [p for p in order.payments if p.method == "card" and p.status == "pending" and p.redirect_url]
+    paid = order.paid_amount
+    return OrderOut(
+        order_id=order.order_id,
+        status=order.status,
+        created_at=order.created_at,
+        email=order.email,
+        name=order.name,
+        pos_id=order.pos_id,
+        currency=order.currency,
+        lines=[
+            OrderLineOut(**{k: v for k, v in vars(line).items() if k != "hold_id"}) for line in order.lines
+        ],
+        tickets_total=order.tickets_total,
+        booking_fee=order.booking_fee,
+        delivery_method=order.delivery_method,
+        delivery_fee=order.delivery_fee,
+        total=order.total,
+        paid=paid,
+        due=max(0, order.total - paid) if order.status in ("pending_payment", "reservation") else 0,
+        payments=[
+            PaymentOut(
+                payment_id=p.payment_id,
+                method=p.method,
+                amount=p.amount,
+                status=p.status,
+                code=p.code,
+                redirect_url=p.redirect_url,
+                at=p.at,
+            )
+            for p in order.payments
+        ],
+        payment_url=pending[-1].redirect_url
+        if pending and order.status in ("pending_payment", "reservation")
+        else None,
+        deadline=_moment(order.deadline),
+        history=order.history,
+        refunds=order.refunds,
+    )
+
+
+class OrderPage(Out):
+    orders: list[OrderOut]
+    next_cursor: str | None
+
+
+class TicketOut(Out):
+    ticket_id: str
+    order_id: str
+    performance_id: str
+    status: str
+    barcode: str
+    event_name: str
+    starts_at: str
+    seat_id: str | None
+    block: str | None
+    row: str | None
+    number: str | None
+    area: str | None
+    category_name: str
+    audience_name: str
+    unit_price: int
+    used_at: str | None
+
+
+def ticket_out(ticket: Ticket) -> TicketOut:
+    d = ticket.document
+    return TicketOut(
+        ticket_id=ticket.ticket_id,
+        order_id=ticket.order_id,
+        performance_id=ticket.performance_id,
+        status=ticket.status,
+        barcode=d["barcode"],
+        event_name=d["event_name"],
+        starts_at=str(d["starts_at"]),
+        seat_id=d.get("seat_id"),
+        block=d.get("block"),
+        row=d.get("row"),
+        number=d.get("number"),
+        area=d.get("area"),
+        category_name=d.get("category_name") or "",
+        audience_name=d.get("audience_name") or "",
+        unit_price=int(d.get("unit_price") or 0),
+        used_at=ticket.used_at,
+    )

@@ -1,0 +1,158 @@
+"""The sales table: carts, orders, e-tickets, gift vouchers, credit balances, buyer limits, email outbox.
+
+Keys (pk, sk):
+- CART#<cart_id>, CART            a shopper's cart (its holds live in the holds table)
+- ORDER#<order_id>, ORDER         an order; indexed by buyer (history) and by organisation and day (search)
+- TICKET#<ticket_id>, TICKET      one e-ticket; its barcode carries the ticket id, so control is one get
+- VOUCHER#<org>#<code>, VOUCHER   a gift voucher and its balance (conditional decrements)
+- CREDIT#<org>#<buyer>, CREDIT    a shopper's credit balance (refunds)
+- LIMIT#<performance>#<buyer>, LIMIT   places a buyer holds or bought for a performance (anti-scalping)
+- OUTBOX#<org>#<day>, <time>#<id> an email sent (or not) to a customer, for operators to see
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from chalicelib.db.base import TableMeta, TableModel
+
+
+class OrdersByBuyer(GlobalSecondaryIndex):
+    """A buyer's orders, newest last: `buyer_key` = ORG#<org>#BUYER#<buyer>."""
+
+    class Meta:
+        index_name = "orders-by-buyer"
+        projection = AllProjection()
+
+    buyer_key = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OrdersByDay(GlobalSecondaryIndex):
+    """An organisation's orders per day of creation (one partition a day, not one for ever)."""
+
+    class Meta:
+        index_name = "orders-by-day"
+        projection = AllProjection()
+
+    day_key = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class SalesTable(TableModel):
+    """Root model: pk and sk as listed in the module docstring."""
+
+    class Meta(metaclass=TableMeta):
+        logical_name = "sales"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    buyer_key = UnicodeAttribute(null=True)
+    day_key = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+    by_buyer = OrdersByBuyer()
+    by_day = OrdersByDay()
+    purge_at = TTLAttribute(null=True)
+
+
+class CartItem(SalesTable):
+    org_id = UnicodeAttribute()
+    cart_id = UnicodeAttribute()
+    pos_id = UnicodeAttribute()
+    channel_id = UnicodeAttribute()
+    owner = UnicodeAttribute()
+    status = UnicodeAttribute()
+    # one entry a place: {line_id, performance_id, hold_id, seat_id | area, category_id, quota_id,
+    # audience_subcategory_id}
+    lines = ListAttribute(of=MapAttribute, default=list)
+    hold_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    delivery_method = UnicodeAttribute(null=True)
+    extensions = ListAttribute(of=UnicodeAttribute, default=list)
+    expires_at = NumberAttribute(null=True)
+    order_id = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
+
+
+class OrderItem(SalesTable):
+    org_id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    cart_id = UnicodeAttribute(null=True)
+    pos_id = UnicodeAttribute()
+    channel_id = UnicodeAttribute()
+    owner = UnicodeAttribute()
+    status = UnicodeAttribute()
+    document = JSONAttribute()  # customer, lines, totals, payments, deadline, history
+    version = NumberAttribute(default=1)
+
+
+class TicketItem(SalesTable):
+    org_id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    performance_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    document = JSONAttribute()  # seat or area, category, price, holder
+    scans = ListAttribute(of=MapAttribute, default=list)
+    used_at = UnicodeAttribute(null=True)
+
+
+class VoucherItem(SalesTable):
+    org_id = UnicodeAttribute()
+    code = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    initial = NumberAttribute()
+    balance = NumberAttribute()
+    expires_on = UnicodeAttribute(null=True)
+    uses = ListAttribute(of=MapAttribute, default=list)
+
+
+class CreditItem(SalesTable):
+    org_id = UnicodeAttribute()
+    buyer = UnicodeAttribute()
+    balance = NumberAttribute(default=0)
+    movements = ListAttribute(of=MapAttribute, default=list)
+
+
+class LimitItem(SalesTable):
+    taken = NumberAttribute(default=0)
+
+
+def cart_key(cart_id: str) -> tuple[str, str]:
+    return f"CART#{cart_id}", "CART"
+
+
+def order_key(order_id: str) -> tuple[str, str]:
+    return f"ORDER#{order_id}", "ORDER"
+
+
+def ticket_key(ticket_id: str) -> tuple[str, str]:
+    return f"TICKET#{ticket_id}", "TICKET"
+
+
+def voucher_key(org_id: str, code: str) -> tuple[str, str]:
+    return f"VOUCHER#{org_id}#{code}", "VOUCHER"
+
+
+def credit_key(org_id: str, buyer: str) -> tuple[str, str]:
+    return f"CREDIT#{org_id}#{buyer}", "CREDIT"
+
+
+def limit_key(performance_id: str, buyer: str) -> tuple[str, str]:
+    return f"LIMIT#{performance_id}#{buyer}", "LIMIT"
+
+
+def buyer_key(org_id: str, buyer: str) -> str:
+    return f"ORG#{org_id}#BUYER#{buyer}"
+
+
+def day_key(org_id: str, day: str) -> str:
+    return f"ORG#{org_id}#DAY#{day}"

@@ -1,0 +1,134 @@
+"""Carts, orders and tickets as plain dataclasses (what the repository reads and writes)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class CartLine:
+    """One place in a cart: a numbered seat or one standing place of an area."""
+
+    line_id: str
+    performance_id: str
+    hold_id: str
+    category_id: str | None
+    audience_subcategory_id: str | None
+    seat_id: str | None = None
+    area: str | None = None
+    block: str | None = None
+    row: str | None = None
+    number: str | None = None
+
+
+@dataclass
+class Cart:
+    cart_id: str
+    org_id: str
+    pos_id: str
+    channel_id: str
+    owner: str
+    status: str  # open | ordered
+    lines: list[CartLine] = field(default_factory=list)
+    hold_ids: list[str] = field(default_factory=list)
+    delivery_method: str | None = None
+    extensions: list[str] = field(default_factory=list)
+    started_at: int | None = None  # when its first hold was placed: extensions never pass started + max
+    order_id: str | None = None
+    version: int = 1
+    created_at: str = ""
+
+    def lines_for(self, performance_id: str) -> list[CartLine]:
+        return [line for line in self.lines if line.performance_id == performance_id]
+
+
+@dataclass
+class OrderLine:
+    line_id: str
+    ticket_id: str
+    performance_id: str
+    hold_id: str
+    event_name: str
+    starts_at: str
+    category_id: str | None
+    category_name: str
+    audience_subcategory_id: str
+    audience_name: str
+    unit_price: int
+    seat_id: str | None = None
+    area: str | None = None
+    block: str | None = None
+    row: str | None = None
+    number: str | None = None
+
+
+@dataclass
+class Payment:
+    payment_id: str
+    method: str  # card | gift_voucher | credit_balance
+    amount: int
+    status: str
+    code: str | None = None  # the gift voucher's code
+    reference: str | None = None  # the provider's reference
+    redirect_url: str | None = None
+    at: str | None = None
+
+
+@dataclass
+class Order:
+    order_id: str
+    org_id: str
+    pos_id: str
+    channel_id: str
+    cart_id: str | None
+    owner: str
+    shopper_id: str | None
+    email: str
+    name: str
+    status: str
+    created_at: str
+    currency: str
+    lines: list[OrderLine]
+    tickets_total: int
+    booking_fee: int
+    delivery_method: str
+    delivery_fee: int
+    total: int
+    payments: list[Payment] = field(default_factory=list)
+    deadline: int | None = None  # epoch seconds: until then a reservation or a pending payment holds seats
+    hold_ids: list[str] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    refunds: list[dict[str, Any]] = field(default_factory=list)
+    version: int = 1
+
+    def document(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("version")
+        return data
+
+    @classmethod
+    def from_document(cls, data: dict[str, Any], version: int) -> Order:
+        values = dict(data)
+        values["lines"] = [OrderLine(**line) for line in values.get("lines", [])]
+        values["payments"] = [Payment(**p) for p in values.get("payments", [])]
+        return cls(**values, version=version)
+
+    def payment(self, payment_id: str) -> Payment | None:
+        return next((p for p in self.payments if p.payment_id == payment_id), None)
+
+    @property
+    def paid_amount(self) -> int:
+        return sum(p.amount for p in self.payments if p.status == "succeeded")
+
+
+@dataclass
+class Ticket:
+    ticket_id: str
+    org_id: str
+    order_id: str
+    performance_id: str
+    status: str  # valid | used | cancelled
+    document: dict[str, Any]
+    scans: list[dict[str, Any]] = field(default_factory=list)
+    used_at: str | None = None

@@ -1,0 +1,80 @@
+"""Replays answered from the first run: Powertools idempotency over the idempotency table.
+
+A request with an Idempotency-Key runs once per (scope, caller, key); a replay with the same key and
+body gets the first answer, with another body a 422, while the first is still running a 409. The
+business writes are exactly-once on their own (conditional writes); this makes the answers equal too.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.config import settings
+from chalicelib.errors import Conflict, InvalidInput
+
+# Answers are kept this long; a client retrying later than that starts afresh (and finds, for
+# example, that its cart is already an order).
+EXPIRES_AFTER_SECONDS = 24 * 3600
+
+
+class RequestInProgress(Conflict):
+    code = "request_in_progress"
+
+
+@functools.cache
+def _runner(table: str, region: str, endpoint: str | None) -> Callable[..., Any]:
+    import boto3
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
+    )
+
+    client = boto3.client("dynamodb", region_name=region, endpoint_url=endpoint)
+    persistence = DynamoDBPersistenceLayer(table_name=table, boto3_client=client)
+    config = IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="body",
+        expires_after_seconds=EXPIRES_AFTER_SECONDS,
+        raise_on_no_idempotency_key=True,
+    )
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)
+    def run(request: dict[str, Any], work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        return work()
+
+    return run
+
+
+def once(
+    scope: str, caller: str, key: str | None, body: dict[str, Any], work: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """`work()` once per key; without a key it simply runs (the writes stay exactly-once)."""
+    if not key:
+        return work()
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
+    from chalicelib.db.idempotency import IdempotencyTable
+
+    config = settings()
+    run = _runner(IdempotencyTable.Meta.table_name, config.region, config.dynamodb_endpoint)
+    digest = hashlib.sha256(f"{scope}\n{caller}\n{key}".encode()).hexdigest()
+    request = {"key": digest, "body": json.loads(json.dumps(body, default=str))}
+    try:
+        return run(request=request, work=work)
+    except IdempotencyAlreadyInProgressError as exc:
+        raise RequestInProgress(
+            "A request with this Idempotency-Key is still running; retry in a moment",
+            {"field": "Idempotency-Key"},
+        ) from exc
+    except IdempotencyValidationError as exc:
+        raise InvalidInput(
+            "This Idempotency-Key was used with another request body", {"field": "Idempotency-Key"}
+        ) from exc

@@ -1,0 +1,440 @@
+"""Carts, orders, tickets, gift vouchers and credit balances in the sales table."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.db.base import connection, plain
+from chalicelib.db.conditions import condition_failed, failed_items, store_errors, transient
+from chalicelib.db.sales import (
+    CartItem,
+    CreditItem,
+    OrderItem,
+    SalesTable,
+    TicketItem,
+    VoucherItem,
+    buyer_key,
+    cart_key,
+    credit_key,
+    day_key,
+    order_key,
+    ticket_key,
+    voucher_key,
+)
+from chalicelib.errors import AlreadyExists, Conflict, InsufficientBalance, NotFound, VersionConflict
+from chalicelib.sales.documents import Cart, CartLine, Order, Ticket
+
+PURGE_CARTS_AFTER = timedelta(days=2)
+CONFIRM_ATTEMPTS = 5
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A map read from a list of maps: a dict (raw maps) or a MapAttribute, as plain values."""
+    return plain(value.as_dict() if hasattr(value, "as_dict") else dict(value))
+
+
+def _cart(item: CartItem) -> Cart:
+    return Cart(
+        cart_id=item.cart_id,
+        org_id=item.org_id,
+        pos_id=item.pos_id,
+        channel_id=item.channel_id,
+        owner=item.owner,
+        status=item.status,
+        lines=[CartLine(**_mapping(line)) for line in item.lines],
+        hold_ids=list(item.hold_ids or []),
+        delivery_method=item.delivery_method,
+        extensions=list(item.extensions or []),
+        started_at=None if item.expires_at is None else int(item.expires_at),
+        order_id=item.order_id,
+        version=int(item.version),
+        created_at=item.created_at or "",
+    )
+
+
+def _cart_item(cart: Cart) -> CartItem:
+    pk, sk = cart_key(cart.cart_id)
+    return CartItem(
+        pk,
+        sk,
+        org_id=cart.org_id,
+        cart_id=cart.cart_id,
+        pos_id=cart.pos_id,
+        channel_id=cart.channel_id,
+        owner=cart.owner,
+        status=cart.status,
+        lines=[{k: v for k, v in asdict(line).items() if v is not None} for line in cart.lines],
+        hold_ids=cart.hold_ids,
+        delivery_method=cart.delivery_method,
+        extensions=cart.extensions,
+        expires_at=cart.started_at,
+        order_id=cart.order_id,
+        version=cart.version,
+        created_at=cart.created_at,
+        purge_at=datetime.now(UTC) + PURGE_CARTS_AFTER,
+    )
+
+
+@store_errors
+def create_cart(cart: Cart) -> None:
+    try:
+        _cart_item(cart).save(condition=CartItem.pk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise AlreadyExists("This cart exists", {"cart_id": cart.cart_id}) from exc
+        raise
+
+
+@store_errors
+def get_cart(cart_id: str) -> Cart:
+    try:
+        return _cart(CartItem.get(*cart_key(cart_id), consistent_read=True))
+    except DoesNotExist as exc:
+        raise NotFound(f"Cart {cart_id} does not exist", {"cart_id": cart_id}) from exc
+
+
+@store_errors
+def save_cart(cart: Cart) -> Cart:
+    """Write the cart if nobody changed it since it was read (optimistic version)."""
+    expected = cart.version
+    cart.version = expected + 1
+    try:
+        _cart_item(cart).save(condition=CartItem.version == expected)
+    except PutError as exc:
+        cart.version = expected
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise VersionConflict(
+                "The cart changed meanwhile; read it again", {"cart_id": cart.cart_id}
+            ) from exc
+        raise
+    return cart
+
+
+def _order_item(order: Order) -> OrderItem:
+    pk, sk = order_key(order.order_id)
+    return OrderItem(
+        pk,
+        sk,
+        org_id=order.org_id,
+        order_id=order.order_id,
+        reference=order.order_id,
+        cart_id=order.cart_id,
+        pos_id=order.pos_id,
+        channel_id=order.channel_id,
+        owner=order.owner,
+        status=order.status,
+        document=order.document(),
+        version=order.version,
+        buyer_key=buyer_key(order.org_id, order.owner),
+        day_key=day_key(order.org_id, order.created_at[:10]),
+        created_at=order.created_at,
+    )
+
+
+def _order(item: OrderItem) -> Order:
+    return Order.from_document(item.document, int(item.version))
+
+
+@store_errors
+def place_order(cart: Cart, order: Order, voucher_debits: list[tuple[str, int]], credit_debit: int) -> None:
+    """The cart becomes the order, and vouchers and credit are debited: one transaction.
+
+    Raises Conflict (`cart`) if the cart was checked out or changed meanwhile, InsufficientBalance
+    naming the voucher or credit whose balance fell short.
+    """
+    pk, sk = cart_key(cart.cart_id)
+    now = order.created_at
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(
+                CartItem(pk, sk),
+                actions=[
+                    CartItem.status.set("ordered"),
+                    CartItem.order_id.set(order.order_id),
+                    CartItem.version.set(cart.version + 1),
+                ],
+                condition=(CartItem.status == "open") & (CartItem.version == cart.version),
+            )
+            tx.save(_order_item(order), condition=OrderItem.pk.does_not_exist())
+            for code, amount in voucher_debits:
+                tx.update(
+                    VoucherItem(*voucher_key(order.org_id, code)),
+                    actions=[
+                        VoucherItem.balance.add(-amount),
+                        VoucherItem.uses.set(
+                            (VoucherItem.uses | []).append(
+                                [{"order_id": order.order_id, "amount": amount, "at": now}]
+                            )
+                        ),
+                    ],
+                    condition=VoucherItem.balance >= amount,
+                )
+            if credit_debit:
+                tx.update(
+                    CreditItem(*credit_key(order.org_id, order.owner)),
+                    actions=[
+                        CreditItem.balance.add(-credit_debit),
+                        CreditItem.movements.set(
+                            (CreditItem.movements | []).append(
+                                [{"order_id": order.order_id, "amount": -credit_debit, "at": now}]
+                            )
+                        ),
+                    ],
+                    condition=CreditItem.balance >= credit_debit,
+                )
+    except TransactWriteError as exc:
+        failed = failed_items(exc)
+        if not failed:
+            raise transient(exc) from exc
+        if 0 in failed or 1 in failed:
+            raise Conflict(
+                "The cart was checked out or changed meanwhile", {"cart_id": cart.cart_id}
+            ) from exc
+        codes = [code for n, (code, _) in enumerate(voucher_debits, start=2) if n in failed]
+        if codes:
+            raise InsufficientBalance(
+                "The gift voucher's balance is lower than the amount",
+                {"field": "gift_vouchers", "codes": codes},
+            ) from exc
+        raise InsufficientBalance("The credit balance is lower than the amount", {"field": "credit"}) from exc
+
+
+@store_errors
+def get_order(order_id: str) -> Order:
+    try:
+        return _order(OrderItem.get(*order_key(order_id), consistent_read=True))
+    except DoesNotExist as exc:
+        raise NotFound(f"Order {order_id} does not exist", {"order_id": order_id}) from exc
+
+
+@store_errors
+def save_order(order: Order) -> Order:
+    """Write the order if its version is still the one read; VersionConflict otherwise."""
+    expected = order.version
+    order.version = expected + 1
+    try:
+        _order_item(order).save(condition=OrderItem.version == expected)
+    except PutError as exc:
+        order.version = expected
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise VersionConflict("The order changed meanwhile", {"order_id": order.order_id}) from exc
+        raise
+    return order
+
+
+def _cursor(key: dict[str, Any] | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
+
+
+def _start(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError:
+        from chalicelib.errors import InvalidInput
+
+        raise InvalidInput("The cursor is not one this API gave", {"field": "cursor"}) from None
+    return value
+
+
+@store_errors
+def orders_of_buyer(
+    org_id: str, buyer: str, limit: int, cursor: str | None
+) -> tuple[list[Order], str | None]:
+    """A buyer's orders, newest first, from the by-buyer index."""
+    query = SalesTable.by_buyer.query(
+        buyer_key(org_id, buyer), scan_index_forward=False, limit=limit, last_evaluated_key=_start(cursor)
+    )
+    orders = [
+        Order.from_document(item.attribute_values["document"], int(item.attribute_values["version"]))
+        for item in query
+    ]
+    return orders, _cursor(query.last_evaluated_key)
+
+
+@store_errors
+def orders_of_day(org_id: str, day: str) -> list[Order]:
+    """An organisation's orders created on one day (UTC), oldest first."""
+    return [
+        Order.from_document(item.attribute_values["document"], int(item.attribute_values["version"]))
+        for item in SalesTable.by_day.query(day_key(org_id, day))
+    ]
+
+
+@store_errors
+def put_tickets(tickets: list[Ticket]) -> None:
+    """Write tickets (again: the same ids give the same items; a used ticket is never reset)."""
+    with TicketItem.batch_write() as batch:
+        for ticket in tickets:
+            batch.save(_ticket_item(ticket))
+
+
+def _ticket_item(ticket: Ticket) -> TicketItem:
+    pk, sk = ticket_key(ticket.ticket_id)
+    return TicketItem(
+        pk,
+        sk,
+        org_id=ticket.org_id,
+        ticket_id=ticket.ticket_id,
+        order_id=ticket.order_id,
+        performance_id=ticket.performance_id,
+        status=ticket.status,
+        document=ticket.document,
+        scans=[],
+    )
+
+
+def _ticket(item: TicketItem) -> Ticket:
+    return Ticket(
+        ticket_id=item.ticket_id,
+        org_id=item.org_id,
+        order_id=item.order_id,
+        performance_id=item.performance_id,
+        status=item.status,
+        document=item.document,
+        scans=[_mapping(s) for s in item.scans or []],
+        used_at=item.used_at,
+    )
+
+
+@store_errors
+def get_ticket(ticket_id: str) -> Ticket | None:
+    try:
+        return _ticket(TicketItem.get(*ticket_key(ticket_id), consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+@store_errors
+def get_tickets(ticket_ids: list[str]) -> list[Ticket]:
+    if not ticket_ids:
+        return []
+    found = {t.ticket_id: _ticket(t) for t in TicketItem.batch_get([ticket_key(t) for t in ticket_ids])}
+    return [found[t] for t in ticket_ids if t in found]
+
+
+@store_errors
+def set_ticket_status(ticket_id: str, status: str, expected: str) -> bool:
+    try:
+        TicketItem(*ticket_key(ticket_id)).update(
+            actions=[TicketItem.status.set(status)], condition=TicketItem.status == expected
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+@store_errors
+def record_scan(ticket_id: str, scan: dict[str, Any], admit: bool) -> bool:
+    """Append the scan; when `admit`, mark the ticket used only if it was valid. True if admitted."""
+    item = TicketItem(*ticket_key(ticket_id))
+    if admit:
+        try:
+            item.update(
+                actions=[
+                    TicketItem.status.set("used"),
+                    TicketItem.used_at.set(scan["at"]),
+                    TicketItem.scans.set((TicketItem.scans | []).append([scan])),
+                ],
+                condition=TicketItem.status == "valid",
+            )
+            return True
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    item.update(actions=[TicketItem.scans.set((TicketItem.scans | []).append([{**scan, "admitted": False}]))])
+    return False
+
+
+# Gift vouchers and credit balances.
+
+
+@store_errors
+def create_voucher(org_id: str, code: str, amount: int, currency: str, expires_on: str | None) -> None:
+    pk, sk = voucher_key(org_id, code)
+    try:
+        VoucherItem(
+            pk,
+            sk,
+            org_id=org_id,
+            code=code,
+            currency=currency,
+            initial=amount,
+            balance=amount,
+            expires_on=expires_on,
+        ).save(condition=VoucherItem.pk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise AlreadyExists("This gift voucher code exists", {"field": "code", "value": code}) from exc
+        raise
+
+
+@store_errors
+def get_voucher(org_id: str, code: str) -> dict[str, Any] | None:
+    try:
+        item = VoucherItem.get(*voucher_key(org_id, code), consistent_read=True)
+    except DoesNotExist:
+        return None
+    return {
+        "code": item.code,
+        "currency": item.currency,
+        "initial": int(item.initial),
+        "balance": int(item.balance),
+        "expires_on": item.expires_on,
+        "uses": [_mapping(u) for u in item.uses or []],
+    }
+
+
+@store_errors
+def credit_voucher(org_id: str, code: str, amount: int, order_id: str, at: str) -> None:
+    VoucherItem(*voucher_key(org_id, code)).update(
+        actions=[
+            VoucherItem.balance.add(amount),
+            VoucherItem.uses.set(
+                (VoucherItem.uses | []).append([{"order_id": order_id, "amount": -amount, "at": at}])
+            ),
+        ]
+    )
+
+
+@store_errors
+def credit_balance(org_id: str, buyer: str) -> int:
+    try:
+        return int(CreditItem.get(*credit_key(org_id, buyer), consistent_read=True).balance)
+    except DoesNotExist:
+        return 0
+
+
+@store_errors
+def add_credit(org_id: str, buyer: str, amount: int, order_id: str, at: str, note: str) -> None:
+    """Add to (or take back into) a buyer's credit balance; the item is made on first use."""
+    pk, sk = credit_key(org_id, buyer)
+    CreditItem(pk, sk).update(
+        actions=[
+            CreditItem.org_id.set(org_id),
+            CreditItem.buyer.set(buyer),
+            CreditItem.balance.add(amount),
+            CreditItem.movements.set(
+                (CreditItem.movements | []).append(
+                    [{"order_id": order_id, "amount": amount, "at": at, "note": note}]
+                )
+            ),
+        ]
+    )
+
+
+def condition_failed_update(exc: UpdateError) -> bool:
+    return exc.cause_response_code == "ConditionalCheckFailedException"
+
+
+__all__ = ["condition_failed", "condition_failed_update"]

@@ -1,0 +1,110 @@
+"""E-tickets: the PDF of an order's tickets, and ticket control at the entrance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from chalicelib.sales import repository
+from chalicelib.sales.documents import Order, Ticket
+
+VALID = "valid"
+USED = "used"
+CANCELLED = "cancelled"
+# Answers of ticket control.
+ADMIT = "valid"
+ALREADY_USED = "already_used"
+UNKNOWN = "unknown"
+REFUSED_CANCELLED = "cancelled"
+WRONG_PERFORMANCE = "wrong_performance"
+
+
+def _place(document: dict) -> str:
+    if document.get("seat_id"):
+        parts = [document.get("block"), f"row {document.get('row')}", f"seat {document.get('number')}"]
+        return ", ".join(p for p in parts if p)
+    return f"Standing: {document.get('area') or ''}"
+
+
+def ticket_pdf(order: Order, tickets: list[Ticket]) -> bytes:
+    from chalicelib.tickets.pdf import PrintedTicket, TicketSheet, render
+
+    try:
+        organisation = catalog_org_name(order.org_id)
+    except Exception:  # noqa: BLE001 - a name on paper is not worth failing the tickets for
+        organisation = order.org_id
+    printed = [
+        PrintedTicket(
+            barcode=t.document["barcode"],
+            event_name=t.document["event_name"],
+            starts_at=str(t.document["starts_at"])[:16].replace("T", " "),
+            venue=t.document.get("venue") or "",
+            place=_place(t.document),
+            category=t.document.get("category_name") or "",
+            audience=t.document.get("audience_name") or "",
+            price=f"{int(t.document.get('unit_price') or 0) / 100:.2f} {order.currency}",
+        )
+        for t in tickets
+        if t.status != CANCELLED
+    ]
+    return render(TicketSheet(organisation, order.order_id, order.name, printed))
+
+
+def catalog_org_name(org_id: str) -> str:
+    from chalicelib.auth import repository as accounts
+
+    return accounts.organisation_name(org_id)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    result: str
+    ticket_id: str | None
+    order_id: str | None
+    performance_id: str | None
+    used_at: str | None
+    place: str | None
+    holder: str | None
+
+
+def scan(
+    org_id: str, barcode: str, performance_id: str | None, gate: str | None, operator: str
+) -> ScanResult:
+    """Control one ticket: valid (and now used), already used, cancelled, unknown, wrong performance."""
+    from chalicelib.tickets import barcodes
+
+    ticket_id = barcodes.read(barcode.strip())
+    ticket = repository.get_ticket(ticket_id) if ticket_id else None
+    if ticket is None or ticket.org_id != org_id:
+        return ScanResult(UNKNOWN, None, None, None, None, None, None)
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    entry = {"at": at, "gate": gate or "", "by": operator}
+
+    def answer(result: str, used_at: str | None = ticket.used_at) -> ScanResult:
+        return ScanResult(
+            result,
+            ticket.ticket_id,
+            ticket.order_id,
+            ticket.performance_id,
+            used_at,
+            _place(ticket.document),
+            ticket.document.get("holder"),
+        )
+
+    if performance_id and ticket.performance_id != performance_id:
+        repository.record_scan(ticket.ticket_id, {**entry, "result": WRONG_PERFORMANCE}, admit=False)
+        return answer(WRONG_PERFORMANCE)
+    if ticket.status == CANCELLED:
+        repository.record_scan(ticket.ticket_id, {**entry, "result": REFUSED_CANCELLED}, admit=False)
+        return answer(REFUSED_CANCELLED)
+    admitted = ticket.status == VALID and repository.record_scan(
+        ticket.ticket_id, {**entry, "result": ADMIT}, admit=True
+    )
+    if admitted:
+        return answer(ADMIT, at)
+    again = repository.get_ticket(ticket.ticket_id)
+    if again is not None and again.status == CANCELLED:
+        return answer(REFUSED_CANCELLED)
+    # used before, or admitted at another gate a moment ago: this scan is recorded as refused
+    repository.record_scan(ticket.ticket_id, {**entry, "result": ALREADY_USED}, admit=False)
+    return answer(ALREADY_USED, again.used_at if again else None)
