@@ -210,6 +210,11 @@ class _HoldContext:
             quota_ids=sellable.quota_ids,
         )
 
+    def place_seats(self, seats: list[MapSeat]) -> Hold:
+        hold = self.place([self.seat_ref(s.seat_id) for s in seats])
+        shop.note_held(self.org_id, self.performance_id, {s.seat_id for s in seats}, hold.expires_at)
+        return hold
+
     def seat_ref(self, seat_id: str) -> SeatRef:
         return SeatRef(seat_pk(self.performance_id, seat_id, stock_shards(self.state)), seat_sk(seat_id))
 
@@ -264,7 +269,7 @@ def _hold_chosen_seats(context: _HoldContext) -> tuple[Hold, list[MapSeat]]:
             raise SeatUnavailable("Some seats are not free", {"seats": taken})
     _check_orphans(context, seats, wanted, now)
     chosen = [by_id[seat_id] for seat_id in wanted]
-    return context.place([context.seat_ref(s.seat_id) for s in chosen]), chosen
+    return context.place_seats(chosen), chosen
 
 
 def _check_orphans(context: _HoldContext, seats: list[MapSeat], wanted: list[str], now: int) -> None:
@@ -316,7 +321,7 @@ def _hold_best_available(context: _HoldContext) -> tuple[Hold, list[MapSeat], bo
             ) from exc
         chosen = [by_id[seat_id] for seat_id in pick.seat_ids]
         try:
-            return context.place([context.seat_ref(s.seat_id) for s in chosen]), chosen, pick.adjacent
+            return context.place_seats(chosen), chosen, pick.adjacent
         except SeatUnavailable:
             fresh = True  # another buyer was faster: read the stock again and pick again
     raise SeatUnavailable(

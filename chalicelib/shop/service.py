@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import threading
 import time
@@ -19,6 +20,7 @@ from chalicelib.shop.model import (
     NO_PLAN,
     PUBLISHED,
     SEAT_FIELDS,
+    SEAT_HELD,
     CategoryPrices,
     Channel,
     PriceCell,
@@ -297,3 +299,19 @@ def stock_counts(org_id: str, performance_id: str, state: dict[str, Any], *, fre
     return _cached(
         (org_id, performance_id, "count"), lambda: repository.stock_to_count(performance_id, shards)
     )[0]
+
+
+def note_held(org_id: str, performance_id: str, seat_ids: set[str], expires_at: int) -> None:
+    """This process's own hold, written into its shared seat read: its next choices see it at once."""
+    key = (org_id, performance_id, "map")
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is None:
+            return
+        seats = [
+            dataclasses.replace(s, status=SEAT_HELD, hold_expires_at=expires_at)
+            if s.seat_id in seat_ids
+            else s
+            for s in hit[2]
+        ]
+        _cache[key] = (hit[0], hit[1], seats)
