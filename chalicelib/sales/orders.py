@@ -252,13 +252,13 @@ def _after_checkout(order: Order, holds: list) -> Order:
     card = next((p for p in order.payments if p.method == CARD and p.status == PAYMENT_PENDING), None)
     if card is None:
         return _settle(order.order_id)
-    order.deadline = int(_now().timestamp()) + PAYMENT_WINDOW_SECONDS
+    deadline = int(_now().timestamp()) + PAYMENT_WINDOW_SECONDS
     for hold in holds:
-        inventory.extend_hold(hold, order.deadline, order.order_id)
-    return _start_card(order, card)
+        inventory.extend_hold(hold, deadline, order.order_id)
+    return _start_card(order, card, deadline)
 
 
-def _start_card(order: Order, card: Payment) -> Order:
+def _start_card(order: Order, card: Payment, deadline: int | None = None) -> Order:
     from chalicelib.config import settings
     from chalicelib.payments.provider import PaymentRequest, provider
 
@@ -280,6 +280,8 @@ def _start_card(order: Order, card: Payment) -> Order:
         payment = current.payment(card.payment_id)
         if payment is not None:
             payment.redirect_url = session.redirect_url
+        if deadline is not None and current.status == PENDING_PAYMENT:
+            current.deadline = deadline
 
     return _update(order.order_id, change)
 

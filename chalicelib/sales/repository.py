@@ -17,6 +17,8 @@ from chalicelib.db.sales import (
     CartItem,
     CreditItem,
     OrderItem,
+    OrdersByBuyer,
+    OrdersByDay,
     SalesTable,
     TicketItem,
     VoucherItem,
@@ -245,28 +247,48 @@ def _start(cursor: str | None) -> dict[str, Any] | None:
     return value
 
 
+def _orders_from_index(
+    index: str, key: str, *, newest_first: bool, limit: int | None = None, start: dict | None = None
+) -> tuple[list[Order], dict | None]:
+    """Orders from one of the table's indexes (its items are read as orders, not as root items)."""
+    page = SalesTable._get_connection().query(
+        key,
+        index_name=index,
+        scan_index_forward=not newest_first,
+        limit=limit,
+        exclusive_start_key=start,
+    )
+    found = [_order(OrderItem.from_raw_data(item)) for item in page.get("Items", [])]
+    return found, page.get("LastEvaluatedKey")
+
+
 @store_errors
 def orders_of_buyer(
     org_id: str, buyer: str, limit: int, cursor: str | None
 ) -> tuple[list[Order], str | None]:
     """A buyer's orders, newest first, from the by-buyer index."""
-    query = SalesTable.by_buyer.query(
-        buyer_key(org_id, buyer), scan_index_forward=False, limit=limit, last_evaluated_key=_start(cursor)
+    found, last = _orders_from_index(
+        OrdersByBuyer.Meta.index_name,
+        buyer_key(org_id, buyer),
+        newest_first=True,
+        limit=limit,
+        start=_start(cursor),
     )
-    orders = [
-        Order.from_document(item.attribute_values["document"], int(item.attribute_values["version"]))
-        for item in query
-    ]
-    return orders, _cursor(query.last_evaluated_key)
+    return found, _cursor(last)
 
 
 @store_errors
 def orders_of_day(org_id: str, day: str) -> list[Order]:
     """An organisation's orders created on one day (UTC), oldest first."""
-    return [
-        Order.from_document(item.attribute_values["document"], int(item.attribute_values["version"]))
-        for item in SalesTable.by_day.query(day_key(org_id, day))
-    ]
+    found: list[Order] = []
+    start = None
+    while True:
+        page, start = _orders_from_index(
+            OrdersByDay.Meta.index_name, day_key(org_id, day), newest_first=False, start=start
+        )
+        found.extend(page)
+        if not start:
+            return found
 
 
 @store_errors
