@@ -239,7 +239,12 @@ def checkout(caller, org_id: str, cart_id: str, body: CheckoutIn, idempotency_ke
         return order_out(orders.checkout(org_id, cart_id, buyer, request)).model_dump(mode="json")
 
     answer = idempotency.once(
-        f"checkout:{org_id}:{cart_id}", buyer.buyer_id, idempotency_key, body.model_dump(mode="json"), work
+        f"checkout:{org_id}:{cart_id}",
+        buyer.buyer_id,
+        idempotency_key,
+        body.model_dump(mode="json"),
+        work,
+        blueprint.lambda_context,
     )
     return OrderOut.model_validate(answer)
 
@@ -280,7 +285,9 @@ def pay(caller, org_id: str, order_id: str, idempotency_key: str | None) -> Orde
     def work() -> dict:
         return order_out(orders.pay_online(org_id, order_id, buyer)).model_dump(mode="json")
 
-    answer = idempotency.once(f"pay:{org_id}:{order_id}", buyer.buyer_id, idempotency_key, {}, work)
+    answer = idempotency.once(
+        f"pay:{org_id}:{order_id}", buyer.buyer_id, idempotency_key, {}, work, blueprint.lambda_context
+    )
     return OrderOut.model_validate(answer)
 
 
@@ -355,7 +362,9 @@ def payment_callback(
         return {"order_id": order.order_id, "status": order.status}
 
     key = idempotency_key or body.signature
-    answer = idempotency.once(f"callback:{org_id}", "provider", key, body.model_dump(mode="json"), work)
+    answer = idempotency.once(
+        f"callback:{org_id}", "provider", key, body.model_dump(mode="json"), work, blueprint.lambda_context
+    )
     return CallbackOut.model_validate(answer)
 
 

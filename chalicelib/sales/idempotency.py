@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +27,7 @@ class RequestInProgress(Conflict):
 
 
 @functools.cache
-def _runner(table: str, region: str, endpoint: str | None) -> Callable[..., Any]:
+def _runner(table: str, region: str, endpoint: str | None) -> tuple[Callable[..., Any], Any]:
     import boto3
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
@@ -47,13 +48,21 @@ def _runner(table: str, region: str, endpoint: str | None) -> Callable[..., Any]
     def run(request: dict[str, Any], work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return work()
 
-    return run
+    return run, config
 
 
 def once(
-    scope: str, caller: str, key: str | None, body: dict[str, Any], work: Callable[[], dict[str, Any]]
+    scope: str,
+    caller: str,
+    key: str | None,
+    body: dict[str, Any],
+    work: Callable[[], dict[str, Any]],
+    lambda_context: Any = None,
 ) -> dict[str, Any]:
-    """`work()` once per key; without a key it simply runs (the writes stay exactly-once)."""
+    """`work()` once per key; without a key it simply runs (the writes stay exactly-once).
+
+    `lambda_context`: the invocation's, so an in-progress record lapses when the Lambda times out.
+    """
     if not key:
         return work()
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -64,11 +73,18 @@ def once(
     from chalicelib.db.idempotency import IdempotencyTable
 
     config = settings()
-    run = _runner(IdempotencyTable.Meta.table_name, config.region, config.dynamodb_endpoint)
+    run, idempotency_config = _runner(
+        IdempotencyTable.Meta.table_name, config.region, config.dynamodb_endpoint
+    )
+    if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
+        idempotency_config.register_lambda_context(lambda_context)
     digest = hashlib.sha256(f"{scope}\n{caller}\n{key}".encode()).hexdigest()
     request = {"key": digest, "body": json.loads(json.dumps(body, default=str))}
     try:
-        return run(request=request, work=work)
+        with warnings.catch_warnings():
+            # outside Lambda (chalice local, tests) there is no remaining time to register
+            warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+            return run(request=request, work=work)
     except IdempotencyAlreadyInProgressError as exc:
         raise RequestInProgress(
             "A request with this Idempotency-Key is still running; retry in a moment",
