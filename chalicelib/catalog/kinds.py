@@ -201,8 +201,11 @@ class SalesChannelSpec(Spec):
     hold_extension_minutes: int = Field(
         default=10, ge=1, le=24 * 60, description="Added once per checkout step (details, delivery, payment)"
     )
-    hold_max_minutes: int = Field(
-        default=60, ge=1, le=7 * 24 * 60, description="A cart's holds never last longer than this"
+    hold_max_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=7 * 24 * 60,
+        description="A cart's holds last at most this; none: the timeout plus one extension per step",
     )
     seat_selection: SeatSelection = SeatSelection.MAP
     quota_ids: list[Ref] = Field(default_factory=list, max_length=50)
@@ -231,7 +234,7 @@ class SalesChannelSpec(Spec):
 
     @model_validator(mode="after")
     def _hold_times_in_order(self) -> SalesChannelSpec:
-        if self.hold_max_minutes < self.hold_timeout_minutes:
+        if self.hold_max_minutes is not None and self.hold_max_minutes < self.hold_timeout_minutes:
             raise ValueError("hold_max_minutes must not be below hold_timeout_minutes")
         return self
 

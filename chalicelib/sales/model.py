@@ -127,7 +127,11 @@ def sales_rules(
         seat_selection=channel.get("seat_selection") or "map",
         hold_timeout_minutes=int(channel.get("hold_timeout_minutes") or 20),
         hold_extension_minutes=int(channel.get("hold_extension_minutes") or 10),
-        hold_max_minutes=int(channel.get("hold_max_minutes") or 60),
+        hold_max_minutes=int(
+            channel.get("hold_max_minutes")
+            or int(channel.get("hold_timeout_minutes") or 20)
+            + len(CHECKOUT_STEPS) * int(channel.get("hold_extension_minutes") or 10)
+        ),
         max_tickets_per_performance=per_order,
         max_tickets_per_buyer=int(channel.get("max_tickets_per_buyer") or per_order),
         orphan_seat_trigger=int(channel.get("orphan_seat_trigger") or 0),
