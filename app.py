@@ -4,6 +4,7 @@ import uuid
 
 from chalice import Chalice
 
+from chalicelib import config
 from chalicelib.api import (
     backoffice,
     backoffice_orders,
@@ -35,9 +36,22 @@ def _request_id(event) -> str:
     )
 
 
+def _base_url(event) -> str | None:
+    """Where this request came: API Gateway's https://<host>/<stage>, or the host as called locally."""
+    headers = event.headers or {}
+    host = headers.get("host")
+    if not host:
+        return None
+    stage = (event.context or {}).get("stage")
+    if "execute-api" in host and stage:
+        return f"https://{host}/{stage}"
+    return f"{headers.get('x-forwarded-proto', 'http')}://{host}"
+
+
 @app.middleware("http")
 def observe(event, get_response):
     request_id = _request_id(event)
+    config.set_request_base(_base_url(event))
     logger.append_keys(request_id=request_id, path=event.path, method=event.method)
     try:
         response = get_response(event)

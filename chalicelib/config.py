@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import os
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ class Settings:
     tracing: bool
     state_machine_arn_prefix: str
     mail_from: str
-    public_url: str
+    public_url: str | None
     payment_provider: str
 
 
@@ -46,11 +47,26 @@ def settings() -> Settings:
         or f"arn:aws:states:{region}:123456789012:stateMachine:guichet-{stage}-",
         # The sender of customer emails (a verified SES identity in the cloud).
         mail_from=env.get("GUICHET_MAIL_FROM", "tickets@guichet.example"),
-        # Where shoppers and the payment provider reach this API (links in emails, payment returns).
-        public_url=env.get("GUICHET_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        # Where shoppers and the payment provider reach this API (payment pages, returns, callbacks);
+        # unset: the address the current request came to.
+        public_url=(env.get("GUICHET_PUBLIC_URL") or "").rstrip("/") or None,
         # "simulated" is the local payment provider; a real one plugs in behind the same interface.
         payment_provider=env.get("GUICHET_PAYMENT_PROVIDER", "simulated"),
     )
+
+
+LOCAL_URL = "http://127.0.0.1:8000"
+_request_base: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_base", default=None)
+
+
+def set_request_base(url: str | None) -> None:
+    """The scheme, host and stage the current request came to (set by the app for each request)."""
+    _request_base.set(url.rstrip("/") if url else None)
+
+
+def public_url() -> str:
+    """This API's address for others to call: the setting, else the current request's, else local."""
+    return settings().public_url or _request_base.get() or LOCAL_URL
 
 
 def reset() -> None:

@@ -11,6 +11,7 @@
 
 import activities from "./views-activities.js";
 import audiences from "./views-audiences.js";
+import emails from "./views-emails.js";
 import events from "./views-events.js";
 import home from "./views-home.js";
 import operators from "./views-operators.js";
@@ -41,4 +42,5 @@ export const SCREENS = [
   operators,
   roles,
   workflows,
+  emails,
 ];

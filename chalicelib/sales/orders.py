@@ -259,10 +259,10 @@ def _after_checkout(order: Order, holds: list) -> Order:
 
 
 def _start_card(order: Order, card: Payment, deadline: int | None = None) -> Order:
-    from chalicelib.config import settings
+    from chalicelib.config import public_url
     from chalicelib.payments.provider import PaymentRequest, provider
 
-    base = settings().public_url
+    base = public_url()
     session = provider().start(
         PaymentRequest(
             payment_id=card.payment_id,

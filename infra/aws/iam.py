@@ -44,6 +44,8 @@ def function_policy() -> dict[str, Any]:
         statement(DYNAMODB_ACTIONS, tables),
         statement(["secretsmanager:GetSecretValue"], [names.ref(names.TOKEN_SECRET)]),
         statement(["states:StartExecution"], [names.state_machine_arn(m.name) for m in STATE_MACHINES]),
+        # customer emails, from the sender identity the stack is given (SES v2 SendEmail, simple or raw)
+        statement(["ses:SendEmail"], [names.arn("ses", "identity/*")]),
     )
 
 

@@ -220,9 +220,13 @@ class LocalStack:
     def _prepare_data(self) -> None:
         import boto3
 
+        from chalicelib.config import settings
         from chalicelib.db.tables import create_tables
+        from infra.local.mail import verify_sender
 
         create_tables(boto3.client("dynamodb", region_name=REGION, endpoint_url=self.dynamodb_endpoint))
+        # moto's SES keeps what is sent (the admin page's outbox shows it) from a verified sender only
+        verify_sender(self.moto_endpoint, REGION, settings().mail_from)
         self.seeded = seed.seed()
 
     def _start_schedules(self) -> None:

@@ -260,9 +260,9 @@ def test_an_expired_hold_cannot_be_extended(world):
     with (
         mock.patch.object(inventory, "now_seconds", return_value=later),
         mock.patch.object(carts, "now_seconds", return_value=later),
+        pytest.raises(HoldExpired),
     ):
-        with pytest.raises(HoldExpired):
-            carts.extend(ORG, priced.cart.cart_id, ANN, "payment")
+        carts.extend(ORG, priced.cart.cart_id, ANN, "payment")
 
 
 def test_a_cart_is_its_owners_only(world):

@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_table_names_come_from_the_stage_prefix():
     names = [table_definition(model)["TableName"] for model in TABLES]
 
-    assert names == [f"guichet-test-{n}" for n in ("accounts", "catalog", "holds", "stock", "runs", "sales", "idempotency")]
+    assert names == [
+        f"guichet-test-{n}" for n in ("accounts", "catalog", "holds", "stock", "runs", "sales", "idempotency")
+    ]
 
 
 def test_every_index_key_is_an_attribute_definition_and_hash_keys_come_first():

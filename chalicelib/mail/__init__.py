@@ -1,0 +1,1 @@
+"""Customer emails and their outbox."""

@@ -1,0 +1,1 @@
+"""E-tickets: signed barcodes and the printable PDF."""

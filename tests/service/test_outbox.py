@@ -1,0 +1,230 @@
+"""The email outbox: every email is recorded, sent or not; operators page through it newest first."""
+
+from __future__ import annotations
+
+import email
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from botocore.exceptions import EndpointConnectionError
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from chalicelib import config
+from chalicelib.config import settings
+from chalicelib.db.outbox import OutboxItem
+from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.mail import service
+from chalicelib.mail.service import Attachment, AttachmentInfo
+from infra.local.mail import verify_sender
+
+ORG = "demo"
+NOON = datetime(2026, 5, 28, 12, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A clock that moves one second at each reading, so emails are ordered as they are sent."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(seconds=1)
+        return self.moment
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock(NOON)
+    monkeypatch.setattr(service, "_now", clock)
+    return clock
+
+
+@pytest.fixture
+def mail(aws, clock):
+    """moto's SES with the app's sender verified; the list of what it received."""
+    service._sesv2.cache_clear()
+    verify_sender(None, settings().region, settings().mail_from)
+    yield ses_backends[DEFAULT_ACCOUNT_ID][settings().region].sent_messages
+    service._sesv2.cache_clear()
+
+
+def send(subject: str = "Your tickets", **kwargs):
+    options = {"kind": "order_confirmation", "reference": "order-1", **kwargs}
+    return service.send_email(ORG, "ann@example.com", subject, "Thank you, Ann.", **options)
+
+
+def test_email_sent_is_recorded_as_sent_with_the_ses_message_id(mail):
+    entry = send(html="<p>Thank you, Ann.</p>")
+
+    assert entry.status == "sent"
+    assert entry.error is None
+    assert [m.id for m in mail] == [entry.provider_message_id]
+    assert mail[0].destinations == {"ToAddresses": ["ann@example.com"]}
+    assert mail[0].subject == "Your tickets"
+    assert service.get_email(ORG, entry.email_id) == entry
+    assert entry.html == "<p>Thank you, Ann.</p>"
+
+
+def test_attachment_travels_in_the_raw_mime_and_only_its_name_and_size_are_recorded(mail):
+    pdf = b"%PDF-1.7 tickets \x00\xff"
+
+    entry = send(html="<p>Hi</p>", attachments=[Attachment("tickets.pdf", "application/pdf", pdf)])
+
+    message = email.message_from_string(mail[0].raw_data)
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert message.get_content_type() == "multipart/mixed"
+    assert parts["application/pdf"].get_filename() == "tickets.pdf"
+    assert parts["application/pdf"].get_payload(decode=True) == pdf
+    assert "text/plain" in parts
+    assert "text/html" in parts
+    assert entry.status == "sent"
+    assert entry.provider_message_id == mail[0].id
+    assert entry.attachments == (AttachmentInfo("tickets.pdf", "application/pdf", len(pdf)),)
+    stored = OutboxItem.get(*service._key(ORG, entry.created_at, entry.email_id))
+    assert [a.as_dict() for a in stored.attachments] == [
+        {"filename": "tickets.pdf", "content_type": "application/pdf", "size": len(pdf)}
+    ]
+
+
+def test_unverified_sender_is_recorded_as_failed_and_does_not_raise(mail, monkeypatch):
+    monkeypatch.setenv("GUICHET_MAIL_FROM", "nobody@unverified.example")
+    config.reset()
+
+    entry = send()
+
+    assert entry.status == "failed"
+    assert entry.provider_message_id is None
+    assert entry.error.startswith("MessageRejected")
+    assert mail == []
+    assert service.get_email(ORG, entry.email_id).status == "failed"
+
+
+def test_unreachable_ses_is_recorded_as_failed_and_does_not_raise(mail, monkeypatch):
+    def unreachable(**kwargs):
+        raise EndpointConnectionError(endpoint_url="https://email.eu-west-1.amazonaws.com")
+
+    client = service._sesv2(settings().region, settings().aws_endpoint)
+    monkeypatch.setattr(client, "send_email", unreachable)
+
+    entry = send(attachments=[Attachment("a.txt", "text/plain", b"a")])
+
+    assert entry.status == "failed"
+    assert entry.error.startswith("EndpointConnectionError: Could not connect")
+    assert service.get_email(ORG, entry.email_id).attachments == (AttachmentInfo("a.txt", "text/plain", 1),)
+
+
+def test_email_not_recorded_still_does_not_raise(mail, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise RuntimeError("table gone")
+
+    monkeypatch.setattr(OutboxItem, "save", refuse)
+
+    entry = send()
+
+    assert entry.status == "sent"
+    assert len(mail) == 1
+
+
+def test_listing_is_newest_first_and_pages_with_a_cursor(mail):
+    sent = [send(f"Email {n}").email_id for n in range(5)]
+
+    pages, cursor = [], None
+    while True:
+        entries, cursor = service.list_outbox(ORG, limit=2, cursor=cursor)
+        pages.append([e.email_id for e in entries])
+        if cursor is None:
+            break
+
+    assert pages == [sent[4:2:-1], sent[2:0:-1], sent[:1]]
+
+
+def test_a_page_that_ends_exactly_at_the_last_email_has_no_cursor(mail):
+    for n in range(2):
+        send(f"Email {n}")
+
+    entries, cursor = service.list_outbox(ORG, limit=2)
+
+    assert len(entries) == 2
+    assert cursor is None
+
+
+def test_listing_filters_by_kind_and_reference(mail):
+    confirmation = send(kind="order_confirmation", reference="order-1")
+    send(kind="order_confirmation", reference="order-2")
+    reminder = send(kind="payment_reminder", reference="order-1")
+
+    by_kind, _ = service.list_outbox(ORG, kind="payment_reminder")
+    by_reference, _ = service.list_outbox(ORG, reference="order-1")
+    by_both, _ = service.list_outbox(ORG, kind="order_confirmation", reference="order-1")
+
+    assert [e.email_id for e in by_kind] == [reminder.email_id]
+    assert [e.email_id for e in by_reference] == [reminder.email_id, confirmation.email_id]
+    assert [e.email_id for e in by_both] == [confirmation.email_id]
+
+
+def test_listing_walks_back_day_by_day_over_the_last_30_days(mail, clock):
+    sent = {}
+    for days_ago in (31, 30, 5, 1, 0):
+        clock.moment = NOON - timedelta(days=days_ago)
+        sent[days_ago] = send(f"{days_ago} days ago").email_id
+    clock.moment = NOON
+
+    entries, cursor = service.list_outbox(ORG)
+    one_day, _ = service.list_outbox(ORG, day=(NOON - timedelta(days=5)).date().isoformat())
+    out_of_window, _ = service.list_outbox(ORG, day=(NOON - timedelta(days=31)).date().isoformat())
+
+    assert [e.email_id for e in entries] == [sent[0], sent[1], sent[5], sent[30]]
+    assert cursor is None
+    assert [e.email_id for e in one_day] == [sent[5]]
+    assert [e.email_id for e in out_of_window] == [sent[31]]
+
+
+def test_cursor_carries_on_across_days(mail, clock):
+    sent = []
+    for hours_ago in (72, 49, 48, 0):  # one email three days back, two on one day two days back
+        clock.moment = NOON - timedelta(hours=hours_ago)
+        sent.append(send().email_id)
+    clock.moment = NOON
+
+    seen, cursor = [], None
+    for _ in range(4):
+        entries, cursor = service.list_outbox(ORG, limit=1, cursor=cursor)
+        seen.extend(e.email_id for e in entries)
+
+    assert seen == sent[::-1]
+    assert cursor is None
+
+
+def test_another_organisation_sees_none_of_the_emails(mail):
+    entry = send()
+
+    assert service.list_outbox("other") == ([], None)
+    with pytest.raises(NotFound):
+        service.get_email("other", entry.email_id)
+
+
+@pytest.mark.parametrize("email_id", ["nonsense", "20260528T120001000000-short", "x" * 60])
+def test_an_email_id_not_ours_is_not_found(mail, email_id):
+    with pytest.raises(NotFound):
+        service.get_email(ORG, email_id)
+
+
+@pytest.mark.parametrize("cursor", ["!!!", "bm90IGpzb24", "WzFd", "eyJkYXkiOiAxfQ"])
+def test_a_cursor_not_ours_is_invalid_input(mail, cursor):
+    with pytest.raises(InvalidInput):
+        service.list_outbox(ORG, cursor=cursor)
+
+
+def test_a_cursor_of_another_day_is_invalid_input(mail):
+    for _ in range(2):
+        send()
+    _, cursor = service.list_outbox(ORG, day=NOON.date().isoformat(), limit=1)
+
+    with pytest.raises(InvalidInput):
+        service.list_outbox(ORG, day="2026-05-01", cursor=cursor)
+
+
+def test_a_day_that_is_not_a_date_is_invalid_input(mail):
+    with pytest.raises(InvalidInput):
+        service.list_outbox(ORG, day="yesterday")
