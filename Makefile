@@ -46,7 +46,7 @@ package: $(INSTALLED)
 	$(PY) -m infra.aws package
 
 deploy: $(INSTALLED)
-	$(PY) -m infra.aws deploy $(if $(STACK),--stack $(STACK)) $(if $(BUCKET),--bucket $(BUCKET)) $(if $(REGION),--region $(REGION))
+	$(PY) -m infra.aws deploy $(if $(STACK),--stack $(STACK)) $(if $(BUCKET),--bucket $(BUCKET)) $(if $(REGION),--region $(REGION)) $(foreach p,$(PARAMS),--parameter $(p))
 
 clean:
 	rm -rf $(VENV) infra/local/node_modules infra/aws/build .guichet

@@ -21,6 +21,13 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("--stack", default=os.environ.get(STACK_ENV), help=f"stack name (or ${STACK_ENV})")
     deploy.add_argument("--bucket", default=os.environ.get(BUCKET_ENV), help=f"S3 bucket (or ${BUCKET_ENV})")
     deploy.add_argument("--region", help="AWS region (default: AWS_REGION / your AWS config)")
+    deploy.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a stack parameter: MailFrom, PublicUrl, PaymentProvider (repeatable; others keep their value)",
+    )
     boot = commands.add_parser("bootstrap", help="create the first organisation and administrator")
     boot.add_argument("--stack", default=os.environ.get(STACK_ENV), help=f"stack name (or ${STACK_ENV})")
     boot.add_argument("--org", required=True, help="organisation id, e.g. my-theatre")
@@ -45,7 +52,13 @@ def run(args: argparse.Namespace, main: argparse.ArgumentParser) -> None:
         require(args, main, ("stack", STACK_ENV), ("bucket", BUCKET_ENV))
         from infra.aws.deploy import deploy
 
-        for key, value in sorted(deploy(args.stack, args.bucket, args.region).items()):
+        parameters = {}
+        for pair in args.parameter:
+            key, sep, value = pair.partition("=")
+            if not sep or not key:
+                main.error(f"--parameter wants KEY=VALUE, not {pair!r}")
+            parameters[key] = value
+        for key, value in sorted(deploy(args.stack, args.bucket, args.region, parameters).items()):
             print(f"  {key}: {value}")
     else:
         require(args, main, ("stack", STACK_ENV))

@@ -67,15 +67,30 @@ def change_set_type(cfn: Any, stack: str) -> str:
     return "UPDATE"
 
 
-def create_change_set(cfn: Any, stack: str, template_url: str, kind: str) -> str | None:
-    """The change set's name, or None when the template changes nothing (the change set is removed)."""
+def create_change_set(
+    cfn: Any, stack: str, template_url: str, kind: str, parameters: dict[str, str] | None = None
+) -> str | None:
+    """The change set's name, or None when the template changes nothing (the change set is removed).
+
+    Parameters not given keep their previous value on an update (their default on a creation).
+    """
     name = f"guichet-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    given = parameters or {}
+    values = [{"ParameterKey": key, "ParameterValue": value} for key, value in sorted(given.items())]
+    if kind == "UPDATE":
+        declared = cfn.get_template_summary(StackName=stack).get("Parameters", [])
+        values += [
+            {"ParameterKey": p["ParameterKey"], "UsePreviousValue": True}
+            for p in declared
+            if p["ParameterKey"] not in given
+        ]
     cfn.create_change_set(
         StackName=stack,
         ChangeSetName=name,
         ChangeSetType=kind,
         TemplateURL=template_url,
         Capabilities=CAPABILITIES,
+        Parameters=values,
         Tags=[{"Key": "app", "Value": "guichet"}],
     )
     try:
@@ -107,10 +122,12 @@ def execute_change_set(cfn: Any, stack: str, name: str, kind: str) -> None:
         raise DeployError(f"Stack {stack} did not {kind.lower()}:\n  {reasons}") from exc
 
 
-def deploy_template(cfn: Any, stack: str, template_url: str) -> bool:
+def deploy_template(
+    cfn: Any, stack: str, template_url: str, parameters: dict[str, str] | None = None
+) -> bool:
     """Create or update the stack from the template; False when it was already up to date."""
     kind = change_set_type(cfn, stack)
-    name = create_change_set(cfn, stack, template_url, kind)
+    name = create_change_set(cfn, stack, template_url, kind, parameters)
     if name is None:
         return False
     execute_change_set(cfn, stack, name, kind)
@@ -125,7 +142,9 @@ def stack_outputs(cfn: Any, stack: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
 
 
-def deploy(stack: str, bucket: str, region: str | None = None) -> dict[str, str]:
+def deploy(
+    stack: str, bucket: str, region: str | None = None, parameters: dict[str, str] | None = None
+) -> dict[str, str]:
     """Package, upload, create or update the stack; returns its outputs."""
     check_stack_name(stack)
     session = session_for(region)
@@ -136,6 +155,6 @@ def deploy(stack: str, bucket: str, region: str | None = None) -> dict[str, str]
     prefix = f"guichet/{stack}"
     template = upload_artifacts(template, built.directory, s3, bucket, prefix)
     template_url = upload_template(template, s3, bucket, prefix)
-    changed = deploy_template(cfn, stack, template_url)
+    changed = deploy_template(cfn, stack, template_url, parameters)
     print(f"Stack {stack} {'deployed' if changed else 'already up to date'}.")
     return stack_outputs(cfn, stack)

@@ -54,8 +54,8 @@ def test_deploy_reads_stack_and_bucket_from_the_environment(no_deploy_env, monke
     monkeypatch.setattr(
         deploy_module, "deploy", lambda *args: calls.append(args) or {"AdminURL": "https://x/api/admin"}
     )
-    assert cli.main(["deploy", "--region", REGION]) == 0
-    assert calls == [("guichet-prod", BUCKET, REGION)]
+    assert cli.main(["deploy", "--region", REGION, "--parameter", "MailFrom=t@x.example"]) == 0
+    assert calls == [("guichet-prod", BUCKET, REGION, {"MailFrom": "t@x.example"})]
     assert "AdminURL: https://x/api/admin" in capsys.readouterr().out
 
 
