@@ -49,6 +49,8 @@ from chalicelib.sales.model import (
 
 # A card payment session lasts this long; the seats stay held for it.
 PAYMENT_WINDOW_SECONDS = 15 * 60
+# Card attempts per order: each keeps the seats held for another payment window.
+MAX_CARD_ATTEMPTS = 3
 SAVE_ATTEMPTS = 5
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -318,6 +320,11 @@ def pay_online(org_id: str, order_id: str, buyer: Buyer) -> Order:
     pending = next((p for p in order.payments if p.method == CARD and p.status == PAYMENT_PENDING), None)
     if pending is not None and pending.redirect_url:
         return order
+    if sum(1 for p in order.payments if p.method == CARD) >= MAX_CARD_ATTEMPTS:
+        raise Conflict(
+            "Too many card payment attempts for this order; contact the box office",
+            {"order_id": order_id, "max_attempts": MAX_CARD_ATTEMPTS},
+        )
     due = order.total - order.paid_amount
     card = Payment(uuid.uuid4().hex, CARD, due, PAYMENT_PENDING, at=_iso())
     if order.status == PENDING_PAYMENT:
@@ -345,6 +352,8 @@ def payment_callback(payload: str, signature: str) -> Order:
     payment = order.payment(outcome.payment_id)
     if payment is None or payment.method != CARD or payment.amount != outcome.amount:
         raise InvalidInput("The callback does not match a payment of this order", {"field": "payload"})
+    if payment.status == PAYMENT_SUCCEEDED and order.status in OPEN_STATES:
+        return _settle(order.order_id)  # a replay finishes what a failed first delivery began
     if payment.status != PAYMENT_PENDING:
         return order
     if outcome.status == SUCCEEDED:

@@ -293,10 +293,13 @@ def orders_of_day(org_id: str, day: str) -> list[Order]:
 
 @store_errors
 def put_tickets(tickets: list[Ticket]) -> None:
-    """Write tickets (again: the same ids give the same items; a used ticket is never reset)."""
-    with TicketItem.batch_write() as batch:
-        for ticket in tickets:
-            batch.save(_ticket_item(ticket))
+    """Write tickets that do not exist yet; one already written (perhaps scanned since) is left as is."""
+    for ticket in tickets:
+        try:
+            _ticket_item(ticket).save(condition=TicketItem.pk.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
 
 def _ticket_item(ticket: Ticket) -> TicketItem:

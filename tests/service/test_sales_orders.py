@@ -10,6 +10,7 @@ import pytest
 from chalicelib.catalog import service as catalog
 from chalicelib.db.stock import AreaCounterItem, SeatItem, seat_pk, seat_sk
 from chalicelib.errors import (
+    Conflict,
     HoldExpired,
     InsufficientBalance,
     InvalidInput,
@@ -363,3 +364,27 @@ def test_the_ticket_pdf_has_a_page_per_ticket(world):
     order = pay(orders.checkout(ORG, cart_with(world, GUEST, world.seat("L", "B", 4), pit=2), GUEST, DETAILS))
     pdf = tickets.ticket_pdf(order, orders.tickets_of(order))
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 3
+
+
+def test_card_attempts_are_limited_so_seats_are_not_held_for_ever(world):
+    order = orders.checkout(ORG, cart_with(world, GUEST, world.seat("L", "B", 4)), GUEST, DETAILS)
+    for _ in range(orders.MAX_CARD_ATTEMPTS - 1):
+        pay(order, "declined")
+        order = orders.pay_online(ORG, order.order_id, GUEST)
+    pay(order, "declined")
+    with pytest.raises(Conflict) as refused:
+        orders.pay_online(ORG, order.order_id, GUEST)
+    assert refused.value.details["max_attempts"] == orders.MAX_CARD_ATTEMPTS
+
+
+def test_a_late_replay_of_the_payment_never_resets_a_scanned_ticket(world):
+    order = orders.checkout(ORG, cart_with(world, GUEST, world.seat("L", "B", 4)), GUEST, DETAILS)
+    callback = card_callback(order)
+    paid = orders.payment_callback(callback["payload"], callback["signature"])
+    barcode = orders.tickets_of(paid)[0].document["barcode"]
+    assert tickets.scan(ORG, barcode, None, None, "gate").result == "valid"
+
+    repository.put_tickets(orders._tickets(paid))  # what a concurrent settle would write again
+    orders.payment_callback(callback["payload"], callback["signature"])
+
+    assert tickets.scan(ORG, barcode, None, None, "gate").result == "already_used"
