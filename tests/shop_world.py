@@ -64,7 +64,9 @@ def build_world(
 ) -> World:
     """`web`: settings of the web channel (e.g. max_tickets_per_performance); `pos`: of its point of sale."""
     built = build_performance(areas={"WEB": pit}, rows=rows, per_row=per_row, tag=tag)
-    audience = catalog.create(ORG, "audience_category", k.AudienceCategorySpec(code=f"PUB{tag}", name="Public")).id
+    audience = catalog.create(
+        ORG, "audience_category", k.AudienceCategorySpec(code=f"PUB{tag}", name="Public")
+    ).id
     full, young = (
         catalog.create(
             ORG,

@@ -41,8 +41,9 @@ function radiusOf(blocks, width, height) {
 
 /**
  * Draw a plan from GET /backoffice/seating-plans/{id}/seats ({blocks, areas}).
- * Returns {node, seats, index, paint(keyOf, palette), selectedIds(), selectIds(ids, add), clear(),
- *          onSelect(fn), describe} — `describe(seat)` gives the hover text (set it after drawing).
+ * Returns {node, seats, index, paint(keyOf, palette), tag(name, valueOf), selectedIds(), selectIds(ids, add),
+ *          clear(), onSelect(fn), describe} — `describe(seat)` gives the hover text (set it after drawing).
+ * Each seat is a <circle class="seat" data-seat="<seat id>">; tag() adds data-<name> attributes to them.
  */
 export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
   const seats = [];
@@ -75,7 +76,8 @@ export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
   for (const block of blocks) {
     markup += `<g class="plan-block" data-zone="${esc(block.zone)}" data-block="${esc(block.block)}">`;
     for (const seat of block.seats) {
-      markup += `<circle class="seat" cx="${num(seat.x)}" cy="${num(seat.y)}" r="${num(r)}" data-i="${i}"/>`;
+      markup += `<circle class="seat" cx="${num(seat.x)}" cy="${num(seat.y)}" r="${num(r)}" data-i="${i}" ` +
+        `data-seat="${esc(seat.seat_id)}"/>`;
       i++;
     }
     markup += "</g>";
@@ -110,6 +112,7 @@ export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
   const lasso = svg.querySelector("rect.lasso");
   const nodes = [...svg.querySelectorAll("circle.seat")];
   const keyClass = new Array(seats.length).fill("");
+  const tags = new Map(); // tag name -> each seat's value written as data-<name>
   const chosen = new Uint8Array(seats.length);
   let chosenCount = 0;
   let palette = [];
@@ -292,6 +295,21 @@ export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
       other ? h("li", { "data-key": "" },
         h("span", { class: "swatch", style: "background:#c9ced6", "aria-hidden": "true" }),
         h("span", { class: "legend-label" }, "Other"), " ", h("span", { class: "count" }, String(other))) : null);
+    },
+    /**
+     * Write valueOf(seat) as each seat's data-<name> attribute (e.g. data-status="sold"), whatever the
+     * colouring; only changed values touch the DOM. undefined or null removes the attribute.
+     */
+    tag(name, valueOf) {
+      if (!tags.has(name)) tags.set(name, new Array(seats.length).fill(undefined));
+      const values = tags.get(name);
+      for (let n = 0; n < seats.length; n++) {
+        const value = valueOf(seats[n]) ?? undefined;
+        if (values[n] === value) continue;
+        values[n] = value;
+        if (value === undefined) nodes[n].removeAttribute(`data-${name}`);
+        else nodes[n].setAttribute(`data-${name}`, value);
+      }
     },
     /** The selected seats' ids, in plan order. */
     selectedIds() {

@@ -13,8 +13,10 @@ import activities from "./views-activities.js";
 import audiences from "./views-audiences.js";
 import emails from "./views-emails.js";
 import events from "./views-events.js";
+import giftVouchers from "./views-gift-vouchers.js";
 import home from "./views-home.js";
 import operators from "./views-operators.js";
+import orders from "./views-orders.js";
 import plans from "./views-plans.js";
 import pointsOfSale from "./views-points-of-sale.js";
 import priceGrids from "./views-price-grids.js";
@@ -23,11 +25,15 @@ import roles from "./views-roles.js";
 import salesChannels from "./views-sales-channels.js";
 import seasons from "./views-seasons.js";
 import seatCategories from "./views-seat-categories.js";
+import ticketControl from "./views-ticket-control.js";
 import venues from "./views-venues.js";
 import workflows from "./views-workflows.js";
 
 export const SCREENS = [
   home,
+  orders,
+  ticketControl,
+  giftVouchers,
   events,
   seasons,
   activities,

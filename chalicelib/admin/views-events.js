@@ -1,6 +1,7 @@
 // Events screen: the events (#/events), an event's performances with "Open for sale"
 // (#/events/<event>), and a performance's stock (#/events/<event>/<performance>): counts per
-// category x quota x status, and the plan drawn by status with block / unblock / move to quota.
+// category x quota x status, and the plan drawn by live status (refreshed every 10 s while the screen
+// is open) with block / unblock / move to quota.
 
 import { api, seg } from "./api.js";
 import { crudSection, nameOf, refCache, subPath } from "./crud.js";
@@ -10,6 +11,7 @@ import { NO_QUOTA, STATUSES, drawPlan, modeSwitch, paletteFor } from "./plan-svg
 
 const ID = "events";
 const POLL_MS = 1000;
+const LIVE_POLL_MS = 10_000;
 const OPEN_TIMEOUT_MS = 180_000;
 const CHUNK = 5000; // seats per stock change request (the API's limit)
 const OPENABLE = ["draft", "open_failed"];
@@ -191,20 +193,25 @@ async function stockScreen(root, ctx, eventId, performanceId) {
     quota: new Map(quotas.map((q) => [q.id, q.name])),
     rank: new Map(categories.map((c) => [c.id, c.rank])),
   };
-  const seatState = new Map(); // seat id -> {category, quota, status}
+  const seatState = new Map(); // seat id -> {category, quota, status, until}
   const source = { live: true, note: "" };
   let mode = "status";
-  const repaint = () => view.paint((seat) => {
-    const s = seatState.get(seat.seat_id);
-    if (!s) return undefined;
-    return mode === "status" ? s.status : mode === "quota" ? s.quota : s.category;
-  }, paletteFor(mode, { categories, quotas }));
+  const repaint = () => {
+    view.paint((seat) => {
+      const s = seatState.get(seat.seat_id);
+      if (!s) return undefined;
+      return mode === "status" ? s.status : mode === "quota" ? s.quota : s.category;
+    }, paletteFor(mode, { categories, quotas }));
+    // Whatever the colouring, each seat says its status: <circle data-seat=… data-status=sold>.
+    view.tag("status", (seat) => seatState.get(seat.seat_id)?.status);
+  };
   view.describe = (seat) => {
     const s = seatState.get(seat.seat_id);
     const where = `Seat ${seat.seat_id} · zone ${seat.zone}, block ${seat.block}, row ${seat.row}, no ${seat.number}`;
     if (!s) return `${where} · not for sale`;
+    const until = s.status === "held" && s.until ? ` until ${formatTime(new Date(s.until * 1000).toISOString()).slice(11)}` : "";
     return `${where} · ${names.category.get(s.category) || s.category} · ` +
-      `${s.quota ? names.quota.get(s.quota) || s.quota : "no quota"} · ${s.status ?? "status unknown"}`;
+      `${s.quota ? names.quota.get(s.quota) || s.quota : "no quota"} · ${s.status ?? "status unknown"}${until}`;
   };
   const counts = h("div", { id: "stock-counts", "aria-live": "polite" });
   const note = h("p", { id: "stock-source", class: "hint", "data-testid": "stock-source" });
@@ -212,12 +219,12 @@ async function stockScreen(root, ctx, eventId, performanceId) {
   async function loadSeats() {
     try {
       const answer = await api.get(`${base}/stock/seats`);
-      const now = Date.now() / 1000;
       seatState.clear();
+      // The server already shows a seat of a lapsed hold as free, by its own clock (not the browser's).
       for (const seat of Array.isArray(answer) ? answer : answer.seats) {
-        const expired = seat.status === "held" && Number(seat.hold_expires_at || 0) <= now;
         seatState.set(seat.seat_id, {
-          category: seat.category_id, quota: seat.quota_id ?? NO_QUOTA, status: expired ? "free" : seat.status,
+          category: seat.category_id, quota: seat.quota_id ?? NO_QUOTA, status: seat.status,
+          until: seat.hold_expires_at,
         });
       }
       source.live = true;
@@ -263,13 +270,22 @@ async function stockScreen(root, ctx, eventId, performanceId) {
     }
   }
 
-  async function refresh() {
+  async function load() {
     const [, stock] = await Promise.all([loadSeats(), api.get(`${base}/stock`)]);
     if (ctx.signal.aborted) return;
     renderCounts(counts, stock, names);
     if (!source.live) deduceStatuses(stock);
     repaint();
+    live.show(source.live ? [...seatState.values()].map((s) => s.status) : stock);
   }
+
+  // One read at a time: a refresh asked for during another runs after it, so it sees later changes.
+  let queue = Promise.resolve();
+  const refresh = () => {
+    queue = queue.catch(() => {}).then(load);
+    return queue;
+  };
+  const live = liveBar(ctx, () => refresh());
 
   /** Apply a change's report locally when there is no live seat map. */
   function applyLocally(ids, report, change, quota) {
@@ -288,6 +304,7 @@ async function stockScreen(root, ctx, eventId, performanceId) {
   fill(root, head, problem,
     h("div", { class: "row plan-controls" },
       modeSwitch("stock-colour-by", ["status", "category", "quota"], mode, (next) => { mode = next; repaint(); })),
+    live.node,
     note,
     h("div", { class: "plan-layout" },
       h("div", { class: "plan-main" }, view.node),
@@ -299,6 +316,63 @@ async function stockScreen(root, ctx, eventId, performanceId) {
           }) : null)),
     h("h2", {}, "Counts"), counts);
   await refresh();
+  pollLive(ctx, live, refresh);
+}
+
+/** Refresh every LIVE_POLL_MS while the screen is open, auto-refresh is on and the tab is visible. */
+async function pollLive(ctx, live, refresh) {
+  while (!ctx.signal.aborted) {
+    await sleep(LIVE_POLL_MS, ctx.signal);
+    if (ctx.signal.aborted || !live.auto() || document.hidden) continue;
+    try {
+      await refresh();
+    } catch (error) {
+      if (!ctx.signal.aborted) live.failed(error);
+    }
+  }
+}
+
+/**
+ * The live status line: a swatch and a count per status (free, held, sold, blocked), when it was read,
+ * a Refresh button and the auto-refresh switch. show() takes each seat's status, or the /stock counts.
+ */
+function liveBar(ctx, refresh) {
+  const list = h("ul", { class: "legend live-counts", id: "stock-live-counts", "data-testid": "live-counts" });
+  const stamp = h("span", { id: "stock-live-time", class: "muted", "data-testid": "live-time" });
+  const auto = h("input", { type: "checkbox", id: "stock-auto", checked: true });
+  const button = h("button", {
+    type: "button", class: "small", id: "stock-refresh", "aria-label": "Refresh the live stock now",
+    onclick: (event) => whileBusy(event.currentTarget, async () => {
+      try {
+        await refresh();
+      } catch (error) {
+        if (!ctx.signal.aborted) failed(error);
+      }
+    }),
+  }, "Refresh");
+  function failed(error) {
+    stamp.textContent = `Refresh failed (${error.message}); ${auto.checked ? "trying again in 10 s" : "try again"}.`;
+    stamp.classList.add("field-error");
+  }
+  return {
+    node: h("div", { class: "live-bar", id: "stock-live", "aria-label": "Live stock" },
+      h("strong", {}, "Live:"), list, stamp,
+      h("span", { class: "inline" }, button,
+        h("label", { class: "check", for: "stock-auto" }, auto, " auto-refresh every 10 s"))),
+    auto: () => auto.checked,
+    failed,
+    show(seatsOrStock) {
+      const by = Object.fromEntries(STATUSES.map((s) => [s.key, 0]));
+      if (Array.isArray(seatsOrStock)) for (const status of seatsOrStock) by[status] = (by[status] || 0) + 1;
+      else for (const count of seatsOrStock.seats) by[count.status] = (by[count.status] || 0) + count.seats;
+      fill(list, STATUSES.map((s) => h("li", { "data-status": s.key },
+        h("span", { class: "swatch", style: `background:${s.colour}`, "aria-hidden": "true" }),
+        h("span", { class: "legend-label" }, s.label), " ",
+        h("span", { class: "count", "data-testid": "live-count" }, String(by[s.key] || 0)))));
+      stamp.classList.remove("field-error");
+      stamp.textContent = `read at ${formatTime(new Date().toISOString()).slice(11)}`;
+    },
+  };
 }
 
 function stockPanel(ctx, view, base, quotas, problem, after) {

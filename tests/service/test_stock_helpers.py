@@ -38,7 +38,11 @@ class Built:
 
 
 def _in_two_months() -> str:
-    return (datetime.now(UTC) + timedelta(days=60)).replace(hour=20, minute=0, second=0, microsecond=0).isoformat()
+    return (
+        (datetime.now(UTC) + timedelta(days=60))
+        .replace(hour=20, minute=0, second=0, microsecond=0)
+        .isoformat()
+    )
 
 
 def _create(org: str, kind: str, spec: k.Spec) -> str:
@@ -120,7 +124,11 @@ def build_performance(
         layouts.append(LayoutBlock(block.zone, block.block, seats))
     seating_repository.save_layout_blocks(org, layout, layouts)
     spec = k.PerformanceSpec(
-        event_id=event, hall_id=hall, layout_id=layout, code=f"P{tag}", starts_at=starts_at or _in_two_months()
+        event_id=event,
+        hall_id=hall,
+        layout_id=layout,
+        code=f"P{tag}",
+        starts_at=starts_at or _in_two_months(),
     )
     built.performance_id = _create(org, "performance", spec)
     return built
