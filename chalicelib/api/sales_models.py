@@ -85,6 +85,7 @@ class OrderLineOut(Out):
     performance_id: str
     event_name: str
     starts_at: str
+    venue: str
     category_id: str | None
     category_name: str
     audience_subcategory_id: str

@@ -61,6 +61,7 @@ class OrderLine:
     block: str | None = None
     row: str | None = None
     number: str | None = None
+    venue: str = ""
 
 
 @dataclass

@@ -160,15 +160,18 @@ def _order_of_cart(cart: Cart) -> Order:
 def _order_lines(org_id: str, quote: carts.PricedCart) -> list[OrderLine]:
     categories = {c.id: c.data["name"] for c in catalog.all_items(org_id, "seat_category")}
     audiences = {a.id: a.data["name"] for a in catalog.all_items(org_id, "audience_subcategory")}
-    shows: dict[str, tuple[str, str]] = {}
+    shows: dict[str, tuple[str, str, str]] = {}
     lines = []
     for priced_line in quote.lines:
         line = priced_line.line
         if line.performance_id not in shows:
             performance = catalog.get(org_id, "performance", line.performance_id).data
             event = catalog.get(org_id, "event", performance["event_id"]).data
-            shows[line.performance_id] = (event["name"], str(performance["starts_at"]))
-        event_name, starts_at = shows[line.performance_id]
+            hall = catalog.get(org_id, "hall", performance["hall_id"]).data
+            venue = catalog.get(org_id, "venue", hall["venue_id"]).data
+            where = f"{venue['name']}, {hall['name']}"
+            shows[line.performance_id] = (event["name"], str(performance["starts_at"]), where)
+        event_name, starts_at, where = shows[line.performance_id]
         lines.append(
             OrderLine(
                 line_id=line.line_id,
@@ -187,6 +190,7 @@ def _order_lines(org_id: str, quote: carts.PricedCart) -> list[OrderLine]:
                 block=line.block,
                 row=line.row,
                 number=line.number,
+                venue=where,
             )
         )
     return lines
@@ -427,6 +431,7 @@ def _tickets(order: Order) -> list[Ticket]:
                 "barcode": barcodes.issue(line.ticket_id),
                 "event_name": line.event_name,
                 "starts_at": line.starts_at,
+                "venue": line.venue,
                 "seat_id": line.seat_id,
                 "area": line.area,
                 "block": line.block,
