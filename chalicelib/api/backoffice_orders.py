@@ -15,7 +15,7 @@ from chalicelib.sales import backoffice, orders
 from chalicelib.sales import tickets as ticket_control
 from chalicelib.sales.model import ORDER_STATES
 
-api = Api(__name__, tag="back-office: orders")
+api = Api(__name__, tag="back-office: orders", shared_catalog_reads=True)
 blueprint = api.blueprint
 
 READ = Right("orders", "read")

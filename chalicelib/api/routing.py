@@ -155,9 +155,11 @@ def _handle(bp: Blueprint, spec: RouteSpec, fn: Callable[..., Any], params: dict
 class Api:
     """A Chalice blueprint whose routes are declared with their models and rights."""
 
-    def __init__(self, import_name: str, tag: str) -> None:
+    def __init__(self, import_name: str, tag: str, shared_catalog_reads: bool = False) -> None:
+        """`shared_catalog_reads`: each request reads a catalog item once however often it asks."""
         self.blueprint = Blueprint(import_name)
         self.tag = tag
+        self.shared_catalog_reads = shared_catalog_reads
 
     def route(
         self,
@@ -191,8 +193,15 @@ class Api:
             ROUTES.append(spec)
             bp = self.blueprint
 
+            shared = self.shared_catalog_reads
+
             def view(**params: str) -> Response:
-                return _handle(bp, spec, fn, params)
+                if not shared:
+                    return _handle(bp, spec, fn, params)
+                from chalicelib.catalog.service import shared_reads
+
+                with shared_reads():
+                    return _handle(bp, spec, fn, params)
 
             view.__name__ = fn.__name__
             bp.route(path, methods=[method], content_types=["application/json"])(view)

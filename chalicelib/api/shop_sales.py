@@ -33,7 +33,7 @@ from chalicelib.sales.carts import Buyer, HoldRequest
 from chalicelib.sales.model import CHECKOUT_STEPS
 from chalicelib.sales.orders import CheckoutRequest
 
-api = Api(__name__, tag="shop: sales")
+api = Api(__name__, tag="shop: sales", shared_catalog_reads=True)
 blueprint = api.blueprint
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]

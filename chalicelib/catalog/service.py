@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 from chalicelib.catalog import registry, repository, seating, seating_repository
@@ -60,6 +63,7 @@ def check_layout_areas(org_id: str, spec: Spec) -> None:
 
 
 def create(org_id: str, kind_name: str, spec: Spec, item_id: str | None = None) -> Stored:
+    _forget_shared()
     kind = registry.kind(kind_name)
     check_references(org_id, kind, spec)
     if kind.name == "layout":
@@ -68,8 +72,37 @@ def create(org_id: str, kind_name: str, spec: Spec, item_id: str | None = None) 
     return repository.create(org_id, kind.name, item_id or new_id(), spec.model_dump(mode="json"), state)
 
 
+# Reads shared within one request (see `shared_reads`): a hold reads the same point of sale, channel,
+# performance and price grid several times; within a request they cannot usefully change.
+_shared: contextvars.ContextVar[dict[tuple[Any, ...], Any] | None] = contextvars.ContextVar(
+    "catalog_shared_reads", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block, reading the same catalog item (or list) again costs nothing."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _forget_shared() -> None:
+    memo = _shared.get()
+    if memo is not None:
+        memo.clear()
+
+
 def get(org_id: str, kind_name: str, item_id: str) -> Stored:
-    return repository.get(org_id, kind_name, item_id)
+    memo = _shared.get()
+    if memo is None:
+        return repository.get(org_id, kind_name, item_id)
+    key = ("get", org_id, kind_name, item_id)
+    if key not in memo:
+        memo[key] = repository.get(org_id, kind_name, item_id)
+    return memo[key]
 
 
 def list_page(
@@ -80,6 +113,16 @@ def list_page(
 
 def all_items(org_id: str, kind_name: str, **filters: str) -> list[Stored]:
     """Every item of a kind (catalog kinds are small: hundreds to a few thousand per organisation)."""
+    memo = _shared.get()
+    if memo is None:
+        return _all_items(org_id, kind_name, filters)
+    key = ("all", org_id, kind_name, tuple(sorted(filters.items())))
+    if key not in memo:
+        memo[key] = _all_items(org_id, kind_name, filters)
+    return list(memo[key])
+
+
+def _all_items(org_id: str, kind_name: str, filters: dict[str, str]) -> list[Stored]:
     items: list[Stored] = []
     cursor = None
     while True:
@@ -90,6 +133,7 @@ def all_items(org_id: str, kind_name: str, **filters: str) -> list[Stored]:
 
 
 def replace(org_id: str, kind_name: str, item_id: str, spec: Spec, expected_version: int | None) -> Stored:
+    _forget_shared()
     kind = registry.kind(kind_name)
     current = repository.get(org_id, kind.name, item_id)
     data = spec.model_dump(mode="json")
@@ -130,6 +174,7 @@ def referencing(org_id: str, kind_name: str, item_id: str) -> list[dict[str, str
 
 
 def delete(org_id: str, kind_name: str, item_id: str, expected_version: int | None) -> None:
+    _forget_shared()
     current = repository.get(org_id, kind_name, item_id)
     if current.kind == "performance" and current.state.get("status", "draft") != "draft":
         raise Conflict("A performance opened for sale cannot be deleted; close or cancel it", {"id": item_id})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ OPEN = "open"
 ORDERED = "ordered"
 MAP_MODES = ("map", "auto_with_modification")
 # A best-available hold that lost a seat to another buyer reads the stock again, this many times.
-PICK_ATTEMPTS = 3
+PICK_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -295,12 +296,16 @@ def _hold_best_available(context: _HoldContext) -> tuple[Hold, list[MapSeat], bo
             {"field": "category_id" if not request.category_id else "quantity"},
         )
     fresh = False
+    lost: set[str] = set()  # seats another buyer took under our nose: not free whatever the read says
     for _ in range(PICK_ATTEMPTS):
         seats = shop.stock_seats(context.org_id, context.performance_id, context.state, fresh=fresh)
         by_id = {s.seat_id: s for s in seats}
+        picks = _pick_seats(seats, context, now_seconds())
+        if lost:
+            picks = [dataclasses.replace(p, free=False) if p.seat_id in lost else p for p in picks]
         try:
             pick = seat_picking.best_available(
-                _pick_seats(seats, context, now_seconds()),
+                picks,
                 request.category_id,
                 request.quantity,
                 accessible=request.accessible,
@@ -322,8 +327,9 @@ def _hold_best_available(context: _HoldContext) -> tuple[Hold, list[MapSeat], bo
         chosen = [by_id[seat_id] for seat_id in pick.seat_ids]
         try:
             return context.place_seats(chosen), chosen, pick.adjacent
-        except SeatUnavailable:
+        except SeatUnavailable as exc:
             fresh = True  # another buyer was faster: read the stock again and pick again
+            lost.update(exc.details.get("seats") or [])
     raise SeatUnavailable(
         "Seats kept being taken by other buyers; try again", {"category_id": request.category_id}
     )

@@ -250,7 +250,7 @@ def _start(cursor: str | None) -> dict[str, Any] | None:
 def _orders_from_index(
     index: str, key: str, *, newest_first: bool, limit: int | None = None, start: dict | None = None
 ) -> tuple[list[Order], dict | None]:
-    """Orders from one of the table's indexes (its items are read as orders, not as root items)."""
+    """Orders from one of the table's keys-only indexes, then read whole in one BatchGetItem."""
     page = SalesTable._get_connection().query(
         key,
         index_name=index,
@@ -258,7 +258,9 @@ def _orders_from_index(
         limit=limit,
         exclusive_start_key=start,
     )
-    found = [_order(OrderItem.from_raw_data(item)) for item in page.get("Items", [])]
+    keys = [(item["pk"]["S"], item["sk"]["S"]) for item in page.get("Items", [])]
+    read = {item.order_id: _order(item) for item in OrderItem.batch_get(keys)} if keys else {}
+    found = [read[pk.removeprefix("ORDER#")] for pk, _ in keys if pk.removeprefix("ORDER#") in read]
     return found, page.get("LastEvaluatedKey")
 
 
