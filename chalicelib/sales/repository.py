@@ -94,29 +94,35 @@ def create_cart(cart: Cart) -> None:
         raise
 
 
+def _read(model: Any, key: tuple[str, str], what: str, ident: dict[str, str]) -> Any:
+    try:
+        return model.get(*key, consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound(f"{what} {next(iter(ident.values()))} does not exist", ident) from exc
+
+
+def _save_versioned(document: Any, to_item: Any, model: Any, what: str, ident: dict[str, str]) -> Any:
+    """Write the document if its version is still the one read (optimistic); VersionConflict else."""
+    expected = document.version
+    document.version = expected + 1
+    try:
+        to_item(document).save(condition=model.version == expected)
+    except PutError as exc:
+        document.version = expected
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise VersionConflict(f"The {what} changed meanwhile; read it again", ident) from exc
+        raise
+    return document
+
+
 @store_errors
 def get_cart(cart_id: str) -> Cart:
-    try:
-        return _cart(CartItem.get(*cart_key(cart_id), consistent_read=True))
-    except DoesNotExist as exc:
-        raise NotFound(f"Cart {cart_id} does not exist", {"cart_id": cart_id}) from exc
+    return _cart(_read(CartItem, cart_key(cart_id), "Cart", {"cart_id": cart_id}))
 
 
 @store_errors
 def save_cart(cart: Cart) -> Cart:
-    """Write the cart if nobody changed it since it was read (optimistic version)."""
-    expected = cart.version
-    cart.version = expected + 1
-    try:
-        _cart_item(cart).save(condition=CartItem.version == expected)
-    except PutError as exc:
-        cart.version = expected
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise VersionConflict(
-                "The cart changed meanwhile; read it again", {"cart_id": cart.cart_id}
-            ) from exc
-        raise
-    return cart
+    return _save_versioned(cart, _cart_item, CartItem, "cart", {"cart_id": cart.cart_id})
 
 
 def _order_item(order: Order) -> OrderItem:
@@ -210,25 +216,12 @@ def place_order(cart: Cart, order: Order, voucher_debits: list[tuple[str, int]],
 
 @store_errors
 def get_order(order_id: str) -> Order:
-    try:
-        return _order(OrderItem.get(*order_key(order_id), consistent_read=True))
-    except DoesNotExist as exc:
-        raise NotFound(f"Order {order_id} does not exist", {"order_id": order_id}) from exc
+    return _order(_read(OrderItem, order_key(order_id), "Order", {"order_id": order_id}))
 
 
 @store_errors
 def save_order(order: Order) -> Order:
-    """Write the order if its version is still the one read; VersionConflict otherwise."""
-    expected = order.version
-    order.version = expected + 1
-    try:
-        _order_item(order).save(condition=OrderItem.version == expected)
-    except PutError as exc:
-        order.version = expected
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise VersionConflict("The order changed meanwhile", {"order_id": order.order_id}) from exc
-        raise
-    return order
+    return _save_versioned(order, _order_item, OrderItem, "order", {"order_id": order.order_id})
 
 
 def _cursor(key: dict[str, Any] | None) -> str | None:
