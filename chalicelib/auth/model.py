@@ -20,6 +20,7 @@ AREAS = (
     "reports",
     "workflows",
     "ticket_control",
+    "contacts",
 )
 
 ADMINISTRATOR_ROLE = "administrator"

@@ -26,6 +26,7 @@ class SeasonSpec(Spec):
     name: Name
     starts_on: date
     ends_on: date
+    options_allowed: bool = Field(default=True, description="Options may be requested and placed this season")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> SeasonSpec:
@@ -291,3 +292,76 @@ class LayoutSpec(Spec):
     code: Code
     name: Name
     areas: list[AreaAssignment] = Field(default_factory=list, max_length=100)
+
+
+class CompanyTypeSpec(Spec):
+    """A kind of customer organisation: works council, school, tour operator..."""
+
+    code: Code
+    name: Name
+
+
+class CompanySpec(Spec):
+    """A customer organisation (structure): a company, school, agency or producer."""
+
+    code: Code
+    name: Name
+    company_type_id: Ref
+    address: str = Field(default="", max_length=500)
+
+
+class ContactSpec(Spec):
+    """A person; with a company, they may act for it (a relay)."""
+
+    code: Code
+    name: Name
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    company_id: Ref | None = None
+    relay: bool = Field(default=False, description="Acts for the company (requests options on its behalf)")
+
+    @model_validator(mode="after")
+    def _relay_has_a_company(self) -> ContactSpec:
+        if self.relay and not self.company_id:
+            raise ValueError("a relay acts for a company: company_id is required")
+        return self
+
+
+class OptionLimitationSpec(Spec):
+    """Caps on seat options for customers of some company types (option limitation table)."""
+
+    code: Code
+    name: Name
+    company_type_ids: list[Ref] = Field(min_length=1, max_length=50)
+    max_places_per_option: int | None = Field(default=None, ge=1, le=100_000)
+    max_places_per_performance: int | None = Field(
+        default=None, ge=1, le=100_000, description="All of one company's options on a performance"
+    )
+
+
+class SeatOptionProfileSpec(Spec):
+    """What a sales channel's customers may request as seat options in a date range.
+
+    Profiles apply to requests only, never to an operator's placement.
+    """
+
+    code: Code
+    name: Name
+    channel_ids: list[Ref] = Field(min_length=1, max_length=50)
+    starts_on: date
+    ends_on: date
+    event_ids: list[Ref] = Field(default_factory=list, max_length=500, description="None listed: every event")
+    performance_ids: list[Ref] = Field(
+        default_factory=list, max_length=2000, description="None listed: every one"
+    )
+    seat_category_ids: list[Ref] = Field(
+        default_factory=list, max_length=100, description="None listed: every one"
+    )
+    minimum_quantity: int = Field(default=1, ge=1, le=10_000, description="Per requested seat category")
+    payment_date: date | None = None
+    validated: bool = Field(default=False, description="Only a validated profile is in force")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> SeatOptionProfileSpec:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self

@@ -117,6 +117,42 @@ KINDS: tuple[Kind, ...] = (
         filters=("event_id", "hall_id"),
         area="catalog",
     ),
+    Kind("company_type", "company-types", k.CompanyTypeSpec, area="contacts"),
+    Kind(
+        "company",
+        "companies",
+        k.CompanySpec,
+        refs=(("company_type_id", "company_type"),),
+        filters=("company_type_id",),
+        area="contacts",
+    ),
+    Kind(
+        "contact",
+        "contacts",
+        k.ContactSpec,
+        refs=(("company_id", "company"),),
+        filters=("company_id",),
+        area="contacts",
+    ),
+    Kind(
+        "option_limitation",
+        "option-limitations",
+        k.OptionLimitationSpec,
+        refs=(("company_type_ids", "company_type"),),
+        area="options",
+    ),
+    Kind(
+        "seat_option_profile",
+        "seat-option-profiles",
+        k.SeatOptionProfileSpec,
+        refs=(
+            ("channel_ids", "sales_channel"),
+            ("event_ids", "event"),
+            ("performance_ids", "performance"),
+            ("seat_category_ids", "seat_category"),
+        ),
+        area="options",
+    ),
 )
 
 BY_NAME = {kind.name: kind for kind in KINDS}
