@@ -1,0 +1,1 @@
+"""Options: group and company holds from request to order."""
