@@ -20,7 +20,7 @@ from chalicelib.api import (
     workflows,
 )
 from chalicelib.observability import logger, metrics
-from chalicelib.workflows import hold_cleanup, open_performance
+from chalicelib.workflows import hold_cleanup, open_performance, option_expiry
 
 app = Chalice(app_name="guichet")
 # e-ticket PDFs go out as binary (API Gateway base64-encodes them)
@@ -82,3 +82,4 @@ for module in (
 
 app.lambda_function(name="hold_cleanup")(hold_cleanup.handle)
 app.lambda_function(name="open_performance")(open_performance.handle)
+app.lambda_function(name="option_expiry")(option_expiry.handle)

@@ -10,11 +10,21 @@ from chalicelib.db.accounts import AccountsTable
 from chalicelib.db.catalog import CatalogTable
 from chalicelib.db.holds import HoldsTable
 from chalicelib.db.idempotency import IdempotencyTable
+from chalicelib.db.options import OptionsTable
 from chalicelib.db.runs import RunsTable
 from chalicelib.db.sales import SalesTable
 from chalicelib.db.stock import StockTable
 
-TABLES = (AccountsTable, CatalogTable, HoldsTable, StockTable, RunsTable, SalesTable, IdempotencyTable)
+TABLES = (
+    AccountsTable,
+    CatalogTable,
+    HoldsTable,
+    StockTable,
+    RunsTable,
+    SalesTable,
+    IdempotencyTable,
+    OptionsTable,
+)
 
 
 def ttl_attribute(model: type) -> str | None:

@@ -215,6 +215,12 @@ def place_order(cart: Cart, order: Order, voucher_debits: list[tuple[str, int]],
 
 
 @store_errors
+def create_order(order: Order) -> None:
+    """A new order that no cart made (an operator's reservation)."""
+    _order_item(order).save(condition=OrderItem.pk.does_not_exist())
+
+
+@store_errors
 def get_order(order_id: str) -> Order:
     return _order(_read(OrderItem, order_key(order_id), "Order", {"order_id": order_id}))
 

@@ -47,9 +47,18 @@ STATE_MACHINES = (
         description="Builds a performance's stock from its layout, block by block, then puts it on sale.",
         manual_start=False,
     ),
+    StateMachine(
+        name="option-expiry",
+        functions={"OptionExpiryFunctionArn": "option_expiry"},
+        title="Option expiry",
+        description="Expires options past their deadline, gives their stock back, records the run.",
+    ),
 )
 
-SCHEDULES = (Schedule(name="hold-cleanup-every-minute", state_machine="hold-cleanup", rate_seconds=60),)
+SCHEDULES = (
+    Schedule(name="hold-cleanup-every-minute", state_machine="hold-cleanup", rate_seconds=60),
+    Schedule(name="option-expiry-every-15-minutes", state_machine="option-expiry", rate_seconds=900),
+)
 
 
 def state_machine(name: str) -> StateMachine:

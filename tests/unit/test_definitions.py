@@ -27,7 +27,8 @@ def test_table_names_come_from_the_stage_prefix():
     names = [table_definition(model)["TableName"] for model in TABLES]
 
     assert names == [
-        f"guichet-test-{n}" for n in ("accounts", "catalog", "holds", "stock", "runs", "sales", "idempotency")
+        f"guichet-test-{n}"
+        for n in ("accounts", "catalog", "holds", "stock", "runs", "sales", "idempotency", "options")
     ]
 
 

@@ -1,0 +1,59 @@
+"""Tasks of the option-expiry state machine: find lapsed options, expire one, record the run."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from chalicelib.observability import logger
+from chalicelib.options import service as options
+from chalicelib.runs import service as runs
+
+WORKFLOW = "option-expiry"
+DEFAULT_BATCH = 200
+
+
+def find(event: dict[str, Any]) -> dict[str, Any]:
+    option_ids = options.find_lapsed(int(event.get("limit", DEFAULT_BATCH)))
+    logger.info("lapsed options found", extra={"count": len(option_ids)})
+    return {"option_ids": option_ids, "count": len(option_ids)}
+
+
+def expire(event: dict[str, Any]) -> dict[str, Any]:
+    return {"option_id": event["option_id"], "expired": options.expire(event["option_id"])}
+
+
+def _execution(event: dict[str, Any]) -> str:
+    return event.get("execution") or f"unnamed-{uuid.uuid4().hex}"
+
+
+def record(event: dict[str, Any]) -> dict[str, Any]:
+    results = event.get("results") or []
+    summary = {"options_found": len(results), "options_expired": sum(1 for r in results if r.get("expired"))}
+    run, created = runs.record_run(WORKFLOW, _execution(event), "succeeded", event["started_at"], summary)
+    return {"recorded": created, "summary": run.summary}
+
+
+def record_failure(event: dict[str, Any]) -> dict[str, Any]:
+    error = event.get("error") or {}
+    run, created = runs.record_run(
+        WORKFLOW,
+        _execution(event),
+        "failed",
+        event["started_at"],
+        {},
+        error=error.get("Error"),
+        cause=error.get("Cause"),
+    )
+    return {"recorded": created, "error": run.error}
+
+
+ACTIONS = {"find": find, "expire": expire, "record": record, "record_failure": record_failure}
+
+
+def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Entry point of the `option_expiry` Lambda function; `action` names the task."""
+    action = event.get("action")
+    if action not in ACTIONS:
+        raise ValueError(f"unknown option-expiry action: {action!r}")
+    return ACTIONS[action](event)
