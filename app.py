@@ -11,6 +11,7 @@ from chalicelib.api import (
     catalog,
     emails,
     meta,
+    options,
     payment_simulator,
     plans,
     shop,
@@ -77,6 +78,7 @@ for module in (
     backoffice_orders,
     emails,
     payment_simulator,
+    options,
 ):
     app.register_blueprint(module.blueprint)
 

@@ -364,6 +364,11 @@ def search(org_id: str, query: Search) -> list[Option]:
 # Operator actions.
 
 
+def situation(option: Option) -> m.Situation:
+    """The option's state and what else decides which actions are allowed now."""
+    return _situation(option)
+
+
 def _situation(option: Option) -> m.Situation:
     taken_up = False
     if option.order_id:
