@@ -583,7 +583,10 @@ def refuse(org_id: str, option_id: str, operator: str) -> Option:
         current.state = m.next_state(_situation(current), m.REFUSE)
         current.history.append({"at": _iso(), "state": current.state, "by": operator, "action": m.REFUSE})
 
-    return _update(option_id, change)
+    refused = _update(option_id, change)
+    if option.placed:
+        _stock_returned(org_id, option.placed_performance_id or option.performance_id)
+    return refused
 
 
 def cancel_refusal(org_id: str, option_id: str, operator: str) -> Option:
@@ -638,6 +641,14 @@ def flag_waiting_options(org_id: str, performance_id: str) -> list[Option]:
         if fits:
             flagged.append(option)
     return flagged
+
+
+def _stock_returned(org_id: str, performance_id: str) -> None:
+    """Places went back on a performance: flag the waiting-list options that now fit."""
+    try:
+        flag_waiting_options(org_id, performance_id)
+    except Exception:  # noqa: BLE001 - a flag is a hint to operators, never worth failing the release
+        logger.exception("could not flag waiting-list options", extra={"performance_id": performance_id})
 
 
 def firm(org_id: str, option_id: str, operator: str) -> Option:
@@ -770,6 +781,8 @@ def expire(option_id: str) -> bool:
     for line in option.placed:
         option_stock.release(line)
     _transition(option_id, m.EXPIRE, "option-expiry")
+    if option.placed:
+        _stock_returned(option.org_id, option.placed_performance_id or option.performance_id)
     return True
 
 

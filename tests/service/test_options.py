@@ -263,3 +263,19 @@ def test_duplicate_makes_a_new_request_like_the_source(world, contact):
         and copy.requested == option.requested
         and copy.state == m.REQUESTED
     )
+
+
+def test_a_waiting_option_is_flagged_when_a_refusal_frees_enough_places(organisation):
+    world = build_world(rows=2, per_row=3)  # 6 web seats in Cat 2
+    activity_settings(world, options_allowed=True, options_count_against_availability=True)
+    contact = catalog.create(ORG, "contact", k.ContactSpec(code="A", name="A", email="a@l.example")).id
+    big = requested(world, contact, 6)
+    options.place(ORG, big.option_id, "admin", None, [LineIn(world.category("CAT2"), 6)])
+    waiting = requested(world, contact, 4)
+    options.refuse(ORG, waiting.option_id, "admin")
+    options.put_on_waiting_list(ORG, waiting.option_id, "admin")
+    assert options.flag_waiting_options(ORG, world.performance_id) == []
+
+    options.refuse(ORG, big.option_id, "admin")
+
+    assert options.get(ORG, waiting.option_id).flagged_fits is True
