@@ -42,6 +42,8 @@ def banner(stack: LocalStack) -> str:
             "(role box-office: read-only, no operators rights)",
             f"  Shopper          {stack.shopper_email!r}, password {stack.shopper_password!r} "
             f"(shop of {stack.org!r})",
+            f"  Relay            {stack.relay_email!r}, password {stack.relay_password!r} "
+            "(a school's relay: requests options on point of sale PRO)",
             f"  DynamoDB         {stack.dynamodb_endpoint}: {stack.dynamodb_engine}",
             f"  moto server      {stack.moto_endpoint}: Step Functions, Scheduler, Lambda (in-process)",
             f"  Demo data        {seeded}",

@@ -251,3 +251,21 @@ EVENTS = (
 )
 CURTAIN = (20, 0)  # local time of the evening performances
 TIMEZONE = "Europe/Paris"
+
+
+# Options: customers who ask for groups of seats, and what the company space lets them ask.
+COMPANY_TYPES = (
+    k.CompanyTypeSpec(code="WORKS-COUNCIL", name="Works council"),
+    k.CompanyTypeSpec(code="SCHOOL", name="School"),
+    k.CompanyTypeSpec(code="TOUR-OPERATOR", name="Tour operator"),
+)
+COMPANY = ("LYCEE-HUGO", "Lycée Victor Hugo", "SCHOOL")  # code, name, company type code
+RELAY = ("ANNE-MARTIN", "Anne Martin", "relay@lycee-demo.example")  # code, name, email (also a shop account)
+RELAY_PASSWORD = "relay-password"
+SCHOOL_LIMITATION = ("SCHOOLS", "Schools: 60 places an option", 60)
+OPTION_PROFILE = (
+    "GROUPS-PRO",
+    "Group options on the company space",
+    "PRO",
+    10,
+)  # code, name, channel, minimum

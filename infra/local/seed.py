@@ -6,6 +6,7 @@ passes the rules the API applies; its performances are opened by the real open-p
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -250,11 +251,50 @@ def open_for_sale(cat: Catalog) -> str:
     return demo_opening.open_for_sale(ORG, [cat.id("performance", code) for code in codes])
 
 
+def option_customers(cat: Catalog) -> str:
+    """Company types, a school with a relay (who also has a shop account), its limitation table and
+    the company space's option profile."""
+    before = cat.created
+    for spec in demo.COMPANY_TYPES:
+        cat.ensure("company_type", spec)
+    code, name, type_code = demo.COMPANY
+    cat.ensure(
+        "company", k.CompanySpec(code=code, name=name, company_type_id=cat.id("company_type", type_code))
+    )
+    relay_code, relay_name, email = demo.RELAY
+    relay = k.ContactSpec(
+        code=relay_code, name=relay_name, email=email, company_id=cat.id("company", code), relay=True
+    )
+    cat.ensure("contact", relay)
+    limit_code, limit_name, most = demo.SCHOOL_LIMITATION
+    limitation = k.OptionLimitationSpec(
+        code=limit_code,
+        name=limit_name,
+        company_type_ids=[cat.id("company_type", type_code)],
+        max_places_per_option=most,
+    )
+    cat.ensure("option_limitation", limitation)
+    profile_code, profile_name, channel, minimum = demo.OPTION_PROFILE
+    profile = k.SeatOptionProfileSpec(
+        code=profile_code,
+        name=profile_name,
+        channel_ids=[cat.id("sales_channel", channel)],
+        starts_on=demo.SEASON.starts_on,
+        ends_on=demo.SEASON.ends_on,
+        minimum_quantity=minimum,
+        validated=True,
+    )
+    cat.ensure("seat_option_profile", profile)
+    with contextlib.suppress(AlreadyExists):
+        auth.register_shopper(ORG, email, relay_name, demo.RELAY_PASSWORD)
+    return _made(cat, before, f"option customers: {name} and its relay {email}, profile {profile_code}")
+
+
 def catalog_steps() -> tuple[Callable[[], str], ...]:
     cat = Catalog(ORG)
     return tuple(
         (lambda step=step: step(cat))
-        for step in (season, venue, sales, seating_plan, prices, events, open_for_sale)
+        for step in (season, venue, sales, seating_plan, prices, events, open_for_sale, option_customers)
     )
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from infra.local import seed
+from infra.local import demo_catalog, seed
 from infra.local.background import BackgroundStart
 from infra.local.chalice_local import ChaliceLocal, check_port_free
 from infra.local.environment import (
@@ -77,6 +77,7 @@ class LocalStack:
     admin_login, admin_password = seed.ADMIN_LOGIN, seed.ADMIN_PASSWORD
     cashier_login, cashier_password = seed.CASHIER_LOGIN, seed.CASHIER_PASSWORD
     shopper_email, shopper_password = seed.SHOPPER_EMAIL, seed.SHOPPER_PASSWORD
+    relay_email, relay_password = demo_catalog.RELAY[2], demo_catalog.RELAY_PASSWORD
 
     def __init__(
         self,

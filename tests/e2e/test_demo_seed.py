@@ -180,6 +180,25 @@ def test_the_cashier_reads_the_catalog_but_cannot_change_it(api, cashier_token, 
     assert created.status_code == 403
 
 
+def test_the_schools_relay_requests_an_option_on_the_company_space(api, catalog):
+    email = demo.RELAY[2]
+    token = api.post("/shop/demo/account/login", {"email": email, "password": demo.RELAY_PASSWORD}).json()[
+        "token"
+    ]
+    performance = demo_performances(catalog)[-1]
+    category = next(c["id"] for c in catalog["seat-categories"] if c["code"] == demo.SEAT_CATEGORIES[1].code)
+    body = {"performance_id": performance["id"], "quantities": {category: 12}, "remark": "Class of 12"}
+
+    too_few = api.post("/shop/demo/pos/PRO/options", {**body, "quantities": {category: 2}}, token=token)
+    asked = api.post("/shop/demo/pos/PRO/options", body, token=token)
+
+    assert too_few.status_code == 422 and too_few.json()["details"]["minimum"] == demo.OPTION_PROFILE[3]
+    assert asked.status_code == 201, asked.text
+    assert asked.json()["state"] == "requested" and asked.json()["editable_until"]
+    mine = api.get("/shop/demo/options", token=token).json()["options"]
+    assert asked.json()["option_id"] in [o["option_id"] for o in mine]
+
+
 def test_seeding_again_changes_nothing_and_says_so(stack, api, admin_token, catalog):
     # The stack configured this process's environment, so the seed runs against the stack's tables.
     from infra.local import seed
