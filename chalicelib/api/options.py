@@ -311,6 +311,111 @@ def validate(caller: OperatorCaller, body: ValidateBody) -> ValidateOut:
     return ValidateOut(outcomes=[OutcomeOut(**vars(o)) for o in outcomes])
 
 
+class ReportQuery(Body):
+    performance_id: Id | None = None
+    event_id: Id | None = None
+    season_id: Id | None = None
+    quota_id: Id | None = None
+    category_id: Id | None = None
+    format: Literal["json", "csv"] = "json"
+
+
+class ReportRowOut(Out):
+    performance_id: str
+    performance_label: str
+    event_id: str
+    event_name: str
+    starts_at: str
+    quota_id: str | None
+    quota_name: str
+    category_id: str
+    category_name: str
+    requested: int
+    placed: int
+    ordered: int
+
+
+class ReportTotals(Out):
+    requested: int
+    placed: int
+    ordered: int
+
+
+class ReportOut(Out):
+    rows: list[ReportRowOut]
+    totals: ReportTotals
+
+
+@api.route(
+    "/backoffice/options/report",
+    summary="Option status report: requested, placed and ordered places per performance, quota and category",
+    auth=READ,
+    query=ReportQuery,
+    response=ReportOut,
+)
+def report(caller: OperatorCaller, query: ReportQuery):
+    from chalice import Response
+
+    from chalicelib.options import report as option_report
+
+    filters = query.model_dump(exclude={"format"})
+    rows = option_report.status_report(caller.org_id, **filters)
+    if query.format == "csv":
+        headers = {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="options.csv"',
+        }
+        return Response(option_report.to_csv(rows, include_total=True), status_code=200, headers=headers)
+    totals = option_report.totals(rows)
+    return ReportOut(
+        rows=[
+            ReportRowOut(**{k: v for k, v in vars(r).items() if k in ReportRowOut.model_fields}) for r in rows
+        ],
+        totals=ReportTotals(requested=totals.requested, placed=totals.placed, ordered=totals.ordered),
+    )
+
+
+@api.route(
+    OPTION + "/summary.pdf",
+    summary="The option's summary as a PDF (what the customer is emailed)",
+    auth=READ,
+    produces="application/pdf",
+)
+def summary_pdf(caller: OperatorCaller, option_id: str):
+    from chalice import Response
+
+    from chalicelib.options import documents
+
+    option = options.get(caller.org_id, option_id)
+    names = documents.names_for(option)
+    pdf = documents.summary_pdf(option, names.get("organisation") or caller.org_id, names)
+    headers = {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="option-{option.number}.pdf"',
+    }
+    return Response(pdf, status_code=200, headers=headers)
+
+
+class SentOut(Out):
+    email_id: str
+    status: str
+    to: str
+
+
+@api.route(
+    OPTION + "/confirmation",
+    "POST",
+    summary="Email the customer the option's summary now",
+    auth=EXECUTE,
+    response=SentOut,
+)
+def send_confirmation(caller: OperatorCaller, option_id: str) -> SentOut:
+    from chalicelib.options import documents
+
+    entry = documents.send_confirmation(options.get(caller.org_id, option_id))
+    return SentOut(email_id=entry.email_id, status=entry.status, to=entry.to)
+
+
 # A company's relay, on a company point of sale.
 
 

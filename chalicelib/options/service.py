@@ -500,11 +500,13 @@ def place(
         current.history.append({"at": _iso(), "state": m.PLACED, "by": operator, "action": m.PLACE})
 
     try:
-        return _update(option_id, change)
+        done = _update(option_id, change)
     except Exception:
         for line in placed:
             option_stock.release(line)
         raise
+    _notify(done)
+    return done
 
 
 def _check_categories(option: Option, lines: list[LineIn]) -> None:
@@ -708,7 +710,18 @@ def validate(org_id: str, option_ids: list[str], operator: str) -> list[Outcome]
 
             done = _update(option.option_id, change)
             outcomes.append(Outcome(option.option_id, True, done.state, order.order_id))
+            _notify(done)
     return outcomes
+
+
+def _notify(option: Option) -> None:
+    """The customer's confirmation email with the option's summary; never fails the action."""
+    from chalicelib.options import documents
+
+    try:
+        documents.send_confirmation(option)
+    except Exception:  # noqa: BLE001 - e.g. a contact without an address: the action stands
+        logger.exception("option confirmation not sent", extra={"option_id": option.option_id})
 
 
 def _order_for(org_id: str, contact_id: str, options: list[Option], operator: str):

@@ -159,3 +159,35 @@ def test_a_relay_sees_only_their_own_options_and_profiles_apply(api, world, rela
     assert api.call("DELETE", f"/shop/{ORG}/options/{option['option_id']}", token=bob).status_code == 403
     withdrawn = api.call("DELETE", f"/shop/{ORG}/options/{option['option_id']}", token=anne)
     assert withdrawn.json_body["state"] == "cancelled"
+
+
+def test_the_status_report_the_summary_pdf_and_the_confirmation_email(api, world, relay):
+    contact, _ = relay
+    admin = api.login()
+    category = world.category("CAT2")
+    body = {"contact_id": contact, "performance_id": world.performance_id, "quantities": {category: 3}}
+    option = api.call("POST", "/backoffice/options", body, token=admin).json_body
+    api.call("POST", "/backoffice/options", {**body, "quantities": {category: 2}}, token=admin)
+    api.call(
+        "POST",
+        f"/backoffice/options/{option['option_id']}/place",
+        {"lines": [{"category_id": category, "quantity": 3}]},
+        token=admin,
+    )
+
+    report = api.call("GET", f"/backoffice/options/report?performance_id={world.performance_id}", token=admin)
+    assert report.status_code == 200, report.json_body
+    assert report.json_body["totals"] == {"requested": 2, "placed": 3, "ordered": 0}
+    csv_text = api.http.get(
+        "/backoffice/options/report?format=csv", headers={"Authorization": f"Bearer {admin}"}
+    ).body.decode()
+    assert csv_text.splitlines()[0].startswith("performance_id,") and "Total" in csv_text
+    pdf = api.http.get(
+        f"/backoffice/options/{option['option_id']}/summary.pdf",
+        headers={"Authorization": f"Bearer {admin}", "Accept": "application/pdf"},
+    )
+    assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF")
+    sent = api.call("POST", f"/backoffice/options/{option['option_id']}/confirmation", token=admin).json_body
+    assert sent["to"] == "anne@lycee.example"
+    kinds = [e["kind"] for e in api.call("GET", "/backoffice/emails", token=admin).json_body["items"]]
+    assert kinds.count("option_confirmation") == 2  # on placing, and sent again now

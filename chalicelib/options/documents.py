@@ -1,0 +1,362 @@
+"""Option documents for the customer: the one-page PDF summary (récapitulatif) and the emails that
+carry it (confirmation of the request, placement or validation; notice of expiry).
+
+reportlab is imported only when a PDF is drawn: it weighs on every Lambda cold start.
+
+`names` (see `names_for`) is a plain dict of what the PDF prints instead of ids; every key is
+optional and ids are printed when a name is missing:
+    organisation, contact, contact_email, company, event, requested_performance,
+    placed_performance, fallbacks (list of labels), categories {id: name}, quotas {id: name}.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.catalog import service as catalog
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.mail import service as mail
+from chalicelib.mail.service import Attachment, OutboxEntry
+from chalicelib.observability import logger
+from chalicelib.options import model as m
+from chalicelib.options.repository import Option
+
+CONFIRMATION = "option_confirmation"
+EXPIRED = "option_expired"
+
+STATE_LABELS = {
+    m.REQUESTED: "Requested",
+    m.PLACED: "Placed",
+    m.REFUSAL_PENDING: "Refusal pending",
+    m.WAITING_LIST: "On the waiting list",
+    m.VALIDATED: "Confirmed (reservation order)",
+    m.REFUSED: "Refused",
+    m.CANCELLED: "Withdrawn",
+    m.EXPIRED: "Expired",
+}
+
+
+def when(epoch: int | None) -> str:
+    """An epoch as "2026-07-01 18:00 UTC" ("" for None), like the sales emails."""
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def reference(option: Option) -> str:
+    """The outbox reference of the option's emails (numbers are unique within an organisation)."""
+    return f"option-{option.number}"
+
+
+def filename(option: Option) -> str:
+    return f"option-{option.number}.pdf"
+
+
+# Names.
+
+
+def _data(org_id: str, kind: str, item_id: str | None) -> dict[str, Any]:
+    if not item_id:
+        return {}
+    try:
+        return catalog.get(org_id, kind, item_id).data
+    except NotFound:
+        return {}
+
+
+def _performance_label(org_id: str, performance_id: str | None) -> str:
+    performance = _data(org_id, "performance", performance_id)
+    if not performance:
+        return performance_id or ""
+    return str(performance.get("starts_at") or "")[:16].replace("T", " ") or (performance_id or "")
+
+
+def names_for(option: Option) -> dict[str, Any]:
+    """What the summary prints, read from the catalog (and the organisation's name)."""
+    from chalicelib.auth.repository import organisation_name
+
+    org_id = option.org_id
+    contact = _data(org_id, "contact", option.contact_id)
+    company = _data(org_id, "company", option.company_id or contact.get("company_id"))
+    event = _data(org_id, "event", option.event_id)
+    category_ids = {*option.requested, *(line.category_id for line in option.placed)}
+    quota_ids = {line.quota_id for line in option.placed if line.quota_id}
+    return {
+        "organisation": organisation_name(org_id),
+        "contact": contact.get("name", option.contact_id),
+        "contact_email": contact.get("email", ""),
+        "company": company.get("name", ""),
+        "event": event.get("name", option.event_id),
+        "requested_performance": _performance_label(org_id, option.performance_id),
+        "placed_performance": _performance_label(org_id, option.placed_performance_id)
+        if option.placed_performance_id
+        else "",
+        "fallbacks": [_performance_label(org_id, p) for p in option.fallback_performance_ids],
+        "categories": {c: _data(org_id, "seat_category", c).get("name", c) for c in sorted(category_ids)},
+        "quotas": {q: _data(org_id, "quota", q).get("name", q) for q in sorted(quota_ids)},
+    }
+
+
+# The PDF.
+
+
+def summary_lines(option: Option, names: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs of the summary, in print order (also usable as plain text)."""
+    categories = names.get("categories") or {}
+    quotas = names.get("quotas") or {}
+    contact = names.get("contact") or option.contact_id
+    if names.get("company"):
+        contact = f"{contact} ({names['company']})"
+    pairs: list[tuple[str, str]] = [
+        ("State", STATE_LABELS.get(option.state, option.state) + (", firm" if option.firm else "")),
+        ("Contact", contact),
+    ]
+    if names.get("contact_email"):
+        pairs.append(("Email", names["contact_email"]))
+    pairs.append(("Event", names.get("event") or option.event_id))
+    pairs.append(("Performance", names.get("requested_performance") or option.performance_id))
+    for n, label in enumerate(names.get("fallbacks") or [], start=1):
+        pairs.append((f"Fallback date {n}", label))
+    if option.created_at:
+        pairs.append(("Requested on", option.created_at[:10]))
+    if option.requested:
+        pairs.append(("Requested", f"{option.requested_quantity} places"))
+        for category_id, quantity in sorted(
+            option.requested.items(), key=lambda cq: categories.get(cq[0], cq[0])
+        ):
+            pairs.append((f"  {categories.get(category_id, category_id)}", str(quantity)))
+        if option.accept_upgrade:
+            pairs.append(("Upgrade", "accepts the next category up"))
+    if option.placed:
+        placed_on = names.get("placed_performance")
+        if placed_on and placed_on != names.get("requested_performance"):
+            pairs.append(("Placed on", placed_on))
+        pairs.append(("Placed", f"{option.placed_quantity} places"))
+        for line in option.placed:
+            label = categories.get(line.category_id, line.category_id)
+            if line.quota_id:
+                label = f"{label}, {quotas.get(line.quota_id, line.quota_id)}"
+            pairs.append((f"  {label}", str(line.quantity)))
+    if option.state == m.REQUESTED and option.editable_until is not None:
+        pairs.append(("Editable until", when(option.editable_until)))
+    if option.state != m.REQUESTED and option.state in m.OPEN_STATES and option.deadline is not None:
+        pairs.append(("Valid until", when(option.deadline)))
+    if option.payment_date:
+        pairs.append(("Payment date", str(option.payment_date)))
+    if option.order_id:
+        pairs.append(("Order", option.order_id))
+    if option.remark:
+        pairs.append(("Remark", option.remark))
+    return pairs
+
+
+def summary_pdf(option: Option, org_name: str, names: dict[str, Any], *, compress: bool = True) -> bytes:
+    """One A4 page summing up the option; what does not fit is cut with "...".
+
+    `compress=False` leaves the text streams readable (tests)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
+    canvas.setTitle(f"Option no. {option.number}")
+    canvas.setAuthor(org_name)
+    width, height = A4
+    left, right, bottom = 20 * mm, width - 20 * mm, 25 * mm
+    y = height - 20 * mm
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(left, y, _fit(org_name, "Helvetica", 10, right - left))
+    y -= 14 * mm
+    title = f"Option no. {option.number}"
+    canvas.setFont("Helvetica-Bold", 20)
+    canvas.drawString(left, y, _fit(title, "Helvetica-Bold", 20, right - left))
+    y -= 7 * mm
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(left, y, "Summary of your option")
+    y -= 6 * mm
+    canvas.line(left, y, right, y)
+    y -= 4 * mm
+    y = _pairs(canvas, summary_lines(option, names), left, right, y, bottom)
+    canvas.setFont("Helvetica", 8)
+    canvas.drawString(
+        left, 12 * mm, _fit(f"{org_name} - option no. {option.number}", "Helvetica", 8, 120 * mm)
+    )
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _pairs(
+    canvas: Any, pairs: list[tuple[str, str]], left: float, right: float, y: float, bottom: float
+) -> float:
+    """Label in a first column, value (wrapped) in the second; stops with "..." at the bottom."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
+
+    size, step = 11, 11 * 1.4
+    value_x = left + 45 * mm
+    value_width = right - value_x
+    for label, value in pairs:
+        lines = simpleSplit(value, "Helvetica", size, value_width) or [""]
+        for n, line in enumerate(lines):
+            if y - step < bottom:
+                canvas.setFont("Helvetica", size)
+                canvas.drawString(value_x, y - step, "...")
+                return y - step
+            y -= step
+            if n == 0:  # a label indented with spaces is a detail line: set in, not bold
+                detail = label.startswith(" ")
+                font, x = ("Helvetica", left + 5 * mm) if detail else ("Helvetica-Bold", left)
+                canvas.setFont(font, size)
+                canvas.drawString(x, y, _fit(label.strip(), font, size, value_x - x - 2 * mm))
+            canvas.setFont("Helvetica", size)
+            canvas.drawString(value_x, y, _fit(line, "Helvetica", size, value_width))
+        y -= 2
+    return y
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "...", font, size) > width:
+        text = text[:-1]
+    return text + "..."
+
+
+# The emails.
+
+
+def _places(option: Option, names: dict[str, Any]) -> list[str]:
+    categories = names.get("categories") or {}
+    if option.placed:
+        return [f"- {categories.get(p.category_id, p.category_id)}: {p.quantity}" for p in option.placed]
+    requested = sorted(option.requested.items(), key=lambda cq: categories.get(cq[0], cq[0]))
+    return [f"- {categories.get(c, c)}: {q}" for c, q in requested]
+
+
+def _show(option: Option, names: dict[str, Any]) -> str:
+    date = names.get("placed_performance") or names.get("requested_performance") or ""
+    return ", ".join(part for part in (names.get("event") or option.event_id, date) if part)
+
+
+def _confirmation_text(option: Option, names: dict[str, Any]) -> tuple[str, str]:
+    """(subject, opening paragraph) for the option's state."""
+    n, deadline = option.number, when(option.deadline)
+    if option.state == m.REQUESTED:
+        until = when(option.editable_until)
+        return (
+            f"Your option request no. {n}",
+            f"We have received your option request no. {n}. We will let you know which places we can "
+            "grant." + (f" You can change your request until {until}." if until else ""),
+        )
+    if option.state == m.PLACED:
+        return (
+            f"Your option no. {n} is placed",
+            f"Your option no. {n} is placed: the places below are set aside for you"
+            + (f" until {deadline}." if deadline else "."),
+        )
+    if option.state == m.VALIDATED:
+        pay = f" Please pay by {option.payment_date}." if option.payment_date else ""
+        order = f" under reservation {option.order_id}" if option.order_id else ""
+        return (
+            f"Your option no. {n} is confirmed",
+            f"Your option no. {n} is confirmed{order}.{pay}",
+        )
+    if option.state == m.WAITING_LIST:
+        return (
+            f"Your option no. {n} is on the waiting list",
+            f"We could not grant your option no. {n} yet; it is on our waiting list and we will come "
+            "back to you if places are released.",
+        )
+    if option.state in (m.REFUSAL_PENDING, m.REFUSED):
+        return (
+            f"Your option no. {n}",
+            f"We are sorry: we cannot grant your option no. {n}.",
+        )
+    return f"Your option no. {n}", f"Your option no. {n} is {STATE_LABELS.get(option.state, option.state)}."
+
+
+def _contact_address(option: Option, names: dict[str, Any]) -> str:
+    address = names.get("contact_email")
+    if not address:
+        raise NotFound(
+            f"Contact {option.contact_id} has no email address",
+            {"contact_id": option.contact_id, "option_id": option.option_id},
+        )
+    return address
+
+
+def send_confirmation(option: Option) -> OutboxEntry:
+    """Email the contact where their option stands (request received, placed, confirmed, waiting,
+    refused) with the PDF summary attached; recorded in the outbox, never raised by delivery.
+
+    NotFound when the contact (so their address) is gone. Should the PDF fail to draw, the email
+    goes without it (logged)."""
+    names = names_for(option)
+    to = _contact_address(option, names)
+    subject, opening = _confirmation_text(option, names)
+    text = "\n".join(
+        [
+            f"Hello {names.get('contact') or option.contact_id},",
+            "",
+            opening,
+            "",
+            _show(option, names),
+            *_places(option, names),
+            "",
+            "The summary of your option is attached.",
+        ]
+    )
+    attachments = []
+    try:
+        document = summary_pdf(option, names.get("organisation") or option.org_id, names)
+        attachments.append(Attachment(filename(option), "application/pdf", document))
+    except Exception:  # noqa: BLE001 - the customer still gets the news without the summary
+        logger.exception("option summary not drawn", extra={"option_id": option.option_id})
+    return mail.send_email(
+        option.org_id,
+        to,
+        f"{subject} - {_show(option, names)}",
+        text,
+        attachments=attachments,
+        kind=CONFIRMATION,
+        reference=reference(option),
+    )
+
+
+def send_expiry_notice(option: Option) -> OutboxEntry:
+    """Email the contact that their option lapsed (its places went back on sale); no attachment.
+
+    Conflict for an option that has not expired."""
+    if option.state != m.EXPIRED:
+        raise Conflict(
+            f"Option {option.number} has not expired", {"option_id": option.option_id, "state": option.state}
+        )
+    names = names_for(option)
+    to = _contact_address(option, names)
+    lapsed = when(option.deadline)
+    text = "\n".join(
+        [
+            f"Hello {names.get('contact') or option.contact_id},",
+            "",
+            f"Your option no. {option.number} was not confirmed in time and has expired"
+            + (f" ({lapsed})." if lapsed else "."),
+            "The places it held are back on sale. Contact us if you still wish to come.",
+            "",
+            _show(option, names),
+            *_places(option, names),
+        ]
+    )
+    return mail.send_email(
+        option.org_id,
+        to,
+        f"Your option no. {option.number} has expired - {_show(option, names)}",
+        text,
+        kind=EXPIRED,
+        reference=reference(option),
+    )
