@@ -67,8 +67,24 @@ def free_in_category(org_id: str, performance_id: str, category_id: str, quota_i
     return free
 
 
+# A placement that lost seats to a concurrent buyer or operator reads the stock again, this often.
+TAKE_ATTEMPTS = 3
+
+
 def take(org_id: str, option_id: str, performance_id: str, line: PlacedLine, expires_at: int) -> PlacedLine:
     """Hold `line.quantity` places of the category for the option, all or none (best seats first)."""
+    for attempt in range(TAKE_ATTEMPTS):
+        try:
+            return _take_once(org_id, option_id, performance_id, line, expires_at)
+        except SeatUnavailable as exc:
+            if attempt == TAKE_ATTEMPTS - 1 or "available" in exc.details:
+                raise  # not enough left at all: no use trying again
+    raise AssertionError("unreachable")
+
+
+def _take_once(
+    org_id: str, option_id: str, performance_id: str, line: PlacedLine, expires_at: int
+) -> PlacedLine:
     state = catalog.get(org_id, "performance", performance_id).state
     if state.get("status") != "on_sale":
         raise InvalidInput("The performance is not open for sale", {"field": "performance_id"})
