@@ -27,7 +27,13 @@ def test_starting_hold_cleanup_records_a_run(api, admin_token):
     runs = wait_for_runs(api, admin_token, lambda run: run["execution"] == execution)
     run = next(run for run in runs if run["execution"] == execution)
     assert run["status"] == "succeeded"
-    assert run["summary"] == {"holds_found": 0, "holds_released": 0, "seats_freed": 0}
+    assert run["summary"] == {
+        "holds_found": 0,
+        "holds_released": 0,
+        "seats_freed": 0,
+        "places_freed": 0,
+        "orders_expired": 0,
+    }
 
 
 def test_unknown_workflow_cannot_be_started(api, admin_token):
