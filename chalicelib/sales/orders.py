@@ -401,7 +401,10 @@ def _settle(order_id: str) -> Order:
         return _seats_lost(order)
     repository.put_tickets(_tickets(order))
 
+    mine = {"paid": False}  # whether this call's write made it paid (the last attempt decides)
+
     def paid(current: Order) -> bool:
+        mine["paid"] = current.status != PAID
         if current.status == PAID:
             return False
         current.status = next_state(current.status, PAY)
@@ -409,9 +412,8 @@ def _settle(order_id: str) -> Order:
         current.history.append({"at": _iso(), "status": PAID, "by": "payment"})
         return True
 
-    before = order.status
     order = _update(order_id, paid)
-    if before != PAID and order.status == PAID:
+    if mine["paid"]:
         logger.info("order paid", extra={"order_id": order_id, "total": order.total})
         _send_confirmation(order)
     return order
@@ -478,28 +480,31 @@ def _refund_card(order: Order, payment: Payment, reason: str) -> None:
 
 
 def _give_back_debits(order_id: str) -> None:
-    """Vouchers and credit debited at checkout go back (once: the payment is marked returned first)."""
+    """Vouchers and credit debited at checkout go back, once: the call whose write marks the payment
+    returned gives the money back; a concurrent or later call finds it returned and does nothing."""
     order = repository.get_order(order_id)
     for payment in order.payments:
         if payment.method not in (GIFT_VOUCHER, CREDIT_BALANCE) or payment.status != PAYMENT_SUCCEEDED:
             continue
+        mine = {"returned": False}
 
-        def returned(current: Order, payment_id: str = payment.payment_id) -> bool:
+        def returned(current: Order, payment_id: str = payment.payment_id, mine: dict = mine) -> bool:
             p = current.payment(payment_id)
-            if p.status != PAYMENT_SUCCEEDED:
+            mine["returned"] = p.status == PAYMENT_SUCCEEDED
+            if not mine["returned"]:
                 return False
             p.status = PAYMENT_RETURNED
             return True
 
-        before = repository.get_order(order_id).payment(payment.payment_id).status
-        after = _update(order_id, returned).payment(payment.payment_id).status
-        if before == PAYMENT_SUCCEEDED and after == PAYMENT_RETURNED:
-            if payment.method == GIFT_VOUCHER:
-                repository.credit_voucher(order.org_id, payment.code, payment.amount, order_id, _iso())
-            else:
-                repository.add_credit(
-                    order.org_id, order.owner, payment.amount, order_id, _iso(), "order not completed"
-                )
+        _update(order_id, returned)
+        if not mine["returned"]:
+            continue
+        if payment.method == GIFT_VOUCHER:
+            repository.credit_voucher(order.org_id, payment.code, payment.amount, order_id, _iso())
+        else:
+            repository.add_credit(
+                order.org_id, order.owner, payment.amount, order_id, _iso(), "order not completed"
+            )
 
 
 def _transition(order_id: str, action: str, by: str, note: str | None = None) -> Order:
@@ -596,15 +601,17 @@ def _refund(order: Order, refund: str, operator: str) -> None:
         return
     amount = order.paid_amount
 
+    mine = {"credited": False}
+
     def credited(current: Order) -> bool:
-        if any(r.get("to") == CREDIT_BALANCE for r in current.refunds):
+        mine["credited"] = not any(r.get("to") == CREDIT_BALANCE for r in current.refunds)
+        if not mine["credited"]:
             return False
         current.refunds.append({"at": _iso(), "amount": amount, "to": CREDIT_BALANCE, "by": operator})
         return True
 
-    before = len(repository.get_order(order.order_id).refunds)
-    after = _update(order.order_id, credited)
-    if len(after.refunds) > before:
+    _update(order.order_id, credited)
+    if mine["credited"]:
         repository.add_credit(
             order.org_id, order.owner, amount, order.order_id, _iso(), f"refund by {operator}"
         )
