@@ -61,6 +61,7 @@ def observe(event, get_response):
         logger.info("request", extra={"status": response.status_code})
         return response
     finally:
+        config.set_request_base(None)
         metrics.flush_metrics()
         logger.remove_keys(["request_id", "path", "method"])
 

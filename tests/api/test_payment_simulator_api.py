@@ -53,7 +53,7 @@ def start(description: str = "Order 7F3K2Q - Demo Theatre", amount: int = 7050) 
             callback_url="http://127.0.0.1:8000/shop/demo/payments/callback",
         )
     )
-    path = session.redirect_url.removeprefix(config.settings().public_url)
+    path = session.redirect_url.removeprefix(config.public_url())
     assert path.startswith("/payments/simulator?session=")
     return path
 
