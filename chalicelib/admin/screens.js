@@ -11,11 +11,15 @@
 
 import activities from "./views-activities.js";
 import audiences from "./views-audiences.js";
+import customers from "./views-customers.js";
 import emails from "./views-emails.js";
 import events from "./views-events.js";
 import giftVouchers from "./views-gift-vouchers.js";
 import home from "./views-home.js";
 import operators from "./views-operators.js";
+import optionReport from "./views-option-report.js";
+import optionSettings from "./views-option-settings.js";
+import options from "./views-options.js";
 import orders from "./views-orders.js";
 import plans from "./views-plans.js";
 import pointsOfSale from "./views-points-of-sale.js";
@@ -32,6 +36,8 @@ import workflows from "./views-workflows.js";
 export const SCREENS = [
   home,
   orders,
+  options,
+  optionReport,
   ticketControl,
   giftVouchers,
   events,
@@ -45,6 +51,8 @@ export const SCREENS = [
   audiences,
   salesChannels,
   pointsOfSale,
+  customers,
+  optionSettings,
   operators,
   roles,
   workflows,

@@ -9,12 +9,13 @@ export default kindScreen({
   sections: [{
     plural: "seasons",
     noun: "season",
-    columns: ["code", "name", "starts_on", "ends_on"],
+    columns: ["code", "name", "starts_on", "ends_on", "options_allowed"],
     fields: [
       { name: "code", required: true, maxlength: 32, hint: "Letters, digits, '.', '_' or '-'." },
       { name: "name", required: true },
       { name: "starts_on", label: "Starts on", type: "date", required: true },
       { name: "ends_on", label: "Ends on", type: "date", required: true },
+      { name: "options_allowed", label: "Options allowed", type: "bool", default: true },
     ],
   }],
 });
