@@ -146,3 +146,23 @@ def return_sold_hold(hold_id: str, order_id: str) -> bool:
     except Conflict:
         return False
     return True
+
+
+def spread_over_counters(
+    performance_id: str, shards: int, counters: Sequence, quantity: int
+) -> list[AreaTake] | None:
+    """Standing places to take: from the fullest sub-counters first, as few as possible; None when
+    they hold fewer than `quantity`. `counters` are AreaStock reads (area, quota, counter, free)."""
+    from chalicelib.db.stock import area_counter_sk, shard_pk
+
+    takes, remaining = [], quantity
+    for counter in sorted(counters, key=lambda a: -a.free):
+        if remaining <= 0:
+            break
+        take = min(counter.free, remaining)
+        if take <= 0:
+            continue
+        pk = shard_pk(performance_id, counter.counter % shards)
+        takes.append(AreaTake(pk, area_counter_sk(counter.area, counter.quota_id, counter.counter), take))
+        remaining -= take
+    return takes if remaining <= 0 and takes else None

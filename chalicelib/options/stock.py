@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.catalog import service as catalog
-from chalicelib.db.stock import area_counter_sk, seat_pk, seat_sk, shard_pk
+from chalicelib.db.stock import seat_pk, seat_sk
 from chalicelib.errors import InvalidInput, SeatUnavailable
 from chalicelib.inventory import seat_picking
 from chalicelib.inventory import service as inventory
-from chalicelib.inventory.model import AreaTake, SeatRef
+from chalicelib.inventory.model import SeatRef
 from chalicelib.options.repository import PlacedLine
 from chalicelib.shop import service as shop
 from chalicelib.shop.model import seat_is_free
@@ -149,21 +149,8 @@ def _take_places(org_id, option_id, performance_id, line, state, timeout) -> Pla
         and (line.quota_id is None or a.quota_id == line.quota_id)
         and a.free > 0
     ]
-    shards = stock_shards(state)
-    takes, remaining = [], line.quantity
-    for counter in sorted(counters, key=lambda a: -a.free):
-        if remaining <= 0:
-            break
-        amount = min(counter.free, remaining)
-        takes.append(
-            AreaTake(
-                shard_pk(performance_id, counter.counter % shards),
-                area_counter_sk(counter.area, counter.quota_id, counter.counter),
-                amount,
-            )
-        )
-        remaining -= amount
-    if remaining > 0 or not takes:
+    takes = inventory.spread_over_counters(performance_id, stock_shards(state), counters, line.quantity)
+    if takes is None:
         available = sum(a.free for a in counters)
         raise SeatUnavailable(
             "Not enough free places in this category for the option",

@@ -120,3 +120,31 @@ def _stepfunctions(region: str, endpoint: str | None) -> Any:
     import boto3
 
     return boto3.client("stepfunctions", region_name=region, endpoint_url=endpoint)
+
+
+def execution_name(event: dict[str, Any]) -> str:
+    """The Step Functions execution's name; AWS always gives one, a nameless one (moto) gets its own."""
+    import uuid
+
+    return event.get("execution") or f"unnamed-{uuid.uuid4().hex}"
+
+
+def record_task_run(workflow: str, event: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """A workflow's RecordRun task: its summary, written once per execution."""
+    run, created = record_run(workflow, execution_name(event), "succeeded", event["started_at"], summary)
+    return {"recorded": created, "summary": run.summary}
+
+
+def record_task_failure(workflow: str, event: dict[str, Any]) -> dict[str, Any]:
+    """A workflow's RecordFailure task: the caught error and its cause, written once per execution."""
+    error = event.get("error") or {}
+    run, created = record_run(
+        workflow,
+        execution_name(event),
+        "failed",
+        event["started_at"],
+        {},
+        error=error.get("Error"),
+        cause=error.get("Cause"),
+    )
+    return {"recorded": created, "error": run.error}

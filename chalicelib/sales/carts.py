@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from chalicelib.catalog import service as catalog
 from chalicelib.db.sales import limit_key
-from chalicelib.db.stock import area_counter_sk, seat_pk, seat_sk, shard_pk
+from chalicelib.db.stock import seat_pk, seat_sk
 from chalicelib.errors import (
     Conflict,
     HoldExpired,
@@ -354,7 +354,9 @@ def _hold_standing(context: _HoldContext) -> Hold:
             raise InvalidInput(
                 "No such standing area in this performance", {"field": "area", "value": request.area}
             )
-        takes = _spread(context, counters, request.quantity)
+        takes = inventory.spread_over_counters(
+            context.performance_id, stock_shards(context.state), counters, request.quantity
+        )
         if takes is None:
             if fresh:
                 free = sum(a.free for a in counters)
@@ -369,25 +371,6 @@ def _hold_standing(context: _HoldContext) -> Hold:
             if fresh:
                 raise
     raise SeatUnavailable("Not enough places left in this standing area", {"area": request.area})
-
-
-def _spread(context: _HoldContext, counters: list, quantity: int) -> list[AreaTake] | None:
-    """Take from the fullest sub-counters first, as few as possible; None if there are not enough."""
-    shards = stock_shards(context.state)
-    takes, remaining = [], quantity
-    for counter in sorted(counters, key=lambda a: -a.free):
-        if remaining <= 0:
-            break
-        take = min(counter.free, remaining)
-        takes.append(
-            AreaTake(
-                shard_pk(context.performance_id, counter.counter % shards),
-                area_counter_sk(counter.area, counter.quota_id, counter.counter),
-                take,
-            )
-        )
-        remaining -= take
-    return takes if remaining <= 0 else None
 
 
 def _lines(hold: Hold, seats: list[MapSeat], request: HoldRequest) -> list[CartLine]:

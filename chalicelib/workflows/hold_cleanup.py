@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from chalicelib.inventory import service as inventory
@@ -38,11 +37,6 @@ def release(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _execution(event: dict[str, Any]) -> str:
-    # AWS always names an execution; a nameless one (moto) still gets a record of its own.
-    return event.get("execution") or f"unnamed-{uuid.uuid4().hex}"
-
-
 def record(event: dict[str, Any]) -> dict[str, Any]:
     results = event.get("results") or []
     summary = {
@@ -52,22 +46,11 @@ def record(event: dict[str, Any]) -> dict[str, Any]:
         "places_freed": sum(int(r.get("places_freed", 0)) for r in results),
         "orders_expired": sum(1 for r in results if r.get("order_expired")),
     }
-    run, created = runs.record_run(WORKFLOW, _execution(event), "succeeded", event["started_at"], summary)
-    return {"recorded": created, "summary": run.summary}
+    return runs.record_task_run(WORKFLOW, event, summary)
 
 
 def record_failure(event: dict[str, Any]) -> dict[str, Any]:
-    error = event.get("error") or {}
-    run, created = runs.record_run(
-        WORKFLOW,
-        _execution(event),
-        "failed",
-        event["started_at"],
-        {},
-        error=error.get("Error"),
-        cause=error.get("Cause"),
-    )
-    return {"recorded": created, "error": run.error}
+    return runs.record_task_failure(WORKFLOW, event)
 
 
 ACTIONS = {"find": find, "release": release, "record": record, "record_failure": record_failure}

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from chalicelib.inventory import stock_opening
 from chalicelib.observability import logger
-
-
-def _execution(event: dict[str, Any]) -> str:
-    # AWS always names an execution; a nameless one (moto) still gets a record of its own.
-    return event.get("execution") or f"unnamed-{uuid.uuid4().hex}"
+from chalicelib.runs import service as runs
 
 
 def prepare(event: dict[str, Any]) -> dict[str, Any]:
-    prepared = stock_opening.prepare(event["org_id"], event["performance_id"], _execution(event))
+    prepared = stock_opening.prepare(event["org_id"], event["performance_id"], runs.execution_name(event))
     logger.info("performance opening", extra={k: v for k, v in prepared.items() if k != "blocks"})
     return prepared
 
@@ -41,7 +36,7 @@ def write_areas(event: dict[str, Any]) -> dict[str, Any]:
 def finish(event: dict[str, Any]) -> dict[str, Any]:
     summary = stock_opening.summary_of(event.get("blocks") or [], event.get("areas") or {})
     return stock_opening.finish(
-        event["org_id"], event["performance_id"], _execution(event), event["started_at"], summary
+        event["org_id"], event["performance_id"], runs.execution_name(event), event["started_at"], summary
     )
 
 
@@ -51,7 +46,7 @@ def fail(event: dict[str, Any]) -> dict[str, Any]:
     return stock_opening.fail(
         run.get("org_id"),
         run.get("performance_id"),
-        _execution(event),
+        runs.execution_name(event),
         event["started_at"],
         run.get("error") or {},
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from chalicelib.observability import logger
@@ -32,29 +31,14 @@ def expire(event: dict[str, Any]) -> dict[str, Any]:
     return {"option_id": event["option_id"], "expired": expired}
 
 
-def _execution(event: dict[str, Any]) -> str:
-    return event.get("execution") or f"unnamed-{uuid.uuid4().hex}"
-
-
 def record(event: dict[str, Any]) -> dict[str, Any]:
     results = event.get("results") or []
     summary = {"options_found": len(results), "options_expired": sum(1 for r in results if r.get("expired"))}
-    run, created = runs.record_run(WORKFLOW, _execution(event), "succeeded", event["started_at"], summary)
-    return {"recorded": created, "summary": run.summary}
+    return runs.record_task_run(WORKFLOW, event, summary)
 
 
 def record_failure(event: dict[str, Any]) -> dict[str, Any]:
-    error = event.get("error") or {}
-    run, created = runs.record_run(
-        WORKFLOW,
-        _execution(event),
-        "failed",
-        event["started_at"],
-        {},
-        error=error.get("Error"),
-        cause=error.get("Cause"),
-    )
-    return {"recorded": created, "error": run.error}
+    return runs.record_task_failure(WORKFLOW, event)
 
 
 ACTIONS = {"find": find, "expire": expire, "record": record, "record_failure": record_failure}
