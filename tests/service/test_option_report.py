@@ -280,7 +280,7 @@ def test_the_confirmation_goes_with_the_pdf_summary(world, outbox):
     ]
     listed, _ = mail.list_outbox(ORG, kind="option_confirmation")
     # newest first: the one sent now, after the one placing the option sent by itself
-    assert [e.email_id for e in listed][0] == entry.email_id and len(listed) == 2
+    assert listed[0].email_id == entry.email_id and len(listed) == 2
     message = email.message_from_string(outbox[-1].raw_data)
     parts = {part.get_content_type(): part for part in message.walk()}
     assert parts["application/pdf"].get_payload(decode=True).startswith(b"%PDF-")
