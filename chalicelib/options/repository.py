@@ -64,6 +64,8 @@ class Option:
     payment_date: str | None = None
     internal_remark: str = ""
     flagged_fits: bool = False  # a waiting-list option that now fits: shown to operators
+    # when options count against availability, a request holds its places until placed or dropped
+    request_holds: list[PlacedLine] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
     version: int = 1
 
@@ -76,6 +78,7 @@ class Option:
     def from_document(cls, data: dict[str, Any], version: int) -> Option:
         values = dict(data)
         values["placed"] = [PlacedLine(**line) for line in values.get("placed", [])]
+        values["request_holds"] = [PlacedLine(**line) for line in values.get("request_holds", [])]
         return cls(**values, version=version)
 
     @property

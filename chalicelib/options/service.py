@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from chalicelib.catalog import service as catalog
-from chalicelib.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VersionConflict
+from chalicelib.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    SeatUnavailable,
+    VersionConflict,
+)
 from chalicelib.inventory import service as inventory
 from chalicelib.observability import logger
 from chalicelib.options import model as m
@@ -244,16 +251,51 @@ def request_online(org_id: str, pos_code: str, email: str, request: RequestIn) -
     option = _new_option(
         org_id, contact["id"], f"contact:{contact['id']}", request, pos.data["channel_id"], pos.id
     )
-    repository.create(option)
+    _record_request(option)
     logger.info("option requested", extra={"option_id": option.option_id, "number": option.number})
     return option
 
 
 def request_for_contact(org_id: str, operator: str, contact_id: str, request: RequestIn) -> Option:
     """An operator records a contact's request (profiles do not apply to operators)."""
-    option = _new_option(org_id, contact_id, operator, request, None, None)
-    repository.create(option)
+    return _record_request(_new_option(org_id, contact_id, operator, request, None, None))
+
+
+def _record_request(option: Option) -> Option:
+    """Store a new request; when options count against availability, it holds its places first."""
+    option.request_holds = _hold_request(option)
+    try:
+        repository.create(option)
+    except Exception:
+        _drop(option.request_holds)
+        raise
     return option
+
+
+def _hold_request(option: Option) -> list[PlacedLine]:
+    """A request's places, held on its first-choice date when options count against availability.
+
+    A category short of places is recorded without holding (the operator decides at placement).
+    """
+    if not option_stock.settings_of(option.org_id, option.performance_id).count_against_availability:
+        return []
+    held = []
+    for category_id, quantity in option.requested.items():
+        wanted = PlacedLine(category_id, quantity)
+        try:
+            held.append(
+                option_stock.take(
+                    option.org_id, option.option_id, option.performance_id, wanted, option.deadline
+                )
+            )
+        except (SeatUnavailable, InvalidInput):
+            continue
+    return held
+
+
+def _drop(lines: list[PlacedLine]) -> None:
+    for line in lines:
+        option_stock.release(line)
 
 
 def my_options(org_id: str, email: str) -> list[Option]:
@@ -283,8 +325,14 @@ def edit_request(org_id: str, email: str, option_id: str, request: RequestIn) ->
         org_id, option.company_id, request.performance_id, sum(request.quantities.values()), option_id
     )
 
+    m.next_state(_situation(option), m.EDIT_REQUEST)
+    _drop(option.request_holds)
+    option.performance_id, option.requested = request.performance_id, dict(request.quantities)
+    holds = _hold_request(option)
+
     def change(current: Option) -> None:
         current.state = m.next_state(_situation(current), m.EDIT_REQUEST)
+        current.request_holds = holds
         current.performance_id = request.performance_id
         current.fallback_performance_ids = list(request.fallback_performance_ids)
         current.requested = dict(request.quantities)
@@ -298,8 +346,10 @@ def edit_request(org_id: str, email: str, option_id: str, request: RequestIn) ->
 
 
 def withdraw(org_id: str, email: str, option_id: str) -> Option:
-    my_option(org_id, email, option_id)
-    return _transition(option_id, m.WITHDRAW, "customer")
+    option = my_option(org_id, email, option_id)
+    m.next_state(_situation(option), m.WITHDRAW)
+    _drop(option.request_holds)
+    return _transition(option_id, m.WITHDRAW, "customer", clear_request_holds=True)
 
 
 # Reads.
@@ -393,8 +443,12 @@ def _update(option_id: str, change: Callable[[Option], object]) -> Option:
     raise Conflict("The option kept changing; try again", {"option_id": option_id})
 
 
-def _transition(option_id: str, action: str, by: str, note: str | None = None) -> Option:
+def _transition(
+    option_id: str, action: str, by: str, note: str | None = None, *, clear_request_holds: bool = False
+) -> Option:
     def change(current: Option) -> None:
+        if clear_request_holds:
+            current.request_holds = []
         before = current.state
         current.state = m.next_state(_situation(current), action)
         if action == m.REFUSE:
@@ -426,8 +480,8 @@ def _take(
         for line in lines:
             wanted = PlacedLine(line.category_id, line.quantity, line.quota_id)
             if hold or settings.count_against_availability:
-                placed.append(
-                    option_stock.take(option.org_id, option.option_id, performance_id, wanted, deadline)
+                placed.extend(
+                    _take_counted(option, performance_id, wanted, deadline, settings, overbook=not hold)
                 )
             else:
                 _check_overbooking(option, performance_id, wanted, settings.overbooking_percent)
@@ -437,6 +491,47 @@ def _take(
             option_stock.release(line)
         raise
     return placed
+
+
+def _take_counted(
+    option: Option, performance_id: str, wanted: PlacedLine, deadline: int, settings, *, overbook: bool
+) -> list[PlacedLine]:
+    """Hold the places; short of them, and when the activity allows overbooking, hold what is free
+    and record the rest as overbooked (holding nothing), within the percent of the category's size."""
+    try:
+        return [option_stock.take(option.org_id, option.option_id, performance_id, wanted, deadline)]
+    except SeatUnavailable as exc:
+        available = exc.details.get("available")
+        if not overbook or not settings.overbooking_percent or available is None:
+            raise
+        over = wanted.quantity - available
+        size = option_stock.category_size(option.org_id, performance_id, wanted.category_id, wanted.quota_id)
+        already = sum(
+            line.quantity
+            for other in repository.all_of_org(option.org_id)
+            if other.option_id != option.option_id
+            and other.state in (m.PLACED, m.VALIDATED)
+            and other.placed_performance_id == performance_id
+            for line in other.placed
+            if line.category_id == wanted.category_id and not line.hold_ids
+        )
+        allowed = (size * settings.overbooking_percent) // 100
+        if already + over > allowed:
+            raise Conflict(
+                "Placing this would overbook the category beyond what is allowed",
+                {
+                    "field": "lines",
+                    "category_id": wanted.category_id,
+                    "overbooked": already,
+                    "allowed": allowed,
+                },
+            ) from exc
+        lines = []
+        if available:
+            part = PlacedLine(wanted.category_id, available, wanted.quota_id)
+            lines.append(option_stock.take(option.org_id, option.option_id, performance_id, part, deadline))
+        lines.append(PlacedLine(wanted.category_id, over, wanted.quota_id))
+        return lines
 
 
 def _check_overbooking(option: Option, performance_id: str, line: PlacedLine, percent: int) -> None:
@@ -487,12 +582,24 @@ def place(
     _check_categories(option, lines)
     _check_allowed(org_id, performance_id, [line.category_id for line in lines], "lines")
     deadline = _placement_deadline(org_id, performance_id)
-    placed = _take(option, performance_id, lines, deadline)
+    _drop(option.request_holds)  # the request's places give way to what is granted
+    try:
+        placed = _take(option, performance_id, lines, deadline)
+    except Exception:
+        if option.request_holds:
+            option.request_holds = _hold_request(option)
+
+            def rehold(current: Option, holds: list[PlacedLine] = option.request_holds) -> None:
+                current.request_holds = holds
+
+            _update(option_id, rehold)
+        raise
 
     def change(current: Option) -> None:
         current.state = m.next_state(_situation(current), m.PLACE)
         current.placed_performance_id = performance_id
         current.placed = placed
+        current.request_holds = []
         current.deadline = deadline
         current.flagged_fits = False
         current.audience_subcategory_id = audience_subcategory_id or current.audience_subcategory_id
@@ -569,24 +676,24 @@ def duplicate(org_id: str, option_id: str, operator: str) -> Option:
     )
     option = _new_option(org_id, source.contact_id, operator, request, source.channel_id, source.pos_id)
     option.history[0]["note"] = f"duplicate of option {source.number}"
-    repository.create(option)
-    return option
+    return _record_request(option)
 
 
 def refuse(org_id: str, option_id: str, operator: str) -> Option:
     """A pending refusal: the stock goes back now; cancelling the refusal takes it again."""
     option = get(org_id, option_id)
     m.next_state(_situation(option), m.REFUSE)
-    for line in option.placed:
-        option_stock.release(line)
+    _drop(option.placed)
+    _drop(option.request_holds)
 
     def change(current: Option) -> None:
+        current.request_holds = []
         current.refused_from = current.state
         current.state = m.next_state(_situation(current), m.REFUSE)
         current.history.append({"at": _iso(), "state": current.state, "by": operator, "action": m.REFUSE})
 
     refused = _update(option_id, change)
-    if option.placed:
+    if option.placed or option.request_holds:
         _stock_returned(org_id, option.placed_performance_id or option.performance_id)
     return refused
 
@@ -729,11 +836,24 @@ def _order_for(org_id: str, contact_id: str, options: list[Option], operator: st
     from chalicelib.sales import orders
 
     contact = catalog.get(org_id, "contact", contact_id).data
-    for option in options:  # options that held nothing (not counted against availability) take it now
-        if option.placed and not any(line.hold_ids for line in option.placed):
-            lines = [LineIn(p.category_id, p.quantity, p.quota_id) for p in option.placed]
+    for option in options:  # lines that hold nothing (not counted, or overbooked) take their seats now
+        if any(not line.hold_ids for line in option.placed):
             performance_id = option.placed_performance_id or option.performance_id
-            option.placed = _take(option, performance_id, lines, option.deadline or _now() + DAY, hold=True)
+            until = option.deadline or _now() + DAY
+            taken: list[PlacedLine] = []
+            try:
+                for line in option.placed:
+                    if line.hold_ids:
+                        taken.append(line)
+                        continue
+                    wanted = [LineIn(line.category_id, line.quantity, line.quota_id)]
+                    taken.extend(_take(option, performance_id, wanted, until, hold=True))
+            except Exception:
+                for line in taken:
+                    if line not in option.placed:
+                        option_stock.release(line)
+                raise
+            option.placed = _merge(taken)
 
             def keep(current: Option, placed: list[PlacedLine] = option.placed) -> None:
                 current.placed = placed
@@ -756,6 +876,21 @@ def _order_for(org_id: str, contact_id: str, options: list[Option], operator: st
     return orders.reservation_for_contact(
         org_id, f"contact-{contact_id}", contact["email"], contact["name"], places, deadline, operator
     )
+
+
+def _merge(lines: list[PlacedLine]) -> list[PlacedLine]:
+    """One line per category and quota (a held part and its once-overbooked part become one)."""
+    merged: dict[tuple[str, str | None], PlacedLine] = {}
+    for line in lines:
+        key = (line.category_id, line.quota_id)
+        if key not in merged:
+            merged[key] = PlacedLine(line.category_id, 0, line.quota_id, [], [], line.area)
+        target = merged[key]
+        target.quantity += line.quantity
+        target.hold_ids += line.hold_ids
+        target.seat_ids += line.seat_ids
+        target.area = target.area or line.area
+    return list(merged.values())
 
 
 def cancel_validation(org_id: str, option_id: str, operator: str) -> Option:
@@ -791,10 +926,10 @@ def expire(option_id: str) -> bool:
         return False
     if option.state not in m.OPEN_STATES or option.deadline is None or option.deadline > _now():
         return False
-    for line in option.placed:
-        option_stock.release(line)
-    _transition(option_id, m.EXPIRE, "option-expiry")
-    if option.placed:
+    _drop(option.placed)
+    _drop(option.request_holds)
+    _transition(option_id, m.EXPIRE, "option-expiry", clear_request_holds=True)
+    if option.placed or option.request_holds:
         _stock_returned(option.org_id, option.placed_performance_id or option.performance_id)
     return True
 

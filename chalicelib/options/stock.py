@@ -71,6 +71,19 @@ def free_in_category(org_id: str, performance_id: str, category_id: str, quota_i
 TAKE_ATTEMPTS = 3
 
 
+def category_size(org_id: str, performance_id: str, category_id: str, quota_id: str | None) -> int:
+    """All the category's seats and standing places in the performance (in the quota when named)."""
+    state = catalog.get(org_id, "performance", performance_id).state
+    seats, areas = shop.stock_counts(org_id, performance_id, state)
+    size = sum(
+        1 for s in seats if s.category_id == category_id and (quota_id is None or s.quota_id == quota_id)
+    )
+    for area in areas:
+        if area.category_id == category_id and (quota_id is None or area.quota_id == quota_id):
+            size += max(0, area.free)  # standing: what the counters hold now (their capacity is not read)
+    return size
+
+
 def take(org_id: str, option_id: str, performance_id: str, line: PlacedLine, expires_at: int) -> PlacedLine:
     """Hold `line.quantity` places of the category for the option, all or none (best seats first)."""
     for attempt in range(TAKE_ATTEMPTS):

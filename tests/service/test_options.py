@@ -59,11 +59,54 @@ def requested(world: World, contact: str, quantity: int = 6) -> options.Option:
     return options.request_for_contact(ORG, "admin", contact, request)
 
 
-def test_a_request_is_numbered_and_holds_nothing(world, contact):
+def test_a_request_is_numbered_and_counted_against_availability_holds_its_places(world, contact):
     first, second = requested(world, contact), requested(world, contact)
     assert (first.number, second.number) == (1, 2)
     assert first.state == m.REQUESTED and first.requested == {world.category("CAT2"): 6}
+    assert len(held_by(first.option_id)) == 6 and len(held_by(second.option_id)) == 6
+
+    options.withdraw(ORG, "anne@lycee.example", first.option_id)
     assert held_by(first.option_id) == []
+
+
+def test_placing_swaps_the_requests_places_for_the_granted_ones(world, contact):
+    option = requested(world, contact, 6)
+    placed = options.place(ORG, option.option_id, "admin", None, [LineIn(world.category("CAT2"), 4)])
+    assert placed.request_holds == [] and len(held_by(option.option_id)) == 4
+
+
+def test_a_request_not_counted_against_availability_holds_nothing(world, contact):
+    activity_settings(world, options_allowed=True, options_count_against_availability=False)
+    assert held_by(requested(world, contact).option_id) == []
+
+
+def test_counted_options_overbook_by_the_activitys_percent_and_take_seats_when_validated(organisation):
+    world = build_world(rows=2, per_row=5)  # 10 web seats in Cat 2
+    activity_settings(
+        world,
+        options_allowed=True,
+        options_count_against_availability=True,
+        overbooking_allowed=True,
+        overbooking_percent=20,
+    )
+    contact = catalog.create(ORG, "contact", k.ContactSpec(code="A", name="A", email="a@l.example")).id
+    full, extra, beyond = (
+        requested(world, contact, 10),
+        requested(world, contact, 2),
+        requested(world, contact, 1),
+    )
+    options.place(ORG, full.option_id, "admin", None, [LineIn(world.category("CAT2"), 10)])
+
+    overbooked = options.place(ORG, extra.option_id, "admin", None, [LineIn(world.category("CAT2"), 2)])
+    assert [(p.quantity, bool(p.hold_ids)) for p in overbooked.placed] == [(2, False)]
+    with pytest.raises(Conflict) as refused:
+        options.place(ORG, beyond.option_id, "admin", None, [LineIn(world.category("CAT2"), 1)])
+    assert refused.value.details["allowed"] == 2
+    assert options.validate(ORG, [extra.option_id], "admin")[0].ok is False  # no seat for it yet
+
+    options.refuse(ORG, full.option_id, "admin")
+    outcome = options.validate(ORG, [extra.option_id], "admin")[0]
+    assert outcome.ok and len(held_by(extra.option_id)) == 2
 
 
 def test_placing_takes_the_granted_seats_and_refusing_gives_them_back(world, contact):
