@@ -42,7 +42,9 @@ class OptionOut(Out):
     created_by: str
     channel_id: str | None
     event_id: str
+    event_name: str
     performance_id: str
+    performance_starts_at: str
     fallback_performance_ids: list[str]
     requested: dict[str, int]
     accept_upgrade: bool
@@ -64,6 +66,26 @@ def _moment(epoch: int | None) -> datetime | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, tz=UTC)
 
 
+def _name(org_id: str, kind: str, item_id: str) -> str:
+    from chalicelib.catalog import service as catalog
+    from chalicelib.errors import NotFound
+
+    try:
+        return str(catalog.get(org_id, kind, item_id).data.get("name") or "")
+    except NotFound:
+        return ""
+
+
+def _starts(org_id: str, performance_id: str) -> str:
+    from chalicelib.catalog import service as catalog
+    from chalicelib.errors import NotFound
+
+    try:
+        return str(catalog.get(org_id, "performance", performance_id).data["starts_at"])
+    except NotFound:
+        return ""
+
+
 def option_out(option: Option) -> OptionOut:
     return OptionOut(
         option_id=option.option_id,
@@ -75,7 +97,9 @@ def option_out(option: Option) -> OptionOut:
         created_by=option.created_by,
         channel_id=option.channel_id,
         event_id=option.event_id,
+        event_name=_name(option.org_id, "event", option.event_id),
         performance_id=option.performance_id,
+        performance_starts_at=_starts(option.org_id, option.performance_id),
         fallback_performance_ids=option.fallback_performance_ids,
         requested=option.requested,
         accept_upgrade=option.accept_upgrade,
