@@ -247,10 +247,11 @@ def request_online(org_id: str, pos_code: str, email: str, request: RequestIn) -
     pos = found[0]
     contact = relay_contact(org_id, email)
     _check_request(request)
-    _check_profile(org_id, pos.data["channel_id"], request, datetime.now(UTC).date().isoformat())
+    profile = _check_profile(org_id, pos.data["channel_id"], request, datetime.now(UTC).date().isoformat())
     option = _new_option(
         org_id, contact["id"], f"contact:{contact['id']}", request, pos.data["channel_id"], pos.id
     )
+    option.payment_date = str(profile["payment_date"]) if profile.get("payment_date") else None
     _record_request(option)
     logger.info("option requested", extra={"option_id": option.option_id, "number": option.number})
     return option

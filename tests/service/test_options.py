@@ -253,6 +253,7 @@ def test_online_requests_follow_the_channels_profile(world, contact):
         starts_on="2026-01-01",
         ends_on="2030-12-31",
         minimum_quantity=5,
+        payment_date="2030-01-15",
         validated=True,
     )
     catalog.create(ORG, "seat_option_profile", profile)
@@ -271,6 +272,7 @@ def test_online_requests_follow_the_channels_profile(world, contact):
         option.created_by.startswith("contact:")
         and options.my_options(ORG, "anne@lycee.example")[0].number == 1
     )
+    assert option.payment_date == "2030-01-15"  # from the channel's profile
     edited = options.edit_request(
         ORG,
         "anne@lycee.example",
