@@ -22,9 +22,18 @@ from chalicelib.options.placement import (
 )
 from chalicelib.options.repository import Option, PlacedLine
 from chalicelib.options.requests import (
+    duplicate,
+    edit_request,
+    my_option,
+    my_options,
     new_option,
+    relay_contact,
+    request_for_contact,
+    request_online,
+    withdraw,
 )
 from chalicelib.options.rules import (
+    MAX_FALLBACKS,
     LineIn,
     RequestIn,
     check_allowed,
@@ -40,7 +49,10 @@ from chalicelib.options.store import (
     update,
 )
 from chalicelib.options.validation import (
+    Outcome,
+    cancel_validation,
     notify,
+    validate,
 )
 
 
@@ -289,19 +301,6 @@ def find_lapsed(limit: int) -> list[str]:
 
 
 # The whole use-case surface in one place for the API, workflows and tests.
-from chalicelib.options.requests import (  # noqa: E402
-    duplicate,
-    edit_request,
-    my_option,
-    my_options,
-    relay_contact,
-    request_for_contact,
-    request_online,
-    withdraw,
-)
-from chalicelib.options.rules import MAX_FALLBACKS  # noqa: E402
-from chalicelib.options.validation import Outcome, cancel_validation, validate  # noqa: E402
-
 __all__ = [
     "MAX_FALLBACKS",
     "LineIn",
