@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.sales import repository
 from chalicelib.sales.documents import Order
-from chalicelib.sales.orders import REFERENCE_ALPHABET
+from chalicelib.sales.order_store import REFERENCE_ALPHABET
 
 MAX_SEARCH_DAYS = 31
 

@@ -20,7 +20,7 @@ from chalicelib.errors import (
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.payments.simulator import SimulatedProvider
-from chalicelib.sales import backoffice, carts, orders, repository, tickets
+from chalicelib.sales import backoffice, carts, orders, payments, repository, tickets
 from chalicelib.sales.carts import Buyer, HoldRequest
 from chalicelib.sales.orders import CheckoutRequest
 from chalicelib.shop import service as shop
@@ -384,7 +384,7 @@ def test_a_late_replay_of_the_payment_never_resets_a_scanned_ticket(world):
     barcode = orders.tickets_of(paid)[0].document["barcode"]
     assert tickets.scan(ORG, barcode, None, None, "gate").result == "valid"
 
-    repository.put_tickets(orders._tickets(paid))  # what a concurrent settle would write again
+    repository.put_tickets(payments.issued_tickets(paid))  # what a concurrent settle would write again
     orders.payment_callback(callback["payload"], callback["signature"])
 
     assert tickets.scan(ORG, barcode, None, None, "gate").result == "already_used"

@@ -1,0 +1,89 @@
+"""One order's reads and writes: ids, optimistic changes, transitions, its tickets."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from chalicelib.errors import (
+    Conflict,
+    NotFound,
+    VersionConflict,
+)
+from chalicelib.sales import repository
+from chalicelib.sales.carts import Buyer
+from chalicelib.sales.documents import Order, Ticket
+from chalicelib.sales.model import (
+    next_state,
+)
+
+# A card payment session lasts this long; the seats stay held for it.
+PAYMENT_WINDOW_SECONDS = 15 * 60
+# Card attempts per order: each keeps the seats held for another payment window.
+MAX_CARD_ATTEMPTS = 3
+SAVE_ATTEMPTS = 5
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime | None = None) -> str:
+    return (moment or now()).isoformat(timespec="seconds")
+
+
+def new_order_id(moment: datetime) -> str:
+    """A short reference a person can read out: the day, then 8 unambiguous random characters."""
+    return moment.strftime("%y%m%d") + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def update(order_id: str, change) -> Order:
+    """Read, change and write the order, again if someone else wrote it meanwhile."""
+    for _ in range(SAVE_ATTEMPTS):
+        order = repository.get_order(order_id)
+        if change(order) is False:
+            return order
+        try:
+            return repository.save_order(order)
+        except VersionConflict:
+            continue
+    raise Conflict("The order kept changing; try again", {"order_id": order_id})
+
+
+def transition(order_id: str, action: str, by: str, note: str | None = None) -> Order:
+    def change(current: Order) -> None:
+        current.status = next_state(current.status, action)
+        current.deadline = None
+        entry = {"at": iso(), "status": current.status, "by": by}
+        if note:
+            entry["note"] = note
+        current.history.append(entry)
+
+    return update(order_id, change)
+
+
+def get_order(org_id: str, order_id: str, buyer: Buyer) -> Order:
+    """The buyer's own order; another buyer's order does not exist for them."""
+    try:
+        order = repository.get_order(order_id)
+    except NotFound:
+        order = None
+    if order is None or order.org_id != org_id or order.owner != buyer.buyer_id:
+        raise NotFound(f"Order {order_id} does not exist", {"order_id": order_id})
+    return order
+
+
+def order_for_operator(org_id: str, order_id: str) -> Order:
+    try:
+        order = repository.get_order(order_id)
+    except NotFound:
+        order = None
+    if order is None or order.org_id != org_id:
+        raise NotFound(f"Order {order_id} does not exist", {"order_id": order_id})
+    return order
+
+
+def tickets_of(order: Order) -> list[Ticket]:
+    """The order's e-tickets (issued once it is paid)."""
+    return repository.get_tickets([line.ticket_id for line in order.lines])
