@@ -16,6 +16,7 @@ from chalicelib.api import (
     plans,
     shop,
     shop_catalog,
+    shop_options,
     shop_sales,
     stock,
     workflows,
@@ -80,6 +81,7 @@ for module in (
     emails,
     payment_simulator,
     options,
+    shop_options,
 ):
     app.register_blueprint(module.blueprint)
 
