@@ -86,11 +86,16 @@ def _cart_item(cart: Cart) -> CartItem:
 
 @store_errors
 def create_cart(cart: Cart) -> None:
+    _create(_cart_item(cart), "This cart exists", {"cart_id": cart.cart_id})
+
+
+def _create(item: Any, message: str, details: dict[str, str]) -> None:
+    """Write a new item; AlreadyExists when its key is taken."""
     try:
-        _cart_item(cart).save(condition=CartItem.pk.does_not_exist())
+        item.save(condition=type(item).pk.does_not_exist())
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise AlreadyExists("This cart exists", {"cart_id": cart.cart_id}) from exc
+            raise AlreadyExists(message, details) from exc
         raise
 
 
@@ -217,7 +222,7 @@ def place_order(cart: Cart, order: Order, voucher_debits: list[tuple[str, int]],
 @store_errors
 def create_order(order: Order) -> None:
     """A new order that no cart made (an operator's reservation)."""
-    _order_item(order).save(condition=OrderItem.pk.does_not_exist())
+    _create(_order_item(order), "This order exists", {"order_id": order.order_id})
 
 
 @store_errors
@@ -388,21 +393,17 @@ def record_scan(ticket_id: str, scan: dict[str, Any], admit: bool) -> bool:
 @store_errors
 def create_voucher(org_id: str, code: str, amount: int, currency: str, expires_on: str | None) -> None:
     pk, sk = voucher_key(org_id, code)
-    try:
-        VoucherItem(
-            pk,
-            sk,
-            org_id=org_id,
-            code=code,
-            currency=currency,
-            initial=amount,
-            balance=amount,
-            expires_on=expires_on,
-        ).save(condition=VoucherItem.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise AlreadyExists("This gift voucher code exists", {"field": "code", "value": code}) from exc
-        raise
+    item = VoucherItem(
+        pk,
+        sk,
+        org_id=org_id,
+        code=code,
+        currency=currency,
+        initial=amount,
+        balance=amount,
+        expires_on=expires_on,
+    )
+    _create(item, "This gift voucher code exists", {"field": "code", "value": code})
 
 
 @store_errors
