@@ -12,6 +12,8 @@ export function h(tag, props = {}, ...children) {
     else if (key === "class") node.className = value;
     else if (value === true) node.setAttribute(key, "");
     else if (key === "value" || key === "checked") node[key] = value;
+    // Through the CSSOM: the page's CSP refuses style="" attributes (no 'unsafe-inline').
+    else if (key === "style") node.style.cssText = String(value);
     else node.setAttribute(key, String(value));
   }
   append(node, children);

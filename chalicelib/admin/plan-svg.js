@@ -23,6 +23,23 @@ function dark(colour) {
   return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.3;
 }
 
+const planStyles = new Map(); // plan id -> its constructed style sheet
+
+/**
+ * The plan's colour rules, in a constructed style sheet: the page's CSP refuses inline style
+ * elements (no 'unsafe-inline'), not sheets built through the CSSOM. One sheet per plan id.
+ */
+function planStyle(id) {
+  let sheet = planStyles.get(id);
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    planStyles.set(id, sheet);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  }
+  sheet.replaceSync(""); // a new drawing starts with no colours, as before the sheet was shared
+  return sheet;
+}
+
 /** Seat radius: 0.4 of the median distance between seats listed one after the other in a block. */
 function radiusOf(blocks, width, height) {
   const gaps = [];
@@ -106,9 +123,9 @@ export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
     `${title}: ${seats.length} seats in ${blocks.length} blocks${areas.length ? `, ${areas.length} standing areas` : ""}. ` +
     "Click a seat to select it, shift-click to add it, drag a rectangle to select many; Escape clears.");
   svg.setAttribute("data-testid", "plan-svg");
-  svg.innerHTML = `<style></style><g class="plan-seats">${markup}</g>` +
+  svg.innerHTML = `<g class="plan-seats">${markup}</g>` +
     `<rect class="lasso" hidden x="0" y="0" width="0" height="0" vector-effect="non-scaling-stroke"/>`;
-  const style = svg.querySelector("style");
+  const style = planStyle(id);
   const lasso = svg.querySelector("rect.lasso");
   const nodes = [...svg.querySelectorAll("circle.seat")];
   const keyClass = new Array(seats.length).fill("");
@@ -274,12 +291,12 @@ export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
           nodes[n].setAttribute("class", chosen[n] ? `${cls} sel` : cls);
         }
       }
-      style.textContent =
+      style.replaceSync(
         `#${id} .seat{fill:#c9ced6}` +
         entries.map((entry, n) => `#${id} .k${n}{fill:${entry.colour}}`).join("") +
         `#${id} .seat.sel{stroke:#111;stroke-width:${num(r * 0.6)}px}` +
         // On a dark colour the selection ring is yellow, or it would not show.
-        entries.map((entry, n) => (dark(entry.colour) ? `#${id} .k${n}.sel{stroke:#ffd400}` : "")).join("");
+        entries.map((entry, n) => (dark(entry.colour) ? `#${id} .k${n}.sel{stroke:#ffd400}` : "")).join(""));
       fill(legend, entries.map((entry, n) => h("li", { "data-key": entry.key ?? "" },
         h("span", { class: "swatch", style: `background:${entry.colour}`, "aria-hidden": "true" }),
         h("span", { class: "legend-label" }, entry.label), " ",

@@ -11,11 +11,16 @@ from chalicelib import errors
 from chalicelib.observability import logger
 
 STATUS = {
+    errors.PayloadTooLarge: 413,
+    errors.UnsupportedMediaType: 415,
+    errors.MethodNotAllowed: 405,
+    errors.NotAcceptable: 406,
     errors.InvalidInput: 422,
     errors.NotAuthenticated: 401,
     errors.PermissionDenied: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.TooManyRequests: 429,
     errors.TransientStoreError: 503,
     errors.DomainError: 400,
 }
@@ -34,11 +39,36 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"code": code, "message": message, "details": details or {}}
 
 
-def domain_error_response(error: errors.DomainError) -> Response:
+def domain_error_response(error: errors.DomainError, headers: dict[str, str] | None = None) -> Response:
     status = status_of(error)
     if status >= 500:
         logger.warning("transient failure", extra={"code": error.code})
-    return Response(error_body(error.code, error.message, error.details), status_code=status, headers=JSON)
+    return Response(
+        error_body(error.code, error.message, error.details),
+        status_code=status,
+        headers={**JSON, **(headers or {})},
+    )
+
+
+# Chalice answers a few requests itself, before any view, as {"Code", "Message"}.
+CHALICE_ERRORS: dict[str, type[errors.DomainError]] = {
+    "MethodNotAllowedError": errors.MethodNotAllowed,
+    "UnsupportedMediaType": errors.UnsupportedMediaType,
+    "BadRequest": errors.NotAcceptable,  # a binary answer the Accept header does not take
+}
+
+
+def in_our_shape(response: Response) -> Response:
+    """Chalice's own error answers (405, 415, binary 400, 500) in the documented shape."""
+    body = response.body
+    if not (isinstance(body, dict) and set(body) == {"Code", "Message"}):
+        return response
+    kind = CHALICE_ERRORS.get(str(body["Code"]))
+    if kind is None:
+        return internal_error_response()  # chalice logged it
+    headers = {name: value for name, value in response.headers.items() if name.lower() == "allow"}
+    details = {"allowed_methods": headers["Allow"].split(", ")} if "Allow" in headers else {}
+    return domain_error_response(kind(str(body["Message"]), details), headers)
 
 
 def validation_error_response(error: ValidationError, where: str) -> Response:
@@ -60,6 +90,10 @@ def validation_error_response(error: ValidationError, where: str) -> Response:
 
 def unexpected_error_response() -> Response:
     logger.exception("unexpected error")
+    return internal_error_response()
+
+
+def internal_error_response() -> Response:
     return Response(
         error_body("internal_error", "Something went wrong on our side; it has been logged."),
         status_code=500,

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from chalicelib.api.body import MAX_DEPTH, MAX_KEYS
 from chalicelib.api.routing import ANY_OPERATOR, BUYER, MAX_PATH_PARAMETER, PUBLIC, SHOPPER, RouteSpec
 
 REF = "#/components/schemas/{model}"
@@ -93,7 +94,11 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": _schema(spec.body, components)}},
         }
-        responses["400"] = _error("The body is not JSON")
+        responses["400"] = _error(
+            f"The body is not JSON, nested over {MAX_DEPTH} deep, or has an object of over {MAX_KEYS} keys"
+        )
+        responses["413"] = _error(f"The body is over {spec.max_body:,} bytes")
+        responses["415"] = _error("The body is not sent as application/json")
     responses["422"] = _error("A field is missing or wrong; details.fields names each")
     responses["404"] = _error("Not found")
     responses["409"] = _error("Conflicts with the current state")

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from chalice import Response
 from pydantic import Field, model_validator
 
+from chalicelib.api.body import LARGE_BODY
 from chalicelib.api.catalog import as_output, output_model
 from chalicelib.api.errors import JSON
 from chalicelib.api.routing import Api, Body, Out
@@ -184,6 +185,7 @@ def _plain_json(document: dict[str, Any]) -> Response:
     body=PlanImport,
     response=PlanImported,
     status=201,
+    max_body=LARGE_BODY,  # a 20,000-seat plan as JSON passes 1 MB
 )
 def import_seating_plan(caller: OperatorCaller, body: PlanImport) -> PlanImported:
     seed = (body.layout.code, body.layout.name) if body.layout else None

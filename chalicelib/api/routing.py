@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from chalicelib import errors
+from chalicelib.api import body as bodies
 from chalicelib.api.errors import (
     JSON,
     domain_error_response,
@@ -58,6 +58,7 @@ class RouteSpec:
     status: int
     produces: str = "application/json"
     idempotent: bool = False  # takes an Idempotency-Key header, passed as `idempotency_key`
+    max_body: int = bodies.MAX_BODY  # bytes; larger bodies are refused with 413
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter | None:
@@ -91,17 +92,6 @@ def _check_path_parameters(params: dict[str, str]) -> None:
             )
 
 
-def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
-    raw = request.raw_body or b""
-    try:
-        data = json.loads(raw) if raw.strip() else None
-    except (ValueError, UnicodeDecodeError):
-        raise errors.MalformedBody("The request body is not valid JSON", {"in": "body"}) from None
-    if data is None:
-        data = {}
-    return model.model_validate(data)
-
-
 MAX_IDEMPOTENCY_KEY = 200
 
 
@@ -131,12 +121,13 @@ def _respond(spec: RouteSpec, result: Any) -> Response:
 def _handle(bp: Blueprint, spec: RouteSpec, fn: Callable[..., Any], params: dict[str, str]):
     request = bp.current_request
     try:
+        bodies.check_envelope(request, spec.max_body, expects_json=spec.body is not None)
         caller = _authenticate(request, spec, params)
         _check_path_parameters(params)
         kwargs: dict[str, Any] = dict(params)
         where = "body"
         if spec.body is not None:
-            kwargs["body"] = _parse_body(request, spec.body)
+            kwargs["body"] = bodies.parse(request, spec.body)
         where = "query"
         if spec.query is not None:
             kwargs["query"] = _parse_query(request, spec.query)
@@ -174,6 +165,7 @@ class Api:
         status: int = 200,
         produces: str = "application/json",
         idempotent: bool = False,
+        max_body: int = bodies.MAX_BODY,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
             spec = RouteSpec(
@@ -189,6 +181,7 @@ class Api:
                 status,
                 produces,
                 idempotent,
+                max_body,
             )
             ROUTES.append(spec)
             bp = self.blueprint
@@ -204,7 +197,8 @@ class Api:
                     return _handle(bp, spec, fn, params)
 
             view.__name__ = fn.__name__
-            bp.route(path, methods=[method], content_types=["application/json"])(view)
+            # Any content type reaches the view: the body parser answers 415 in the documented shape.
+            bp.route(path, methods=[method], content_types=["*/*"])(view)
             return fn
 
         return register

@@ -77,3 +77,39 @@ def test_every_error_body_has_code_message_and_details(api):
     for response in answers:
         assert set(response.json_body) == {"code", "message", "details"}
         assert response.headers["Content-Type"].startswith("application/json")
+
+
+def test_a_body_not_sent_as_json_is_415_in_the_documented_shape(api):
+    response = api.http.post("/backoffice/login", headers={"Content-Type": "text/plain"}, body="{}")
+
+    assert response.status_code == 415
+    assert response.json_body["code"] == "unsupported_media_type"
+    assert response.json_body["details"]["expected"] == "application/json"
+
+
+def test_a_body_over_1_mb_is_413(api):
+    response = api.call("POST", "/backoffice/login", raw='{"login": "' + "x" * 1024 * 1024 + '"}')
+
+    assert response.status_code == 413
+    assert response.json_body["code"] == "payload_too_large"
+
+
+def test_json_nested_1000_deep_is_a_400_not_a_500(api):
+    response = api.call("POST", "/backoffice/login", raw="[" * 1000 + "]" * 1000)
+
+    assert response.status_code == 400
+    assert response.json_body["code"] == "body_too_complex"
+
+
+def test_chalice_own_error_answers_are_translated_into_the_documented_shape():
+    from chalice import Response
+
+    from chalicelib.api.errors import in_our_shape
+
+    accept = "Request did not specify an Accept header with application/pdf"
+    pdf = in_our_shape(Response({"Code": "BadRequest", "Message": accept}, status_code=400))
+    crash = in_our_shape(Response({"Code": "InternalServerError", "Message": "boom"}, status_code=500))
+
+    assert (pdf.status_code, pdf.body["code"]) == (406, "not_acceptable")
+    assert (crash.status_code, crash.body["code"]) == (500, "internal_error")
+    assert set(pdf.body) == set(crash.body) == {"code", "message", "details"}
