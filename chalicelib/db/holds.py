@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from datetime import UTC, datetime
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -22,6 +23,9 @@ HOLD_CONVERTED = "converted"
 
 # Active holds spread over this many index partitions, so an on-sale rush has no hot key.
 EXPIRY_SHARDS = 8
+# An ended hold stays readable this long (order history, support, a retried cancellation), then
+# DynamoDB's TTL removes it. A live or sold hold has no purge time at all.
+KEEP_ENDED_HOLD_SECONDS = 7 * 24 * 3600
 
 
 class ActiveHoldsByExpiry(GlobalSecondaryIndex):
@@ -62,7 +66,8 @@ class HoldsTable(TableModel):
     expiry_shard = UnicodeAttribute(null=True)
     expires_at = NumberAttribute()
     by_expiry = ActiveHoldsByExpiry()
-    # DynamoDB removes the item a while after it ended; the expiry itself is in the seat condition.
+    # Set only by the write that ends the hold: DynamoDB may delete the item once it is past, so a
+    # hold its order or option still needs (active, sold) never carries one. Expiry is in the seats.
     purge_at = TTLAttribute(null=True)
 
 
@@ -85,6 +90,11 @@ def hold_pk(hold_id: str) -> str:
 
 def expiry_shard(hold_id: str) -> str:
     return f"ACTIVE#{zlib.crc32(hold_id.encode()) % EXPIRY_SHARDS}"
+
+
+def purge_time(now: int) -> datetime:
+    """When DynamoDB may delete a hold that ends at `now`."""
+    return datetime.fromtimestamp(now + KEEP_ENDED_HOLD_SECONDS, tz=UTC)
 
 
 def expiry_shards() -> list[str]:

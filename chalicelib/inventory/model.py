@@ -54,6 +54,19 @@ class Hold:
     def is_expired(self, now: int) -> bool:
         return self.status == "active" and self.expires_at <= now
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def is_sold(self) -> bool:
+        return self.status == "converted"
+
+    @property
+    def has_ended(self) -> bool:
+        """Released or expired: it holds nothing any more."""
+        return self.status in ("released", "expired")
+
 
 @dataclass(frozen=True)
 class ReleaseOutcome:

@@ -7,8 +7,8 @@ actions in one transaction, hence MAX_SEATS_PER_HOLD in service.py.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -26,6 +26,7 @@ from chalicelib.db.holds import (
     expiry_shard,
     expiry_shards,
     hold_pk,
+    purge_time,
 )
 from chalicelib.db.sales import LimitItem
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SEAT_SOLD, AreaCounterItem, SeatItem
@@ -64,13 +65,12 @@ def _seat_takeable(now: int, quota_ids: frozenset[str] | None):
 
 
 @store_errors
-def save_new_hold(
-    hold: Hold, now: int, purge_after_seconds: int, quota_ids: frozenset[str] | None = None
-) -> None:
+def save_new_hold(hold: Hold, now: int, quota_ids: frozenset[str] | None = None) -> None:
     """Write a new active hold and claim its seats, places and buyer allowance, all or nothing.
 
     A seat is takeable when free or held by a hold that has expired: expiry is in the condition,
-    so a lapsed hold's seats go to the next buyer at once, before any clean-up has run.
+    so a lapsed hold's seats go to the next buyer at once, before any clean-up has run. The hold
+    has no purge time: only the write that ends it sets one.
     """
     item = HoldItem(
         hold_pk(hold.hold_id),
@@ -85,7 +85,6 @@ def save_new_hold(
         areas=[AreaKey(pk=a.pk, sk=a.sk, quantity=a.quantity) for a in hold.areas],
         limit=LimitKey(pk=hold.limit.pk, sk=hold.limit.sk, cap=hold.limit.cap) if hold.limit else None,
         cart_id=hold.cart_id,
-        purge_at=datetime.fromtimestamp(hold.expires_at + purge_after_seconds, tz=UTC),
     )
     places = hold.places
     try:
@@ -194,23 +193,28 @@ def end_hold(hold: Hold, seats: list[SeatRef], status: str, now: int, *, only_ex
     if only_expired:
         condition = condition & (HoldItem.expires_at <= now)
     seat_condition = (SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id)
-    _end(hold, seats, status, condition, seat_condition)
+    _end(hold, seats, status, now, condition, seat_condition)
 
 
 @store_errors
-def cancel_converted_hold(hold: Hold, order_id: str, status: str) -> None:
+def cancel_converted_hold(hold: Hold, order_id: str, status: str, now: int | None = None) -> None:
     """Give back a sold hold's seats and places (its order is cancelled); Conflict if already done."""
     condition = (HoldItem.status == HOLD_CONVERTED) & (HoldItem.order_id == order_id)
     seat_condition = (SeatItem.status == SEAT_SOLD) & (SeatItem.order_id == order_id)
-    _end(hold, hold.seats, status, condition, seat_condition)
+    _end(hold, hold.seats, status, int(time.time()) if now is None else now, condition, seat_condition)
 
 
-def _end(hold: Hold, seats: list[SeatRef], status: str, condition, seat_condition) -> None:
+def _end(hold: Hold, seats: list[SeatRef], status: str, now: int, condition, seat_condition) -> None:
+    """The one write that ends a hold, and so the one that gives it a purge time."""
     try:
         with TransactWrite(connection=connection()) as tx:
             tx.update(
                 HoldItem(hold_pk(hold.hold_id)),
-                actions=[HoldItem.status.set(status), HoldItem.expiry_shard.remove()],
+                actions=[
+                    HoldItem.status.set(status),
+                    HoldItem.expiry_shard.remove(),
+                    HoldItem.purge_at.set(purge_time(now)),
+                ],
                 condition=condition,
             )
             if hold.limit:
@@ -243,8 +247,9 @@ def set_expiry(hold: Hold, expires_at: int, now: int, order_id: str | None = Non
     """Move a live hold's expiry (extension, reservation deadline), on the hold and each of its seats.
 
     Raises HoldExpired-worthy Conflict when the hold is no longer active or has already expired.
+    A purge time written by an older version goes: a live hold is never purged.
     """
-    actions = [HoldItem.expires_at.set(expires_at)]
+    actions = [HoldItem.expires_at.set(expires_at), HoldItem.purge_at.remove()]
     if order_id:
         actions.append(HoldItem.order_id.set(order_id))
     try:
@@ -281,6 +286,7 @@ def convert(hold: Hold, order_id: str) -> None:
                     HoldItem.status.set(HOLD_CONVERTED),
                     HoldItem.order_id.set(order_id),
                     HoldItem.expiry_shard.remove(),
+                    HoldItem.purge_at.remove(),  # its order may be cancelled and refunded any time
                 ],
                 condition=HoldItem.status == HOLD_ACTIVE,
             )
@@ -298,3 +304,20 @@ def convert(hold: Hold, order_id: str) -> None:
         if condition_failed(exc):
             raise Conflict("The hold's seats are no longer held for it", {"hold_id": hold.hold_id}) from exc
         raise transient(exc) from exc
+
+
+@store_errors
+def detach_from_order(hold_id: str) -> bool:
+    """A live hold stops belonging to an order (an option's validation is cancelled; the option keeps
+    the places), so that its lapsing expires no order. False when the hold is no longer active."""
+    from pynamodb.exceptions import UpdateError
+
+    try:
+        HoldItem(hold_pk(hold_id)).update(
+            actions=[HoldItem.order_id.remove()], condition=HoldItem.status == HOLD_ACTIVE
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

@@ -22,7 +22,7 @@ from chalicelib.errors import (
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.observability import logger
-from chalicelib.sales import carts, repository
+from chalicelib.sales import carts, order_lines, repository
 from chalicelib.sales.carts import Buyer
 from chalicelib.sales.documents import Cart, Order, OrderLine, Payment
 from chalicelib.sales.model import (
@@ -40,6 +40,7 @@ from chalicelib.sales.model import (
     next_state,
     split_payment,
 )
+from chalicelib.sales.order_holds import holds_to_give_back, order_holds
 from chalicelib.sales.order_store import (
     MAX_CARD_ATTEMPTS,
     PAYMENT_WINDOW_SECONDS,
@@ -55,6 +56,7 @@ from chalicelib.sales.payments import (
     give_back_debits,
     pay_online,
     payment_callback,
+    refund_card,
     refund_paid,
     settle,
     start_card,
@@ -111,6 +113,12 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
         history=[{"at": iso(moment), "status": "created", "by": buyer.buyer_id}],
     )
     reservation = rules.payment_ceiling is not None and order.total > rules.payment_ceiling
+    if reservation and buyer.buyer_id.startswith("guest-") and not rules.guest_reservations:
+        # A guest reservation holds seats for days on a free token: only where the point of sale says so.
+        raise PermissionDenied(
+            "Above this point of sale's payment ceiling, log in to reserve",
+            {"field": "total", "payment_ceiling": rules.payment_ceiling},
+        )
     voucher_debits: list[tuple[str, int]] = []
     credit = 0
     if reservation:
@@ -149,42 +157,7 @@ def _order_of_cart(cart: Cart) -> Order:
 
 
 def _order_lines(org_id: str, quote: carts.PricedCart) -> list[OrderLine]:
-    categories = {c.id: c.data["name"] for c in catalog.all_items(org_id, "seat_category")}
-    audiences = {a.id: a.data["name"] for a in catalog.all_items(org_id, "audience_subcategory")}
-    shows: dict[str, tuple[str, str, str]] = {}
-    lines = []
-    for priced_line in quote.lines:
-        line = priced_line.line
-        if line.performance_id not in shows:
-            performance = catalog.get(org_id, "performance", line.performance_id).data
-            event = catalog.get(org_id, "event", performance["event_id"]).data
-            hall = catalog.get(org_id, "hall", performance["hall_id"]).data
-            venue = catalog.get(org_id, "venue", hall["venue_id"]).data
-            where = f"{venue['name']}, {hall['name']}"
-            shows[line.performance_id] = (event["name"], str(performance["starts_at"]), where)
-        event_name, starts_at, where = shows[line.performance_id]
-        lines.append(
-            OrderLine(
-                line_id=line.line_id,
-                ticket_id=uuid.uuid4().hex,
-                performance_id=line.performance_id,
-                hold_id=line.hold_id,
-                event_name=event_name,
-                starts_at=starts_at,
-                category_id=line.category_id,
-                category_name=categories.get(line.category_id or "", ""),
-                audience_subcategory_id=line.audience_subcategory_id or "",
-                audience_name=audiences.get(line.audience_subcategory_id or "", ""),
-                unit_price=priced_line.unit_price,
-                seat_id=line.seat_id,
-                area=line.area,
-                block=line.block,
-                row=line.row,
-                number=line.number,
-                venue=where,
-            )
-        )
-    return lines
+    return order_lines.for_quote(org_id, quote)
 
 
 def _reservation_deadline(org_id: str, order: Order, days: int) -> int:
@@ -274,8 +247,8 @@ def cancel_by_buyer(org_id: str, order_id: str, buyer: Buyer) -> Order:
 
 def _cancel_unpaid(order: Order, by: str) -> Order:
     next_state(order.status, CANCEL)
-    for hold_id in order.hold_ids:
-        inventory.release_hold(hold_id)
+    for hold in order_holds(order):
+        inventory.release_hold(hold.hold_id)
     give_back_debits(order.order_id)
     return transition(order.order_id, CANCEL, by)
 
@@ -293,8 +266,8 @@ def cancel_by_operator(org_id: str, order_id: str, operator: str, refund: str) -
         raise InvalidInput(
             "A guest order has no account to credit; refund to the card", {"field": "refund", "value": refund}
         )
-    for hold_id in order.hold_ids:
-        inventory.return_sold_hold(hold_id, order.order_id)
+    for hold in order_holds(order):
+        inventory.return_sold_hold(hold.hold_id, order.order_id)
     for line in order.lines:
         repository.set_ticket_status(line.ticket_id, "cancelled", "valid")
     order = transition(order.order_id, CANCEL, operator)
@@ -303,15 +276,26 @@ def cancel_by_operator(org_id: str, order_id: str, operator: str, refund: str) -
 
 
 def expire_order(order_id: str) -> bool:
-    """The order's hold lapsed (hold-cleanup): an unpaid order expires, its other holds end."""
+    """A hold of this open order ended (hold-cleanup, whoever ended it): the order expires.
+
+    Its other holds end, seats a partial sale took go back, a card payment that went through is
+    refunded, vouchers and credit go back. Each step is safe to repeat, and the order leaves its
+    open state last, so a retry after a failure anywhere finishes the job. False if not open.
+    """
     try:
         order = repository.get_order(order_id)
     except NotFound:
         return False
     if order.status not in OPEN_STATES:
         return False
-    for hold_id in order.hold_ids:
-        inventory.release_expired_hold(hold_id)
+    for hold in holds_to_give_back(order):
+        if hold.is_sold:
+            inventory.return_sold_hold(hold.hold_id, order_id)
+        elif hold.is_active:
+            inventory.release_hold(hold.hold_id)
+    for payment in order.payments:
+        if payment.method == CARD and payment.status == PAYMENT_SUCCEEDED:
+            refund_card(order, payment, "the order expired before it was settled")
     give_back_debits(order_id)
     transition(order_id, EXPIRE, "hold-cleanup")
     return True

@@ -35,6 +35,7 @@ from chalicelib.sales.model import (
     RESERVATION,
     next_state,
 )
+from chalicelib.sales.order_holds import holds_to_give_back, order_holds, sell_order_hold
 from chalicelib.sales.order_store import (
     MAX_CARD_ATTEMPTS,
     PAYMENT_WINDOW_SECONDS,
@@ -84,7 +85,7 @@ def pay_online(org_id: str, order_id: str, buyer: Buyer) -> Order:
             raise PermissionDenied("This reservation is paid at the box office", {"order_id": order_id})
     elif order.status != PENDING_PAYMENT:
         next_state(order.status, PAY)
-    holds = inventory.get_holds(order.hold_ids)
+    holds = order_holds(order)
     at = int(now().timestamp())
     if any(h.status != "active" or h.expires_at <= at for h in holds):
         raise HoldExpired("The seats are no longer held for this order", {"order_id": order_id})
@@ -163,7 +164,7 @@ def settle(order_id: str) -> Order:
         return order
     try:
         for hold_id in order.hold_ids:
-            inventory.sell_hold(hold_id, order.order_id)
+            sell_order_hold(hold_id, order)
     except HoldExpired:
         return seats_lost(order)
     repository.put_tickets(issued_tickets(order))
@@ -218,9 +219,9 @@ def issued_tickets(order: Order) -> list[Ticket]:
 
 def seats_lost(order: Order) -> Order:
     """The payment came back after the seats went to someone else: give everything back."""
-    for hold_id in order.hold_ids:
-        inventory.return_sold_hold(hold_id, order.order_id)
-        inventory.release_hold(hold_id)
+    for hold in holds_to_give_back(order):
+        inventory.return_sold_hold(hold.hold_id, order.order_id)
+        inventory.release_hold(hold.hold_id)
     for payment in order.payments:
         if payment.method == CARD and payment.status == PAYMENT_SUCCEEDED:
             refund_card(order, payment, "the seats were no longer held")
@@ -231,7 +232,10 @@ def seats_lost(order: Order) -> Order:
 def refund_card(order: Order, payment: Payment, reason: str) -> None:
     from chalicelib.payments.provider import provider
 
-    reference = provider().refund(payment.payment_id, payment.amount)
+    # the charge's own reference and organisation spare a real provider a lookup
+    reference = provider().refund(
+        payment.payment_id, payment.amount, reference=payment.reference or None, org_id=order.org_id
+    )
 
     def refunded(current: Order) -> bool:
         p = current.payment(payment.payment_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from chalicelib.db.holds import HOLD_ACTIVE, HOLD_EXPIRED, HoldItem, hold_pk
+from chalicelib.db.holds import HOLD_ACTIVE, HOLD_EXPIRED, KEEP_ENDED_HOLD_SECONDS, HoldItem, hold_pk
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem, seat_pk, seat_sk
 from chalicelib.errors import Conflict, InvalidInput, SeatUnavailable
 from chalicelib.inventory import service
@@ -151,3 +153,45 @@ def test_a_refused_hold_names_the_seats_that_were_not_free(aws):
         service.place_hold("demo", PERF, "cart-2", refs, timeout_seconds=600)
 
     assert refused.value.details["seats"] == ["B-2-1"]
+
+
+def purge_at(hold_id: str):
+    return HoldItem.get(hold_pk(hold_id), consistent_read=True).purge_at
+
+
+def test_a_live_hold_has_no_purge_time_and_ending_it_sets_one_a_week_on(aws, monkeypatch):
+    refs = seats(aws, 2)
+    at(monkeypatch, 1_000_000)
+    hold = service.place_hold("demo", PERF, "cart-1", refs, timeout_seconds=600)
+    assert purge_at(hold.hold_id) is None
+
+    service.release_hold(hold.hold_id)
+
+    assert purge_at(hold.hold_id).timestamp() == 1_000_000 + KEEP_ENDED_HOLD_SECONDS
+
+
+def test_a_sold_hold_keeps_no_purge_time_until_its_order_gives_it_back(aws, monkeypatch):
+    refs = seats(aws, 1)
+    at(monkeypatch, 1_000_000)
+    hold = service.place_hold("demo", PERF, "cart-1", refs, timeout_seconds=600)
+
+    service.sell_hold(hold.hold_id, "order-1")
+    assert purge_at(hold.hold_id) is None
+    assert service.return_sold_hold(hold.hold_id, "order-1")
+
+    assert purge_at(hold.hold_id) is not None and status(refs[0]) == (SEAT_FREE, None)
+
+
+@pytest.mark.parametrize("change", ["extend", "sell"])
+def test_a_purge_time_written_by_the_old_version_goes_when_the_hold_is_extended_or_sold(aws, change):
+    hold = service.place_hold("demo", PERF, "cart-1", seats(aws, 1), timeout_seconds=600)
+    old = HoldItem.get(hold_pk(hold.hold_id))
+    old.update(actions=[HoldItem.purge_at.set(datetime.fromtimestamp(hold.expires_at + 7 * 86400, tz=UTC))])
+    assert purge_at(hold.hold_id) is not None
+
+    if change == "extend":
+        service.extend_hold(hold, hold.expires_at + 20 * 86400, "order-1")
+    else:
+        service.sell_hold(hold.hold_id, "order-1")
+
+    assert purge_at(hold.hold_id) is None

@@ -139,7 +139,9 @@ def test_a_declined_card_keeps_the_seats_and_another_attempt_can_pay(world):
 
 
 def test_above_the_payment_ceiling_the_order_is_a_reservation_held_until_its_deadline(organisation):
-    world = build_world(pos={"payment_ceiling": 5000}, web={"reservation_days": 2})
+    world = build_world(
+        pos={"payment_ceiling": 5000, "guest_reservations": True}, web={"reservation_days": 2}
+    )
     seats = (world.seat("L", "B", 4), world.seat("L", "B", 5))
 
     order = orders.checkout(ORG, cart_with(world, GUEST, *seats), GUEST, DETAILS)
@@ -153,7 +155,7 @@ def test_above_the_payment_ceiling_the_order_is_a_reservation_held_until_its_dea
 
 
 def test_a_reservation_expires_with_its_hold_and_the_seats_go_back(organisation):
-    world = build_world(pos={"payment_ceiling": 0}, web={"reservation_days": 1})
+    world = build_world(pos={"payment_ceiling": 0, "guest_reservations": True}, web={"reservation_days": 1})
     seat = world.seat("L", "B", 4)
     order = orders.checkout(ORG, cart_with(world, GUEST, seat, pit=2), GUEST, DETAILS)
 
@@ -170,7 +172,7 @@ def test_a_reservation_expires_with_its_hold_and_the_seats_go_back(organisation)
 
 
 def test_a_buyer_cancels_a_reservation_and_the_seats_are_free_again(organisation):
-    world = build_world(pos={"payment_ceiling": 0})
+    world = build_world(pos={"payment_ceiling": 0, "guest_reservations": True})
     seat = world.seat("L", "B", 4)
     order = orders.checkout(ORG, cart_with(world, GUEST, seat), GUEST, DETAILS)
 
@@ -182,7 +184,9 @@ def test_a_buyer_cancels_a_reservation_and_the_seats_are_free_again(organisation
 
 
 def test_a_channel_can_keep_reservation_cancellation_at_the_box_office(organisation):
-    world = build_world(pos={"payment_ceiling": 0}, web={"reservations_cancellable_online": False})
+    world = build_world(
+        pos={"payment_ceiling": 0, "guest_reservations": True}, web={"reservations_cancellable_online": False}
+    )
     order = orders.checkout(ORG, cart_with(world, GUEST, world.seat("L", "B", 4)), GUEST, DETAILS)
     with pytest.raises(PermissionDenied):
         orders.cancel_by_buyer(ORG, order.order_id, GUEST)

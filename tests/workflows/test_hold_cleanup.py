@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.db.holds import HoldItem, hold_pk
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem, seat_pk, seat_sk
 from chalicelib.inventory import service as inventory
 from chalicelib.inventory.model import SeatRef
 from chalicelib.runs import service as runs
+from chalicelib.workflows import hold_cleanup
+from tests.fixtures import aws  # noqa: F401 - fixture
 
 PERFORMANCE = "perf-1"
 
@@ -120,7 +124,27 @@ def test_a_failing_task_is_caught_and_the_failure_recorded(sfn, monkeypatch):
 
 @pytest.mark.parametrize("action", ["", "explode"])
 def test_unknown_task_action_is_refused(action):
-    from chalicelib.workflows import hold_cleanup
-
     with pytest.raises(ValueError, match="unknown hold-cleanup action"):
         hold_cleanup.handle({"action": action})
+
+
+@pytest.mark.usefixtures("aws")
+def test_the_upgrade_task_drops_old_purge_times_from_live_and_sold_holds_only():
+    seats = make_seats(3)
+    live, sold, ended = (inventory.place_hold("demo", PERFORMANCE, "cart", [s], 600) for s in seats)
+    inventory.sell_hold(sold.hold_id, "order-1")
+    inventory.release_hold(ended.hold_id)
+    old = datetime.fromtimestamp(live.expires_at + 7 * 86400, tz=UTC)  # what the older version wrote
+    for hold in (live, sold):
+        HoldItem(hold_pk(hold.hold_id)).update(actions=[HoldItem.purge_at.set(old)])
+    ended_purge = HoldItem.get(hold_pk(ended.hold_id)).purge_at
+
+    pages = [hold_cleanup.handle({"action": "keep_live_holds", "limit": 1})]
+    while pages[-1]["cursor"]:
+        page = {"action": "keep_live_holds", "limit": 1, "cursor": pages[-1]["cursor"]}
+        pages.append(hold_cleanup.handle(page))
+
+    purge = {h.hold_id: h.purge_at for h in HoldItem.scan(consistent_read=True)}
+    assert purge == {live.hold_id: None, sold.hold_id: None, ended.hold_id: ended_purge}
+    assert sum(page["kept"] for page in pages) == 2
+    assert hold_cleanup.handle({"action": "keep_live_holds"}) == {"kept": 0, "cursor": None}
