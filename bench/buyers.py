@@ -252,6 +252,7 @@ def main() -> None:
     args = parser.parse_args()
     began = time.perf_counter()
     os.environ.setdefault("GUICHET_TOKEN_SECRET", "bench-" + "s" * 40)
+    os.environ.setdefault("GUICHET_TEST_STACK", "true")  # the simulated card provider pays
     # chalice local and the in-process workflows log at WARNING: one JSON line a request is not measured
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
     with tempfile.TemporaryDirectory(prefix="guichet-buyers-") as state:

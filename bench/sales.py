@@ -590,6 +590,7 @@ def main() -> None:
     # register_lambda_context): an in-progress record then has no in-progress expiry
     warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
     os.environ.setdefault("GUICHET_TOKEN_SECRET", "bench-" + "s" * 40)
+    os.environ.setdefault("GUICHET_TEST_STACK", "true")  # the simulated card provider pays
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     count_every_client()
     from chalicelib.config import settings

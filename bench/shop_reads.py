@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import gzip
 import statistics
+import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from a clean clone
 
 from chalicelib.api.shop_catalog import AvailabilityOut, SeatMapOut
 from chalicelib.db.stock import STOCK_SHARD_SEATS, shard_count

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import zlib
 from collections import defaultdict, deque
 from collections.abc import Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,30 @@ NO_ORPHANS = OrphanRule()
 class Pick:
     seat_ids: list[str]  # in plan order: rows in order, seats left to right
     adjacent: bool  # all in one row, consecutive
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How one instance (a Lambda process) chooses among the best runs, so that instances selling
+    at once do not all chase the same "best" seats from their slightly stale stock reads.
+
+    Each instance draws its own stable preference among rows (from `salt`), weighted by quality: it
+    keeps filling the rows it prefers, where the only writes are its own, which it knows. Rows where
+    it lost a race (`avoid`) are where another instance sells: they fall back in its preference.
+    """
+
+    salt: int
+    candidates: int = 1024  # how many of the best runs are considered
+    avoid: frozenset[RowKey] = frozenset()
+
+    def preference(self, key: RowKey) -> float:
+        """A stable Gumbel draw for the row: log-weights plus these draws pick in proportion."""
+        u = (zlib.crc32(f"{self.salt}|{key[0]}|{key[1]}".encode()) + 0.5) / 2**32
+        return -math.log(-math.log(u)) - (AVOIDED if key in self.avoid else 0.0)
+
+
+# How far a row where this instance lost a race falls back (a Gumbel draw spreads about 1.3).
+AVOIDED = 4.0
 
 
 class NotEnoughSeats(Exception):
@@ -204,18 +229,24 @@ def _run_leaves_orphan(row: Sequence[PickSeat], start: int, stop: int) -> bool:
     )
 
 
-def _best_runs(rows: list[_Row], quantity: int) -> tuple[_Window | None, _Window | None]:
-    """The best run of `quantity` wanted seats that leaves no orphan, and the best one that does.
+def _best_runs(rows: list[_Row], quantity: int, keep: int = 1) -> tuple[list[_Window], _Window | None]:
+    """The `keep` best runs of `quantity` wanted seats that leave no orphan (best first), and the best
+    one that does.
 
     Best: worst rank in the run first (None worst), then closest to the row's centre, then plan order.
     The worst rank of each run comes from a sliding window, so the whole house is read once. The run
     leaving orphans only matters while no clean run is known; after that it may not be the best one.
     """
-    clean: _Window | None = None
+    kept: list[tuple[tuple[Any, ...], _Window]] = []  # a max-heap on the key: negated components
     lonely: _Window | None = None
+
+    def bar() -> tuple[Any, ...] | None:  # the key a run must beat to be kept
+        return None if len(kept) < keep else tuple(-k for k in kept[0][0])
+
     for r, row in enumerate(rows):
-        if clean is not None and min(row.ranks) > clean.key[0]:
-            continue  # no run of this row can rank as well as the clean run known
+        worst_kept = bar()
+        if worst_kept is not None and min(row.ranks) > worst_kept[0]:
+            continue  # no run of this row can rank as well as the runs kept
         n, i = len(row.seats), 0
         while i < n:
             if not row.wanted[i]:
@@ -237,17 +268,22 @@ def _best_runs(rows: list[_Row], quantity: int) -> tuple[_Window | None, _Window
                 while worst[0] < a:
                     worst.popleft()
                 rank = row.ranks[worst[0]]
-                if clean is not None and rank > clean.key[0]:
+                if worst_kept is not None and rank > worst_kept[0]:
                     continue
                 key = (rank, row.distance(a, j + 1), r, a)
-                if clean is not None and key >= clean.key:
-                    continue  # once a clean run is known, runs leaving orphans no longer matter
+                if worst_kept is not None and key >= worst_kept:
+                    continue  # once clean runs are known, runs leaving orphans no longer matter
                 if _run_leaves_orphan(row.seats, a, j + 1):
-                    if lonely is None or key < lonely.key:
+                    if not kept and (lonely is None or key < lonely.key):
                         lonely = _Window(key, r, a, j + 1)
-                elif clean is None or key < clean.key:
-                    clean = _Window(key, r, a, j + 1)
-    return clean, lonely
+                    continue
+                entry = (tuple(-k for k in key), _Window(key, r, a, j + 1))
+                if len(kept) < keep:
+                    heapq.heappush(kept, entry)
+                else:
+                    heapq.heapreplace(kept, entry)
+                worst_kept = bar()
+    return sorted((w for _, w in kept), key=lambda w: w.key), lonely
 
 
 def _pieces(rows: list[_Row], pool: list[list[bool]], picked: dict[int, set[int]]) -> list[_Window]:
@@ -332,6 +368,18 @@ def _outcome(rows: list[_Row], picked: dict[int, set[int]]) -> _Outcome:
     return _Outcome(Pick(seat_ids, adjacent), orphans)
 
 
+def _choose(rows: list[_Row], runs: list[_Window], spread: Spread | None) -> _Window:
+    """The best run, or with a spread a run drawn with weights falling from the best to the last kept."""
+    if spread is None or len(runs) == 1:
+        return runs[0]
+    size = len(runs)
+    scores = [
+        math.log((size - n) / size) + spread.preference(row_key(rows[run.row].seats[run.start]))
+        for n, run in enumerate(runs)
+    ]
+    return runs[max(range(size), key=scores.__getitem__)]
+
+
 def _run(rows: list[_Row], window: _Window) -> _Outcome:
     return _outcome(rows, {window.row: set(range(window.start, window.stop))})
 
@@ -352,6 +400,7 @@ def best_available(
     *,
     accessible: bool = False,
     rule: OrphanRule = NO_ORPHANS,
+    spread: Spread | None = None,
 ) -> Pick:
     """The box office's "best available" `quantity` free seats of a seat category.
 
@@ -371,7 +420,9 @@ def best_available(
        `OrphanSeatsRefused`, carrying the orphans of the pick the rule would have allowed (the run of
        step 2 when one exists, else the split of step 3).
 
-    The split is greedy: in rare layouts it may refuse a pick a cleverer arrangement would find.
+    With a `spread`, step 1 draws among the `spread.candidates` best runs (see Spread) instead of
+    always taking the first. The split is greedy: in rare layouts it may refuse a pick a cleverer
+    arrangement would find.
     Raises ValueError when `quantity` < 1 and NotEnoughSeats when fewer wanted seats are free.
     """
     if quantity < 1:
@@ -395,9 +446,9 @@ def best_available(
     free_after = sum(1 for s in seats if s.free and s.category_id == category_id) - quantity
     allowed = rule.allows_orphans(free_after)
 
-    clean, lonely = _best_runs(rows, quantity)
-    if clean is not None:
-        return _run(rows, clean).pick
+    clean, lonely = _best_runs(rows, quantity, spread.candidates if spread else 1)
+    if clean:
+        return _run(rows, _choose(rows, clean, spread)).pick
     if lonely is not None and allowed:
         return _run(rows, lonely).pick
 

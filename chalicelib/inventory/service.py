@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from collections.abc import Sequence
@@ -11,8 +12,6 @@ from chalicelib.errors import Conflict, HoldExpired, InvalidInput, NotFound
 from chalicelib.inventory import repository
 from chalicelib.inventory.model import AreaTake, BuyerLimit, Hold, ReleaseOutcome, SeatRef
 
-# Ended holds stay readable this long (order history, support) before DynamoDB's TTL removes them.
-PURGE_AFTER_SECONDS = 7 * 24 * 3600
 # One TransactWriteItems takes at most 100 actions: the hold item, the buyer's limit, one per seat.
 MAX_SEATS_PER_HOLD = 98
 # A transaction that lost a race with a buyer is read and tried again this many times.
@@ -57,7 +56,7 @@ def place_hold(
         limit=limit,
         cart_id=cart_id,
     )
-    repository.save_new_hold(hold, now, PURGE_AFTER_SECONDS, quota_ids)
+    repository.save_new_hold(hold, now, quota_ids)
     return hold
 
 
@@ -148,21 +147,45 @@ def return_sold_hold(hold_id: str, order_id: str) -> bool:
     return True
 
 
+def taken_seats(performance_id: str, shards: int, seat_ids: Sequence[str], now: int) -> list[str]:
+    """The seats among `seat_ids` that are not free now (read by key): a pick made from a stale read
+    is caught for one read unit a seat, before a hold's transaction is spent on it."""
+    from chalicelib.inventory.stock_model import takeable
+    from chalicelib.inventory.stock_repository import seat_states
+
+    states = seat_states(performance_id, shards, seat_ids)
+    return [s for s in seat_ids if s not in states or not takeable(states[s][0], states[s][1], now)]
+
+
 def spread_over_counters(
-    performance_id: str, shards: int, counters: Sequence, quantity: int
+    performance_id: str, shards: int, counters: Sequence, quantity: int, rng: random.Random | None = None
 ) -> list[AreaTake] | None:
-    """Standing places to take: from the fullest sub-counters first, as few as possible; None when
-    they hold fewer than `quantity`. `counters` are AreaStock reads (area, quota, counter, free)."""
+    """Standing places to take, spread so that buyers at once do not all write the same sub-counter:
+    one counter with room for them all, drawn at random weighted by its free places; else several,
+    in random order. None when the counters hold fewer than `quantity`. `counters` are AreaStock
+    reads (area, quota, counter, free)."""
     from chalicelib.db.stock import area_counter_sk, shard_pk
 
+    draw = rng or random
+    roomy = [c for c in counters if c.free >= quantity]
+    if roomy:
+        ordered = draw.choices(roomy, weights=[c.free for c in roomy])
+    else:
+        ordered = sorted((c for c in counters if c.free > 0), key=lambda _: draw.random())
     takes, remaining = [], quantity
-    for counter in sorted(counters, key=lambda a: -a.free):
+    for counter in ordered:
         if remaining <= 0:
             break
         take = min(counter.free, remaining)
-        if take <= 0:
-            continue
         pk = shard_pk(performance_id, counter.counter % shards)
         takes.append(AreaTake(pk, area_counter_sk(counter.area, counter.quota_id, counter.counter), take))
         remaining -= take
     return takes if remaining <= 0 and takes else None
+
+
+def drop_live_purge_times(cursor: str | None, limit: int) -> tuple[int, str | None]:
+    """One page of the one-off upgrade: live and sold holds lose the purge time an older version
+    gave them. Returns how many changed and the cursor to go on from (None: done)."""
+    from chalicelib.inventory import purge_times
+
+    return purge_times.drop_live_purge_times(cursor, limit)

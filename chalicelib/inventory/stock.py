@@ -10,7 +10,7 @@ from chalicelib.catalog import seating_repository
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog.repository import Stored
 from chalicelib.catalog.seating import Selection
-from chalicelib.db.stock import AREA_COUNTER_PLACES, SEAT_FREE, SEAT_HELD
+from chalicelib.db.stock import AREA_COUNTER_PLACES
 from chalicelib.errors import Conflict, InvalidInput, NotFound, SeatUnavailable
 from chalicelib.inventory import stock_changes_repository as changes
 from chalicelib.inventory import stock_repository
@@ -21,6 +21,7 @@ from chalicelib.inventory.stock_model import (
     AreaCounter,
     count_areas,
     count_seats,
+    live_status,
     plan_place_move,
     refusal,
     select_seats,
@@ -67,8 +68,7 @@ def live_seats(org_id: str, performance_id: str) -> dict[str, Any]:
     seats = []
     for item in items:
         seat = {name: value for name, value in item.items() if name != "sk"}
-        if seat.get("status") == SEAT_HELD and (seat.get("hold_expires_at") or now + 1) <= now:
-            seat["status"] = SEAT_FREE
+        seat["status"] = live_status(seat.get("status"), seat.get("hold_expires_at"), now)
         seats.append(seat)
     return {"performance_id": performance_id, "status": status_of(performance), "seats": seats}
 

@@ -25,6 +25,20 @@ NOT_IN_STOCK = "not in stock"
 ALREADY = "already"
 
 
+def takeable(status: str | None, hold_expires_at: int | float | None, now: int) -> bool:
+    """The stock rule, written once in Python: a seat is free, or held by a hold that has expired (a
+    lapsed hold is the next buyer's at once). Blocked and sold seats are not. The same rule guards
+    every write in DynamoDB's conditions (inventory/repository.py, stock_changes_repository.py)."""
+    if status == "free":
+        return True
+    return status == "held" and hold_expires_at is not None and hold_expires_at <= now
+
+
+def live_status(status: str | None, hold_expires_at: int | float | None, now: int) -> str | None:
+    """The status a reader shows: a seat held by an expired hold shows as free."""
+    return "free" if status == "held" and takeable(status, hold_expires_at, now) else status
+
+
 @dataclass(frozen=True)
 class StockSeat:
     """A numbered seat for sale: where it is and which category and quota it is sold in."""
@@ -122,13 +136,12 @@ def refusal(change: str, current: dict[str, Any] | None, target_quota: str | Non
     if current is None:
         return NOT_IN_STOCK
     status = current.get("status")
-    expired = status == "held" and int(current.get("hold_expires_at") or 0) <= now
-    takeable = status == "free" or expired
+    free = takeable(status, current.get("hold_expires_at"), now)
     if change == BLOCK and status == "blocked":
         return ALREADY
-    if change == UNBLOCK and takeable:
+    if change == UNBLOCK and free:
         return ALREADY
-    if change == MOVE and takeable and current.get("quota_id") == target_quota:
+    if change == MOVE and free and current.get("quota_id") == target_quota:
         return ALREADY
     return str(status)
 
@@ -137,9 +150,7 @@ def count_seats(rows: list[dict[str, Any]], now: int) -> list[dict[str, Any]]:
     """Seats per category x quota x status; a seat of an expired hold counts as free (it is takeable)."""
     counts: Counter[tuple[str, str, str]] = Counter()
     for row in rows:
-        status = row.get("status", "free")
-        if status == "held" and int(row.get("hold_expires_at") or 0) <= now:
-            status = "free"
+        status = live_status(row.get("status", "free"), row.get("hold_expires_at"), now)
         counts[(row.get("category_id") or "", row.get("quota_id") or "", status)] += 1
     return [
         {"category_id": category, "quota_id": quota or None, "status": status, "seats": seats}

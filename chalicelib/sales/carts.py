@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
+import random
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,11 +20,13 @@ from chalicelib.errors import (
     OrphanSeats,
     PermissionDenied,
     SeatUnavailable,
+    TransientStoreError,
 )
 from chalicelib.inventory import seat_picking
 from chalicelib.inventory import service as inventory
 from chalicelib.inventory.model import AreaTake, BuyerLimit, Hold, SeatRef
-from chalicelib.sales import repository
+from chalicelib.queue import service as queue
+from chalicelib.sales import client_limits, pos_access, repository
 from chalicelib.sales.documents import Cart, CartLine
 from chalicelib.sales.model import CHECKOUT_STEPS, PriceList, SalesRules, Totals, sales_rules, totals
 from chalicelib.shop import service as shop
@@ -33,8 +36,10 @@ from chalicelib.shop.repository import stock_shards
 OPEN = "open"
 ORDERED = "ordered"
 MAP_MODES = ("map", "auto_with_modification")
-# A best-available hold that lost a seat to another buyer reads the stock again, this many times.
-PICK_ATTEMPTS = 5
+# Picks a hold may make in all: a stale pick or a race lost to another buyer is made again.
+PICK_ATTEMPTS = 8
+# The longest random pause before the first retry; it doubles at each attempt, up to 0.32 s.
+RETRY_PAUSE_SECONDS = 0.02
 
 
 @dataclass(frozen=True)
@@ -92,12 +97,14 @@ def _front(org_id: str, pos_code: str) -> tuple[shop.ShopFront, str]:
 
 def open_cart(org_id: str, pos_code: str, buyer: Buyer) -> Cart:
     front, pos_id = _front(org_id, pos_code)
+    pos_access.check_may_open(org_id, front.channel.type, catalog.get(org_id, "point_of_sale", pos_id), buyer)
     rules = rules_for(org_id, pos_id)
-    if buyer.shopper_id is None and not rules.guest_checkout:
+    if buyer.shopper_id is None and not pos_access.is_operator(buyer) and not rules.guest_checkout:
         raise PermissionDenied(
             f"Point of sale {pos_code} sells to shoppers with an account only; log in first",
             {"pos_code": pos_code},
         )
+    client_limits.count_cart(buyer, org_id)
     cart = Cart(
         cart_id=uuid.uuid4().hex,
         org_id=org_id,
@@ -149,6 +156,7 @@ def add_to_cart(org_id: str, cart_id: str, buyer: Buyer, request: HoldRequest) -
     rules = rules_for(org_id, cart.pos_id)
     front = shop.shop_front(org_id, rules.pos_code)
     _, _, stored = shop.on_sale(front, request.performance_id)
+    queue.require_admission(org_id, request.performance_id, buyer.buyer_id)
     prices = price_list(org_id, request.performance_id)
     wanted = len(request.seat_ids) or request.quantity
     already = len(cart.lines_for(request.performance_id))
@@ -160,12 +168,17 @@ def add_to_cart(org_id: str, cart_id: str, buyer: Buyer, request: HoldRequest) -
     subcategory = request.audience_subcategory_id
     context = _HoldContext(org_id, cart, buyer, rules, front, stored.state, request)
     adjacent: bool | None = None
-    if request.seat_ids:
-        hold, seats = _hold_chosen_seats(context)
-    elif request.area:
-        hold, seats = _hold_standing(context), []
-    else:
-        hold, seats, adjacent = _hold_best_available(context)
+    taken = client_limits.take_places(buyer, request.performance_id, wanted, rules)
+    try:
+        if request.seat_ids:
+            hold, seats = _hold_chosen_seats(context)
+        elif request.area:
+            hold, seats = _hold_standing(context), []
+        else:
+            hold, seats, adjacent = _hold_best_available(context)
+    except Exception:
+        taken.undo()
+        raise
     lines = _lines(hold, seats, request)
     for line in lines:
         line.audience_subcategory_id = subcategory or prices.default_subcategory(line.category_id)
@@ -177,6 +190,7 @@ def add_to_cart(org_id: str, cart_id: str, buyer: Buyer, request: HoldRequest) -
         repository.save_cart(cart)
     except Conflict:
         inventory.release_hold(hold.hold_id)
+        taken.undo()
         raise
     return priced(cart, adjacent=adjacent)
 
@@ -205,7 +219,8 @@ class _HoldContext:
             self.rules.hold_timeout_minutes * 60,
             areas=areas,
             limit=BuyerLimit(
-                *limit_key(self.performance_id, self.buyer.buyer_id), self.rules.max_tickets_per_buyer
+                *limit_key(self.performance_id, client_limits.limit_owner(self.buyer)),
+                self.rules.max_tickets_per_buyer,
             ),
             cart_id=self.cart.cart_id,
             quota_ids=sellable.quota_ids,
@@ -223,8 +238,15 @@ class _HoldContext:
         return seat_picking.OrphanRule(self.rules.always_allow_orphan_seats, self.rules.orphan_seat_trigger)
 
 
-def _pick_seats(seats: list[MapSeat], context: _HoldContext, now: int) -> list[seat_picking.PickSeat]:
+def _pick_seats(
+    seats: list[MapSeat], context: _HoldContext, now: int, category_id: str | None = None
+) -> list[seat_picking.PickSeat]:
+    """The seats as picking sees them; with a category, only the rows holding a seat of it (a pick
+    and the orphans it may leave stay in those rows)."""
     sellable = shop.sellable(context.front)
+    if category_id is not None:
+        rows = {(s.block, s.row) for s in seats if s.category_id == category_id}
+        seats = [s for s in seats if (s.block, s.row) in rows]
     return [
         seat_picking.PickSeat(
             s.seat_id,
@@ -289,88 +311,134 @@ def _check_orphans(context: _HoldContext, seats: list[MapSeat], wanted: list[str
 
 
 def _hold_best_available(context: _HoldContext) -> tuple[Hold, list[MapSeat], bool]:
+    """Pick and hold the best seats; a race lost to another buyer is learnt from and tried again.
+
+    The pick draws among the best runs with this instance's own preference (seat_picking.Spread), so
+    instances selling at once spread over the house; the picked seats are read by key before the
+    hold is written, and a pick made from a stale read is made again. A seat taken first by another
+    buyer (a failed
+    condition) or a transaction that collided with another is a lost race: the lost seats' shards are
+    read again, the pick is made again after a short random pause, up to PICK_ATTEMPTS times; then a
+    409 says the seats kept being taken.
+    """
     request = context.request
     if not request.category_id or request.quantity < 1:
         raise InvalidInput(
             "Ask for seat_ids, or a category_id and a quantity, or an area and a quantity",
             {"field": "category_id" if not request.category_id else "quantity"},
         )
-    fresh = False
-    lost: set[str] = set()  # seats another buyer took under our nose: not free whatever the read says
-    for _ in range(PICK_ATTEMPTS):
+    fresh, read_all = False, False
+    for attempt in range(PICK_ATTEMPTS):
         seats = shop.stock_seats(context.org_id, context.performance_id, context.state, fresh=fresh)
-        by_id = {s.seat_id: s for s in seats}
-        picks = _pick_seats(seats, context, now_seconds())
-        if lost:
-            picks = [dataclasses.replace(p, free=False) if p.seat_id in lost else p for p in picks]
+        fresh, now = False, now_seconds()
         try:
-            pick = seat_picking.best_available(
-                picks,
-                request.category_id,
-                request.quantity,
-                accessible=request.accessible,
-                rule=context.orphan_rule(),
-            )
+            pick = _best(context, _pick_seats(seats, context, now, request.category_id))
         except seat_picking.NotEnoughSeats as exc:
-            if not fresh:
-                fresh = True
+            if not read_all:  # seats may have been freed since this instance read them
+                fresh = read_all = True
                 continue
             raise SeatUnavailable(
                 "Not enough free seats in this category",
                 {"field": "quantity", "category_id": request.category_id, "available": exc.available},
             ) from exc
-        except seat_picking.OrphanSeatsRefused as exc:
-            raise OrphanSeats(
-                "Every choice left would leave a single seat alone; ask for another quantity",
-                {"field": "quantity", "orphan_seats": list(exc.seat_ids)},
-            ) from exc
+        wanted = set(pick.seat_ids)
+        by_id = {s.seat_id: s for s in seats if s.seat_id in wanted}
         chosen = [by_id[seat_id] for seat_id in pick.seat_ids]
+        shards = stock_shards(context.state)
+        stale = inventory.taken_seats(context.performance_id, shards, pick.seat_ids, now)
+        if stale:  # another buyer took them since this instance's read: no transaction spent on them
+            lost = [by_id[seat_id] for seat_id in stale]
+            shop.note_lost(context.org_id, context.performance_id, lost, now, reread=False)
+            continue
         try:
             return context.place_seats(chosen), chosen, pick.adjacent
         except SeatUnavailable as exc:
-            fresh = True  # another buyer was faster: read the stock again and pick again
-            lost.update(exc.details.get("seats") or [])
+            lost = [by_id[s] for s in exc.details.get("seats") or () if s in by_id] or chosen
+        except TransientStoreError as exc:
+            if not _collided(exc):
+                raise
+            lost = chosen
+        shop.note_lost(context.org_id, context.performance_id, lost, now)
+        _pause(attempt)
     raise SeatUnavailable(
         "Seats kept being taken by other buyers; try again", {"category_id": request.category_id}
     )
 
 
+def _best(context: _HoldContext, picks: list[seat_picking.PickSeat]) -> seat_picking.Pick:
+    request = context.request
+    try:
+        return seat_picking.best_available(
+            picks,
+            request.category_id or "",
+            request.quantity,
+            accessible=request.accessible,
+            rule=context.orphan_rule(),
+            spread=shop.pick_spread(context.org_id, context.performance_id),
+        )
+    except seat_picking.OrphanSeatsRefused as exc:
+        raise OrphanSeats(
+            "Every choice left would leave a single seat alone; ask for another quantity",
+            {"field": "quantity", "orphan_seats": list(exc.seat_ids)},
+        ) from exc
+
+
+def _collided(exc: TransientStoreError) -> bool:
+    """A transaction cancelled because another one was writing the same item: a lost race, not a fault."""
+    reasons = getattr(exc.__cause__, "cancellation_reasons", None) or []
+    return any(reason is not None and reason.code == "TransactionConflict" for reason in reasons)
+
+
+def _pause(attempt: int) -> None:
+    """A random pause, longer at each attempt, so that racing buyers do not collide again in step."""
+    time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * 2 ** min(attempt, 4)))  # noqa: S311 - jitter, not a secret
+
+
 def _hold_standing(context: _HoldContext) -> Hold:
+    """Take standing places from sub-counters with room, drawn at random so buyers spread over them;
+    a counter emptied meanwhile or a colliding transaction is a lost race, tried again on fresh counts."""
     request = context.request
     if request.quantity < 1:
         raise InvalidInput("Ask for at least one place", {"field": "quantity"})
     sellable = shop.sellable(context.front)
-    for fresh in (False, True):
-        _, areas = shop.stock_counts(context.org_id, context.performance_id, context.state, fresh=fresh)
-        counters = [
-            a
-            for a in areas
-            if a.area == request.area
-            and sellable.allows(a.quota_id)
-            and (request.category_id is None or a.category_id == request.category_id)
-            and a.free > 0
-        ]
-        if not counters and not any(a.area == request.area for a in areas):
+    shards = stock_shards(context.state)
+    for attempt in range(PICK_ATTEMPTS):
+        if attempt == 0:
+            _, areas = shop.stock_counts(context.org_id, context.performance_id, context.state)
+        else:  # only the area's counters, not the whole stock
+            areas = shop.area_counters(context.performance_id, shards, request.area or "")
+        mine = [a for a in areas if a.area == request.area]
+        if not mine and attempt == 0:
             raise InvalidInput(
                 "No such standing area in this performance", {"field": "area", "value": request.area}
             )
-        takes = inventory.spread_over_counters(
-            context.performance_id, stock_shards(context.state), counters, request.quantity
-        )
+        counters = [
+            a
+            for a in mine
+            if sellable.allows(a.quota_id)
+            and (request.category_id is None or a.category_id == request.category_id)
+            and a.free > 0
+        ]
+        takes = inventory.spread_over_counters(context.performance_id, shards, counters, request.quantity)
         if takes is None:
-            if fresh:
-                free = sum(a.free for a in counters)
-                raise SeatUnavailable(
-                    "Not enough places left in this standing area",
-                    {"field": "quantity", "area": request.area, "available": free},
-                )
-            continue
+            if attempt == 0:
+                continue  # the shared counts may be 2 s old: read the counters themselves
+            free = sum(a.free for a in counters)
+            raise SeatUnavailable(
+                "Not enough places left in this standing area",
+                {"field": "quantity", "area": request.area, "available": free},
+            )
         try:
             return context.place([], takes)
         except SeatUnavailable:
-            if fresh:
+            pass
+        except TransientStoreError as exc:
+            if not _collided(exc):
                 raise
-    raise SeatUnavailable("Not enough places left in this standing area", {"area": request.area})
+        _pause(attempt)
+    raise SeatUnavailable(
+        "The standing area's places kept being taken by other buyers; try again", {"area": request.area}
+    )
 
 
 def _lines(hold: Hold, seats: list[MapSeat], request: HoldRequest) -> list[CartLine]:
@@ -412,9 +480,9 @@ def remove_hold(org_id: str, cart_id: str, buyer: Buyer, hold_id: str) -> Priced
         raise NotFound(f"Hold {hold_id} is not in this cart", {"hold_id": hold_id})
     inventory.release_hold(hold_id)
     cart.hold_ids.remove(hold_id)
+    client_limits.give_back(buyer, [line.performance_id for line in cart.lines if line.hold_id == hold_id])
     cart.lines = [line for line in cart.lines if line.hold_id != hold_id]
-    if not cart.lines:
-        cart.started_at, cart.extensions = None, []
+    # The cart's clock (started_at, extensions used) keeps running: emptying it does not buy time.
     repository.save_cart(cart)
     return priced(cart)
 
@@ -424,7 +492,9 @@ def empty_cart(org_id: str, cart_id: str, buyer: Buyer) -> PricedCart:
     cart = _open(get_cart(org_id, cart_id, buyer))
     for hold_id in cart.hold_ids:
         inventory.release_hold(hold_id)
-    cart.hold_ids, cart.lines, cart.started_at, cart.extensions = [], [], None, []
+    client_limits.give_back(buyer, [line.performance_id for line in cart.lines])
+    # The cart's clock (started_at, extensions used) keeps running: emptying it does not buy time.
+    cart.hold_ids, cart.lines = [], []
     repository.save_cart(cart)
     return priced(cart)
 

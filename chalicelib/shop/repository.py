@@ -1,13 +1,11 @@
-"""Projected reads of a performance's stock: one paged Query per shard, never one read per seat."""
+"""Projected reads of a performance's stock: one paged Query per shard, compact rows, no model objects."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
-from chalicelib.db.conditions import store_errors
-from chalicelib.db.stock import SeatItem, StockTable, shard_count, shard_pk
+from chalicelib.db.stock import shard_count
+from chalicelib.inventory.stock_repository import flag, number, raw_rows, text
 from chalicelib.shop.model import AreaStock, MapSeat, SeatStock
 
 SEAT_PREFIX = "SEAT#"
@@ -23,7 +21,7 @@ COUNT_ATTRIBUTES = (
     "free",
     "counter",
 )
-# What drawing needs; hold_id is never read, so it cannot leak.
+# What drawing and picking need, in MapSeat's order; hold_id is never read, so it cannot leak.
 MAP_ATTRIBUTES = (
     "seat_id",
     "zone",
@@ -32,12 +30,12 @@ MAP_ATTRIBUTES = (
     "number",
     "x",
     "y",
-    "accessible",
-    "rank",
     "category_id",
+    "accessible",
     "quota_id",
     "status",
     "hold_expires_at",
+    "rank",
 )
 # Items per Query page; None lets DynamoDB fill 1 MB pages (about 5,000 projected seats).
 PAGE_SIZE: int | None = None
@@ -48,89 +46,79 @@ def stock_shards(state: dict[str, Any]) -> int:
     return int(state.get("shards") or shard_count(int(state.get("seat_count") or 0)))
 
 
-def _plain(attribute: dict[str, Any]) -> Any:
-    (kind, value) = next(iter(attribute.items()))
-    if kind == "N":
-        number = Decimal(value)
-        return int(number) if number == number.to_integral_value() else float(number)
-    if kind == "NULL":
-        return None
-    return value
-
-
-def _rows(
-    performance_id: str, shards: int, attributes: tuple[str, ...], prefix: str | None
-) -> Iterator[dict]:
-    """Every item of the performance's shards, projected; one Query call per shard page."""
-    connection = SeatItem._get_connection()
-    condition = StockTable.sk.startswith(prefix) if prefix else None
-    for shard in range(shards):
-        start = None
-        while True:
-            page = connection.query(
-                shard_pk(performance_id, shard),
-                range_key_condition=condition,
-                attributes_to_get=list(attributes),
-                exclusive_start_key=start,
-                limit=PAGE_SIZE,
-            )
-            for item in page.get("Items", []):
-                yield {name: _plain(value) for name, value in item.items()}
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                break
-
-
-def _int(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
-@store_errors
 def stock_to_count(performance_id: str, shards: int) -> tuple[list[SeatStock], list[AreaStock]]:
     """Seats and standing-area counters, read together: `shards` Query calls plus pagination."""
     seats, areas = [], []
-    for row in _rows(performance_id, shards, COUNT_ATTRIBUTES, None):
-        sk = row.get("sk", "")
-        if sk.startswith(SEAT_PREFIX):
-            seats.append(
-                SeatStock(
-                    row.get("category_id"),
-                    row.get("quota_id"),
-                    row.get("status"),
-                    _int(row.get("hold_expires_at")),
+    same: dict[Any, Any] = {}  # one string object per distinct category, quota and status
+    for shard in range(shards):
+        for sk, category, quota, status, expires, area, free, counter in raw_rows(
+            performance_id, shard, COUNT_ATTRIBUTES, page=PAGE_SIZE
+        ):
+            key = text(sk) or ""
+            if key.startswith(SEAT_PREFIX):
+                seats.append(
+                    SeatStock(
+                        same.setdefault(text(category), text(category)),
+                        same.setdefault(text(quota), text(quota)),
+                        same.setdefault(text(status), text(status)),
+                        _int(expires),
+                    )
                 )
-            )
-        elif sk.startswith(AREA_PREFIX):
-            areas.append(
-                AreaStock(
-                    row.get("area", ""),
-                    row.get("quota_id"),
-                    row.get("category_id"),
-                    int(row.get("free") or 0),
-                    int(row.get("counter") or 0),
-                )
-            )
+            elif key.startswith(AREA_PREFIX):
+                name, places = text(area) or "", _int(free) or 0
+                areas.append(AreaStock(name, text(quota), text(category), places, _int(counter) or 0))
     return seats, areas
 
 
-@store_errors
+AREA_ATTRIBUTES = ("area", "quota_id", "category_id", "free", "counter")
+
+
+def area_counters(performance_id: str, shards: int, area: str) -> list[AreaStock]:
+    """One standing area's sub-counters, from every shard (each holds a few of them at most)."""
+    return [
+        AreaStock(text(name) or "", text(quota), text(category), _int(free) or 0, _int(counter) or 0)
+        for shard in range(shards)
+        for name, quota, category, free, counter in raw_rows(
+            performance_id, shard, AREA_ATTRIBUTES, f"{AREA_PREFIX}{area}#"
+        )
+    ]
+
+
+def _int(raw: dict[str, Any] | None) -> int | None:
+    found = number(raw)
+    return None if found is None else int(found)
+
+
+def seats_of_shard(performance_id: str, shard: int, same: dict[Any, Any] | None = None) -> list[MapSeat]:
+    """One shard's numbered seats as compact tuples; `same` shares repeated strings between reads."""
+    same = {} if same is None else same
+    seats = []
+    for seat_id, zone, block, row, num, x, y, category, accessible, quota, status, expires, rank in raw_rows(
+        performance_id, shard, MAP_ATTRIBUTES, SEAT_PREFIX, PAGE_SIZE
+    ):
+        values = (text(zone), text(block), text(row), text(num), text(category), text(quota), text(status))
+        zone_, block_, row_, num_, category_, quota_, status_ = (same.setdefault(v, v) for v in values)
+        seats.append(
+            MapSeat(
+                text(seat_id) or "",
+                zone_,
+                block_,
+                row_,
+                num_,
+                same.setdefault(number(x), number(x)),
+                same.setdefault(number(y), number(y)),
+                category_,
+                flag(accessible),
+                quota_,
+                status_,
+                _int(expires),
+                _int(rank),
+            )
+        )
+    return seats
+
+
 def seats_to_draw(performance_id: str, shards: int) -> list[MapSeat]:
     """Every numbered seat with its place on the plan: `shards` Query calls plus pagination."""
-    return [
-        MapSeat(
-            seat_id=row["seat_id"],
-            zone=row.get("zone"),
-            block=row.get("block"),
-            row=row.get("row"),
-            number=row.get("number"),
-            x=row.get("x"),
-            y=row.get("y"),
-            category_id=row.get("category_id"),
-            accessible=bool(row.get("accessible")),
-            rank=_int(row.get("rank")),
-            quota_id=row.get("quota_id"),
-            status=row.get("status"),
-            hold_expires_at=_int(row.get("hold_expires_at")),
-        )
-        for row in _rows(performance_id, shards, MAP_ATTRIBUTES, SEAT_PREFIX)
-    ]
+    same: dict[Any, Any] = {}
+    return [seat for shard in range(shards) for seat in seats_of_shard(performance_id, shard, same)]

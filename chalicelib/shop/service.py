@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import threading
 import time
@@ -15,12 +14,13 @@ from typing import Any, TypeVar
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog.repository import Stored
 from chalicelib.errors import InvalidInput, NotFound
-from chalicelib.shop import repository
+from chalicelib.inventory.seat_picking import Spread
+from chalicelib.shop import repository, stock_view
 from chalicelib.shop.model import (
     NO_PLAN,
     PUBLISHED,
     SEAT_FIELDS,
-    SEAT_HELD,
+    AreaStock,
     CategoryPrices,
     Channel,
     PriceCell,
@@ -70,6 +70,7 @@ def now() -> datetime:
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+    stock_view.clear()
 
 
 def _cached(key: tuple[str, ...], read: Callable[[], T]) -> tuple[T, datetime]:
@@ -280,15 +281,9 @@ def on_sale(front: ShopFront, performance_id: str) -> tuple[Showing, EventInfo, 
 
 
 def stock_seats(org_id: str, performance_id: str, state: dict[str, Any], *, fresh: bool = False) -> list[Any]:
-    """Every numbered seat of an open performance (the shared 2 s read unless `fresh`)."""
-    shards = repository.stock_shards(state)
-    key = (org_id, performance_id, "map")
-    if fresh:
-        seats = repository.seats_to_draw(performance_id, shards)
-        with _cache_lock:
-            _cache[key] = (time.monotonic() + CACHE_SECONDS, now(), seats)
-        return seats
-    return _cached(key, lambda: repository.seats_to_draw(performance_id, shards))[0]
+    """Every numbered seat of an open performance as this instance knows it (see stock_view);
+    `fresh` reads every shard now."""
+    return stock_view.seats(org_id, performance_id, repository.stock_shards(state), fresh=fresh)
 
 
 def stock_counts(org_id: str, performance_id: str, state: dict[str, Any], *, fresh: bool = False) -> Any:
@@ -302,16 +297,20 @@ def stock_counts(org_id: str, performance_id: str, state: dict[str, Any], *, fre
 
 
 def note_held(org_id: str, performance_id: str, seat_ids: set[str], expires_at: int) -> None:
-    """This process's own hold, written into its shared seat read: its next choices see it at once."""
-    key = (org_id, performance_id, "map")
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is None:
-            return
-        seats = [
-            dataclasses.replace(s, status=SEAT_HELD, hold_expires_at=expires_at)
-            if s.seat_id in seat_ids
-            else s
-            for s in hit[2]
-        ]
-        _cache[key] = (hit[0], hit[1], seats)
+    """This process's own hold, written into its view of the seats: its next choices see it at once."""
+    stock_view.note_held(org_id, performance_id, seat_ids, expires_at)
+
+
+def note_lost(org_id: str, performance_id: str, seats: list[Any], now: int, *, reread: bool = True) -> None:
+    """Seats another buyer took first: this instance reads their shards again and picks elsewhere."""
+    stock_view.note_lost(org_id, performance_id, seats, now, reread=reread)
+
+
+def pick_spread(org_id: str, performance_id: str) -> Spread:
+    """How this instance draws among the best runs of seats (see seat_picking.Spread)."""
+    return stock_view.spread(org_id, performance_id)
+
+
+def area_counters(performance_id: str, shards: int, area: str) -> list[AreaStock]:
+    """One standing area's sub-counters, read now (a few small queries, not the whole stock)."""
+    return repository.area_counters(performance_id, shards, area)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from pynamodb.exceptions import CancellationReason, TransactWriteError
 
 from chalicelib.catalog import kinds as k
 from chalicelib.catalog import service as catalog
@@ -20,6 +21,7 @@ from chalicelib.errors import (
     OrphanSeats,
     PermissionDenied,
     SeatUnavailable,
+    TransientStoreError,
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.sales import carts
@@ -84,8 +86,9 @@ def test_seats_of_a_quota_the_channel_does_not_sell_are_refused(world):
         hold_seats(world, ANN, world.seat("L", "A", 5))  # row A: box-office quota
 
     assert refused.value.details["seats"] == [world.seat("L", "A", 5)]
-    # the box office sells it
-    assert hold_seats(world, ANN, world.seat("L", "A", 5), pos="BOX1").lines[0].unit_price == 4500
+    # the box office sells it, through an operator
+    cashier = Buyer(ORG, "operator-admin")
+    assert hold_seats(world, cashier, world.seat("L", "A", 5), pos="BOX1").lines[0].unit_price == 4500
 
 
 def test_a_seat_that_does_not_exist_is_a_422_naming_it(world):
@@ -340,3 +343,88 @@ def test_hold_items_remember_their_cart_and_buyer_limit(world):
     priced = hold_seats(world, ANN, world.seat("L", "B", 4))
     item = HoldItem.get(hold_pk(priced.cart.hold_ids[0]))
     assert item.cart_id == priced.cart.cart_id and item.limit.cap == 10
+
+
+class _Cancelled(TransactWriteError):
+    cancellation_reasons = [CancellationReason(code="TransactionConflict")]
+
+
+def _collision() -> TransientStoreError:
+    """What a hold's transaction raises when another transaction wrote one of its items meanwhile."""
+    cause = _Cancelled("TransactionCanceledException")
+    error = TransientStoreError("The transaction did not go through (TransactionConflict)")
+    error.__cause__ = cause
+    return error
+
+
+def colliding(times: int):
+    """inventory.place_hold, colliding with another buyer's transaction the first `times` calls."""
+    real, calls = inventory.place_hold, []
+
+    def place(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= times:
+            raise _collision()
+        return real(*args, **kwargs)
+
+    return place, calls
+
+
+def test_a_best_available_hold_that_collides_with_another_buyer_is_tried_again(world, monkeypatch):
+    place, calls = colliding(times=2)
+    monkeypatch.setattr(inventory, "place_hold", place)
+    monkeypatch.setattr(carts, "_pause", lambda attempt: None)
+    cart = carts.open_cart(ORG, "WEB1", ANN)
+    request = HoldRequest(world.performance_id, category_id=world.category("CAT2"), quantity=2)
+
+    priced = carts.add_to_cart(ORG, cart.cart_id, ANN, request)
+
+    assert len(calls) == 3 and len(priced.lines) == 2
+    assert all(seat_state(world, p.line.seat_id)[0] == "held" for p in priced.lines)
+
+
+def test_a_hold_that_keeps_colliding_is_a_409_saying_so_never_a_503(world, monkeypatch):
+    place, calls = colliding(times=100)
+    monkeypatch.setattr(inventory, "place_hold", place)
+    monkeypatch.setattr(carts, "_pause", lambda attempt: None)
+    cart = carts.open_cart(ORG, "WEB1", ANN)
+    best = HoldRequest(world.performance_id, category_id=world.category("CAT2"), quantity=2)
+    standing = HoldRequest(world.performance_id, area="PIT", quantity=2)
+
+    with pytest.raises(SeatUnavailable, match="kept being taken"):
+        carts.add_to_cart(ORG, cart.cart_id, ANN, best)
+    with pytest.raises(SeatUnavailable, match="kept being taken"):
+        carts.add_to_cart(ORG, cart.cart_id, ANN, standing)
+
+    assert len(calls) == 2 * carts.PICK_ATTEMPTS
+
+
+def test_standing_places_colliding_once_are_taken_on_the_next_try(world, monkeypatch):
+    place, calls = colliding(times=1)
+    monkeypatch.setattr(inventory, "place_hold", place)
+    monkeypatch.setattr(carts, "_pause", lambda attempt: None)
+    free = pit_free()
+    cart = carts.open_cart(ORG, "WEB1", ANN)
+
+    carts.add_to_cart(ORG, cart.cart_id, ANN, HoldRequest(world.performance_id, area="PIT", quantity=2))
+
+    assert len(calls) == 2 and pit_free() == free - 2
+
+
+def test_a_pick_found_taken_when_read_again_is_made_again_without_a_transaction(world, monkeypatch):
+    taken_first: list[list[str]] = []
+    real = inventory.taken_seats
+
+    def taken_once(performance_id, shards, seat_ids, now):
+        if not taken_first:
+            taken_first.append(list(seat_ids))
+            return list(seat_ids)  # as if another buyer had just taken them
+        return real(performance_id, shards, seat_ids, now)
+
+    monkeypatch.setattr(inventory, "taken_seats", taken_once)
+    cart = carts.open_cart(ORG, "WEB1", ANN)
+    request = HoldRequest(world.performance_id, category_id=world.category("CAT2"), quantity=2)
+
+    priced = carts.add_to_cart(ORG, cart.cart_id, ANN, request)
+
+    assert not set(taken_first[0]) & {p.line.seat_id for p in priced.lines}

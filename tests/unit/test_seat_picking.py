@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from chalicelib.inventory.seat_picking import (
@@ -9,6 +11,7 @@ from chalicelib.inventory.seat_picking import (
     OrphanRule,
     OrphanSeatsRefused,
     PickSeat,
+    Spread,
     best_available,
     orphans_created,
 )
@@ -182,3 +185,38 @@ def test_only_seats_the_choice_leaves_alone_are_reported():
 
     assert orphans_created(seats, ["A5", "A6"]) == ["A4"]
     assert orphans_created(seats, ["A3"]) == []
+
+
+def _hall(rows: int = 6, blocks: int = 8) -> list[PickSeat]:
+    """Blocks of equal quality: the front row of each is as good as any other's."""
+    return [
+        dataclasses.replace(seat, seat_id=f"B{b}-{seat.seat_id}")
+        for b in range(blocks)
+        for r, name in enumerate("ABCDEFGH"[:rows])
+        for seat in row(name, "." * 10, rank=r + 1, block=f"B{b}")
+    ]
+
+
+def test_instances_with_a_spread_choose_different_runs_among_the_best():
+    seats = _hall()
+
+    spreads = [Spread(salt, candidates=40) for salt in range(12)]  # 40 runs: all in the front rows
+    picks = {tuple(best_available(seats, "c1", 2, spread=spread).seat_ids) for spread in spreads}
+
+    assert len(picks) > 3  # without a spread every instance picks the same run
+    assert len({tuple(best_available(seats, "c1", 2).seat_ids) for _ in range(3)}) == 1
+    front = {s.seat_id for s in seats if s.row == "A"}
+    assert all(set(pick) <= front for pick in picks), "a spread draws among the best runs only"
+
+
+def test_an_instance_keeps_its_own_preference_and_leaves_rows_where_it_lost():
+    seats = _hall()
+    spread = Spread(7, candidates=40)
+    first = best_available(seats, "c1", 2, spread=spread).seat_ids
+    assert best_available(seats, "c1", 2, spread=spread).seat_ids == first
+
+    lost_row = next(s for s in seats if s.seat_id == first[0])
+    avoiding = Spread(7, candidates=40, avoid=frozenset({(lost_row.block, lost_row.row)}))
+    again = best_available(seats, "c1", 2, spread=avoiding).seat_ids
+
+    assert {s.block for s in seats if s.seat_id in again} != {lost_row.block}
