@@ -12,34 +12,49 @@ import { label } from "./rights.js";
 
 const ID = "options";
 const STATES = [
-  "requested", "placed", "refusal_pending", "waiting_list", "validated", "refused", "cancelled", "expired",
+  "requested", "placed", "refusal_pending", "waiting_list", "validated", "taken_up", "refused", "cancelled", "expired",
 ];
-const FILTERS = ["contact_id", "season_id", "activity_id", "event_id", "performance_id", "state", "placement"];
+const FILTERS = [
+  "contact_id", "season_id", "activity_id", "event_id", "performance_id", "state", "placement", "taken_up", "number",
+];
 const MAX_FALLBACKS = 3;
 const STATE_BADGE = {
-  requested: "run", placed: "run", validated: "ok", refusal_pending: "bad", refused: "bad",
+  requested: "run", placed: "run", validated: "ok", taken_up: "ok", refusal_pending: "bad", refused: "bad",
   waiting_list: "off", cancelled: "off", expired: "bad",
 };
 
-// The operator's actions on an option: `action` as listed in its allowed_actions, the options right it
-// needs, and its route (validate takes many options in one call).
+// The operator's actions on an option: `action` as listed in its allowed_actions, the right it needs
+// (in its own option area, or the same action in the whole "options" area), and its route (validate
+// takes many options in one call).
 const ACTIONS = [
-  { action: "refuse", text: "Refuse", right: "modify", path: "refuse", done: "refused (pending)" },
-  { action: "cancel_refusal", text: "Cancel refusal", right: "modify", path: "cancel-refusal", done: "refusal cancelled" },
-  { action: "validate", text: "Validate", right: "execute", done: "validated" },
+  { action: "refuse", text: "Refuse", area: "option_refusals", right: "modify", path: "refuse", done: "refused (pending)" },
   {
-    action: "cancel_validation", text: "Cancel validation", right: "execute", path: "cancel-validation",
-    done: "validation cancelled",
-    confirm: (which) => [`Cancel the validation of ${which}? Its reservation order is cancelled; the seats stay held.`,
-      "Cancel the validation"],
+    action: "cancel_refusal", text: "Cancel refusal", area: "option_refusal_cancellations", right: "modify",
+    path: "cancel-refusal", done: "refusal cancelled",
+  },
+  { action: "validate", text: "Validate", area: "option_orders", right: "execute", done: "validated" },
+  {
+    action: "cancel_validation", text: "Cancel validation", area: "option_order_cancellations", right: "execute",
+    path: "cancel-validation", done: "validation cancelled",
+    confirm: (which) => [`Cancel the validation of ${which}? Its places leave the reservation order (cancelled if ` +
+      "nothing else is in it); the seats stay held.", "Cancel the validation"],
   },
   {
-    action: "firm", text: "Make firm", right: "execute", path: "firm", done: "made firm",
+    action: "firm", text: "Make firm", area: "option_firm_placements", right: "execute", path: "firm", done: "made firm",
     confirm: (which) => [`Make ${which} firm? A firm option no longer changes.`, "Make firm"],
   },
-  { action: "put_on_waiting_list", text: "Put on waiting list", right: "modify", path: "waiting-list", done: "put on the waiting list" },
-  { action: "back_to_refused", text: "Back to refused", right: "modify", path: "back-to-refused", done: "sent back to refused" },
+  {
+    action: "put_on_waiting_list", text: "Put on waiting list", area: "option_waiting_list", right: "modify",
+    path: "waiting-list", done: "put on the waiting list",
+  },
+  {
+    action: "back_to_refused", text: "Back to refused", area: "option_waiting_list_returns", right: "modify",
+    path: "back-to-refused", done: "sent back to refused",
+  },
 ];
+
+/** Whether the operator may take `spec`'s action: its option area's right, or the "options" area's. */
+const mayDo = (ctx, spec) => ctx.can(spec.area, spec.right) || ctx.can("options", spec.right);
 
 export default {
   id: ID,
@@ -156,7 +171,11 @@ function searchForm(view, params) {
       field("Placement", h("select", { id: "options-placement", name: "placement" },
         h("option", { value: "" }, "— any —"),
         h("option", { value: "placed" }, "Placed (places granted)"),
-        h("option", { value: "not_placed" }, "Not placed")))),
+        h("option", { value: "not_placed" }, "Not placed"))),
+      field("Taken up", h("select", { id: "options-taken-up", name: "taken_up" },
+        h("option", { value: "" }, "— any —"),
+        h("option", { value: "with" }, "With (order paid)"),
+        h("option", { value: "without" }, "Without")))),
     h("div", { class: "row" },
       field("Season", chooser("options-season", "season_id", names.seasons.values(), (s) => s.name)),
       field("Activity", chooser("options-activity", "activity_id", names.activities.values(), (a) => a.name)),
@@ -174,7 +193,7 @@ function searchForm(view, params) {
           form.requestSubmit();
         },
       }, "Clear")));
-  for (const name of [...FILTERS, "number"]) {
+  for (const name of FILTERS) {
     const value = params.get(name);
     if (value && form.elements[name]) form.elements[name].value = value;
   }
@@ -196,8 +215,7 @@ async function search(view) {
   try {
     const answer = await api.get(`/backoffice/options?${new URLSearchParams(view.query)}`);
     if (ctx.signal.aborted) return;
-    const found = answer.options.filter((o) => !number || String(o.number) === number)
-      .sort((a, b) => b.number - a.number);
+    const found = answer.options.sort((a, b) => b.number - a.number);
     view.options = new Map(found.map((o) => [o.option_id, o]));
     for (const id of [...view.selected]) if (!view.options.has(id)) view.selected.delete(id);
     renderList(view, number);
@@ -294,7 +312,7 @@ function buildToolbar(view) {
   const selected = () => [...view.selected].map((id) => view.options.get(id)).filter(Boolean);
   const one = () => selected()[0];
   fill(view.toolbar,
-    ACTIONS.filter((spec) => ctx.can("options", spec.right)).map((spec) => button(spec.action, spec.text,
+    ACTIONS.filter((spec) => mayDo(ctx, spec)).map((spec) => button(spec.action, spec.text,
       busy(() => runAction(view, spec, selected())))),
     h("span", { class: "toolbar-gap", "aria-hidden": "true" }),
     ctx.can("options", "create") ? [
@@ -394,6 +412,21 @@ async function duplicate(view, option) {
     await showOption(view, copy.option_id);
   } catch (error) {
     showError(view.problem, error);
+  }
+}
+
+// The box office takes the option's order up: the amount due paid here, the tickets issued.
+const TAKE_UP = [["cash", "Paid in cash"], ["card_terminal", "Paid by card (terminal)"]];
+
+async function takeUp(view, option, method, problem = view.problem) {
+  clearErrors(problem);
+  try {
+    const order = await api.post(`/backoffice/orders/${seg(option.order_id)}/take-up`, { method });
+    view.ctx.notify(`Order ${order.order_id} of option ${option.number} is paid: its tickets are issued.`);
+    await search(view);
+    await showOption(view, option.option_id, false);
+  } catch (error) {
+    showError(problem, error);
   }
 }
 
@@ -558,7 +591,7 @@ function renderDetail(view, option) {
       ]),
       placedLines,
     ] : h("p", { class: "muted", id: "option-not-placed" }, "Not placed yet: no places granted."));
-  const allowed = ACTIONS.filter((spec) => option.allowed_actions.includes(spec.action) && ctx.can("options", spec.right));
+  const allowed = ACTIONS.filter((spec) => option.allowed_actions.includes(spec.action) && mayDo(ctx, spec));
   const actions = h("div", { class: "buttons", id: "option-detail-actions" },
     allowed.map((spec) => h("button", {
       type: "button", "data-action": spec.action, class: spec.action === "validate" ? "primary" : null,
@@ -573,6 +606,12 @@ function renderDetail(view, option) {
     ctx.can("options", "create") ? h("button", {
       type: "button", id: "option-duplicate", onclick: (event) => whileBusy(event.currentTarget, () => duplicate(view, option)),
     }, "Duplicate") : null,
+    option.state === "validated" && option.order_id && ctx.can("orders", "execute")
+      ? TAKE_UP.map(([method, text]) => h("button", {
+        type: "button", id: `option-take-up-${method}`, "data-method": method,
+        onclick: (event) => whileBusy(event.currentTarget, () => takeUp(view, option, method, problem)),
+      }, text))
+      : null,
     h("button", {
       type: "button", id: "option-close",
       onclick: () => {

@@ -49,7 +49,10 @@ class OptionOut(Out):
     firm: bool
     order_id: str | None
     audience_subcategory_id: str | None
+    audience_category_id: str | None
     payment_date: str | None
+    internal_remark: str
+    into_order_id: str | None
     waiting_and_fits: bool
     allowed_actions: list[str]
     history: list[dict]
@@ -79,7 +82,22 @@ def _starts(org_id: str, performance_id: str) -> str:
         return ""
 
 
-def option_out(option: Option) -> OptionOut:
+def _audience_category(option: Option) -> str | None:
+    from chalicelib.catalog import service as catalog
+    from chalicelib.errors import NotFound
+
+    if not option.audience_subcategory_id:
+        return None
+    try:
+        return catalog.get(option.org_id, "audience_subcategory", option.audience_subcategory_id).data[
+            "audience_category_id"
+        ]
+    except NotFound:
+        return None
+
+
+def option_out(option: Option, who: str = m.OPERATOR) -> OptionOut:
+    """The option as `who` sees it: an operator's or a relay's actions."""
     return OptionOut(
         option_id=option.option_id,
         number=option.number,
@@ -114,9 +132,12 @@ def option_out(option: Option) -> OptionOut:
         firm=option.firm,
         order_id=option.order_id,
         audience_subcategory_id=option.audience_subcategory_id,
+        audience_category_id=_audience_category(option),
         payment_date=option.payment_date,
+        internal_remark=option.internal_remark if who == m.OPERATOR else "",
+        into_order_id=option.into_order_id,
         waiting_and_fits=option.flagged_fits,
-        allowed_actions=m.allowed_actions(options.situation(option)),
+        allowed_actions=m.allowed_actions(options.situation(option), who),
         history=option.history,
     )
 
@@ -160,7 +181,11 @@ class PlaceBody(Body):
     audience_subcategory_id: Id | None = Field(
         default=None, description="The option rate of the confirmation"
     )
-    payment_date: date | None = None
+    payment_date: date | None = Field(default=None, description="Becomes the reservation's deadline")
+    internal_remark: str | None = Field(default=None, max_length=2000, description="Seen by operators only")
+    order_id: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        default=None, description="Validate into this reservation of the contact; default: a new order"
+    )
 
 
 class LinesBody(Body):
@@ -182,6 +207,10 @@ class SearchQuery(Body):
     state: Literal[m.STATES] | None = None  # type: ignore[valid-type]
     placement: Literal["placed", "not_placed"] | None = None
     only_expired: bool = False
+    number: int | None = Field(default=None, ge=1, description="The option's number")
+    taken_up: Literal["with", "without"] | None = Field(
+        default=None, description="Options whose order is paid (with) or not (without)"
+    )
 
 
 class ValidateBody(Body):

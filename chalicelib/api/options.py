@@ -1,9 +1,11 @@
-"""Options over HTTP for operators: every action of the seed, each with its own right."""
+"""Options over HTTP for operators: every action of the seed, each with its own right (an option area's
+right, or the same action in the "options" area)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from chalicelib.api.errors import JSON, error_body
 from chalicelib.api.option_models import (
     ContactRequestBody,
     DirectBody,
@@ -13,6 +15,7 @@ from chalicelib.api.option_models import (
     OptionOut,
     OutcomeOut,
     PlaceBody,
+    RequestBody,
     SearchQuery,
     ValidateBody,
     ValidateOut,
@@ -26,8 +29,15 @@ from chalicelib.options import service as options
 api = Api(__name__, tag="options", shared_catalog_reads=True)
 blueprint = api.blueprint
 
-READ, CREATE, MODIFY, EXECUTE = (Right("options", a) for a in ("read", "create", "modify", "execute"))
 OPTION = "/backoffice/options/{option_id}"
+
+
+def right(area: str, action: str) -> tuple[Right, Right]:
+    """The option area's right, or the same action in the whole "options" area."""
+    return (Right(f"option_{area}", action), Right("options", action))
+
+
+READ = right("requests", "read")
 
 
 @api.route("/backoffice/options", summary="Search options", auth=READ, query=SearchQuery, response=OptionList)
@@ -45,7 +55,7 @@ def detail(caller: OperatorCaller, option_id: str) -> OptionOut:
     "/backoffice/options",
     "POST",
     summary="Record a contact's option request",
-    auth=CREATE,
+    auth=right("requests", "create"),
     body=ContactRequestBody,
     response=OptionOut,
     status=201,
@@ -61,7 +71,7 @@ def request_for_contact(caller: OperatorCaller, body: ContactRequestBody) -> Opt
     "/backoffice/options/direct",
     "POST",
     summary="Place an option directly, without a request",
-    auth=CREATE,
+    auth=right("placements", "create"),
     body=DirectBody,
     response=OptionOut,
     status=201,
@@ -77,7 +87,7 @@ def direct(caller: OperatorCaller, body: DirectBody) -> OptionOut:
     OPTION + "/duplicate",
     "POST",
     summary="Duplicate an option as a new request",
-    auth=CREATE,
+    auth=right("requests", "create"),
     response=OptionOut,
     status=201,
 )
@@ -89,7 +99,7 @@ def duplicate(caller: OperatorCaller, option_id: str) -> OptionOut:
     OPTION + "/place",
     "POST",
     summary="Place an option: the final quantities granted (takes the stock)",
-    auth=MODIFY,
+    auth=right("placements", "modify"),
     body=PlaceBody,
     response=OptionOut,
 )
@@ -102,6 +112,8 @@ def place(caller: OperatorCaller, option_id: str, body: PlaceBody) -> OptionOut:
         _lines(body.lines),
         body.audience_subcategory_id,
         body.payment_date.isoformat() if body.payment_date else None,
+        body.internal_remark,
+        body.order_id,
     )
     return option_out(option)
 
@@ -110,7 +122,7 @@ def place(caller: OperatorCaller, option_id: str, body: PlaceBody) -> OptionOut:
     OPTION + "/placement",
     "PUT",
     summary="Change a placement until it is ordered",
-    auth=MODIFY,
+    auth=right("placement_management", "modify"),
     body=LinesBody,
     response=OptionOut,
 )
@@ -120,32 +132,81 @@ def modify_placement(caller: OperatorCaller, option_id: str, body: LinesBody) ->
     )
 
 
-def _action(path: str, summary: str, right: Right, call) -> None:
+def _action(path: str, summary: str, needs: tuple[Right, Right], call) -> None:
     def handler(caller: OperatorCaller, option_id: str) -> OptionOut:
         return option_out(call(caller.org_id, option_id, caller.operator.login))
 
     handler.__name__ = path.strip("/").replace("-", "_")
-    api.route(OPTION + path, "POST", summary=summary, auth=right, response=OptionOut)(handler)
+    api.route(OPTION + path, "POST", summary=summary, auth=needs, response=OptionOut)(handler)
 
 
-_action("/refuse", "Refuse an option (a pending refusal; its stock goes back)", MODIFY, options.refuse)
-_action("/cancel-refusal", "Cancel a pending refusal", MODIFY, options.cancel_refusal)
-_action("/waiting-list", "Put a refused option on the waiting list", MODIFY, options.put_on_waiting_list)
-_action("/back-to-refused", "Send a waiting option back to refused", MODIFY, options.back_to_refused)
+_action(
+    "/refuse",
+    "Refuse an option (a pending refusal; its stock goes back)",
+    right("refusals", "modify"),
+    options.refuse,
+)
+_action(
+    "/cancel-refusal",
+    "Cancel a pending refusal (a request or placement takes its places again)",
+    right("refusal_cancellations", "modify"),
+    options.cancel_refusal,
+)
+_action(
+    "/waiting-list",
+    "Put a refused option on the waiting list",
+    right("waiting_list", "modify"),
+    options.put_on_waiting_list,
+)
+_action(
+    "/back-to-refused",
+    "Send a waiting option back to refused",
+    right("waiting_list_returns", "modify"),
+    options.back_to_refused,
+)
 _action(
     "/cancel-validation",
-    "Cancel a validation while its order is not taken up",
-    EXECUTE,
+    "Cancel a validation while its order is not taken up (its lines leave the order)",
+    right("order_cancellations", "execute"),
     options.cancel_validation,
 )
-_action("/firm", "Make a validated option firm: it no longer changes", EXECUTE, options.firm)
+_action(
+    "/firm",
+    "Make a validated option firm: it no longer changes",
+    right("firm_placements", "execute"),
+    options.firm,
+)
+
+
+@api.route(
+    OPTION,
+    "PUT",
+    summary="Change a contact's request (until it is placed)",
+    auth=right("requests", "modify"),
+    body=RequestBody,
+    response=OptionOut,
+)
+def edit_request(caller: OperatorCaller, option_id: str, body: RequestBody) -> OptionOut:
+    option = options.edit_for_contact(caller.org_id, caller.operator.login, option_id, body.request())
+    return option_out(option)
+
+
+@api.route(
+    OPTION,
+    "DELETE",
+    summary="Delete a contact's request: it is cancelled, its places go back",
+    auth=right("requests", "delete"),
+    response=OptionOut,
+)
+def delete_request(caller: OperatorCaller, option_id: str) -> OptionOut:
+    return option_out(options.delete_for_contact(caller.org_id, caller.operator.login, option_id))
 
 
 @api.route(
     "/backoffice/options/validate",
     "POST",
     summary="Validate options: placed ones become a reservation per contact, refusals final",
-    auth=EXECUTE,
+    auth=right("orders", "execute"),
     body=ValidateBody,
     response=ValidateOut,
 )
@@ -192,7 +253,7 @@ class ReportOut(Out):
 @api.route(
     "/backoffice/options/report",
     summary="Option status report: requested, placed and ordered places per performance, quota and category",
-    auth=READ,
+    auth=right("reports", "read"),
     query=ReportQuery,
     response=ReportOut,
 )
@@ -230,6 +291,12 @@ def summary_pdf(caller: OperatorCaller, option_id: str):
     from chalicelib.options import documents
 
     option = options.get(caller.org_id, option_id)
+    accept = (api.blueprint.current_request.headers.get("accept") or "").lower()
+    if "application/pdf" not in accept and "*/*" not in accept:
+        # API Gateway sends binary bodies only to a client that accepts them; say so, in our shape
+        message = "This route answers a PDF: send the header Accept: application/pdf"
+        details = {"header": "Accept", "expected": "application/pdf"}
+        return Response(error_body("not_acceptable", message, details), status_code=406, headers=JSON)
     names = documents.names_for(option)
     pdf = documents.summary_pdf(option, names.get("organisation") or caller.org_id, names)
     headers = {
@@ -249,7 +316,7 @@ class SentOut(Out):
     OPTION + "/confirmation",
     "POST",
     summary="Email the customer the option's summary now",
-    auth=EXECUTE,
+    auth=right("placements", "execute"),
     response=SentOut,
 )
 def send_confirmation(caller: OperatorCaller, option_id: str) -> SentOut:
@@ -257,3 +324,7 @@ def send_confirmation(caller: OperatorCaller, option_id: str) -> SentOut:
 
     entry = documents.send_confirmation(options.get(caller.org_id, option_id))
     return SentOut(email_id=entry.email_id, status=entry.status, to=entry.to)
+
+
+# The box office's routes for taking an option's order up share this blueprint.
+from chalicelib.api import option_box_office  # noqa: E402, F401

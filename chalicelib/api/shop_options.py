@@ -1,4 +1,4 @@
-"""Options in the shop: a company's relay requests, lists, edits and withdraws on a company point of sale."""
+"""Options in the shop: a relay requests, edits, withdraws; sees, pays or cancels the option's order."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from chalicelib.api.option_models import (
     option_out,
 )
 from chalicelib.api.routing import SHOPPER, Api, Out
+from chalicelib.api.sales_models import OrderOut, order_out
 from chalicelib.auth.model import ShopperCaller
+from chalicelib.options import model as m
+from chalicelib.options import orders as option_orders
 from chalicelib.options import service as options
 
 api = Api(__name__, tag="shop: options", shared_catalog_reads=True)
@@ -29,12 +32,13 @@ class MyOptions(Out):
     status=201,
 )
 def request_online(caller: ShopperCaller, org_id: str, pos_code: str, body: RequestBody) -> OptionOut:
-    return option_out(options.request_online(org_id, pos_code, caller.shopper.email, body.request()))
+    return option_out(options.request_online(org_id, pos_code, caller.shopper.email, body.request()), m.RELAY)
 
 
 @api.route("/shop/{org_id}/options", summary="My options", auth=SHOPPER, response=MyOptions)
 def my_options(caller: ShopperCaller, org_id: str) -> MyOptions:
-    return MyOptions(options=[option_out(o) for o in options.my_options(org_id, caller.shopper.email)])
+    mine = options.my_options(org_id, caller.shopper.email)
+    return MyOptions(options=[option_out(o, m.RELAY) for o in mine])
 
 
 @api.route(
@@ -46,7 +50,7 @@ def my_options(caller: ShopperCaller, org_id: str) -> MyOptions:
     response=OptionOut,
 )
 def edit_request(caller: ShopperCaller, org_id: str, option_id: str, body: RequestBody) -> OptionOut:
-    return option_out(options.edit_request(org_id, caller.shopper.email, option_id, body.request()))
+    return option_out(options.edit_request(org_id, caller.shopper.email, option_id, body.request()), m.RELAY)
 
 
 @api.route(
@@ -57,4 +61,34 @@ def edit_request(caller: ShopperCaller, org_id: str, option_id: str, body: Reque
     response=OptionOut,
 )
 def withdraw(caller: ShopperCaller, org_id: str, option_id: str) -> OptionOut:
-    return option_out(options.withdraw(org_id, caller.shopper.email, option_id))
+    return option_out(options.withdraw(org_id, caller.shopper.email, option_id), m.RELAY)
+
+
+OPTION_ORDER = "/shop/{org_id}/options/{option_id}/order"
+
+
+@api.route(OPTION_ORDER, summary="My (company's) option's reservation order", auth=SHOPPER, response=OrderOut)
+def option_order(caller: ShopperCaller, org_id: str, option_id: str) -> OrderOut:
+    return order_out(option_orders.order_of(org_id, caller.shopper.email, option_id))
+
+
+@api.route(
+    OPTION_ORDER + "/payment",
+    "POST",
+    summary="Pay my option's reservation by card (where the channel allows it); answers the payment page",
+    auth=SHOPPER,
+    response=OrderOut,
+)
+def pay_option_order(caller: ShopperCaller, org_id: str, option_id: str) -> OrderOut:
+    return order_out(option_orders.pay(org_id, caller.shopper.email, option_id))
+
+
+@api.route(
+    OPTION_ORDER + "/cancel",
+    "POST",
+    summary="Cancel my option's reservation (where the channel allows it); the option is cancelled",
+    auth=SHOPPER,
+    response=OrderOut,
+)
+def cancel_option_order(caller: ShopperCaller, org_id: str, option_id: str) -> OrderOut:
+    return order_out(option_orders.cancel(org_id, caller.shopper.email, option_id))

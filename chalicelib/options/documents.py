@@ -32,6 +32,7 @@ STATE_LABELS = {
     m.REFUSAL_PENDING: "Refusal pending",
     m.WAITING_LIST: "On the waiting list",
     m.VALIDATED: "Confirmed (reservation order)",
+    m.TAKEN_UP: "Ordered and paid",
     m.REFUSED: "Refused",
     m.CANCELLED: "Withdrawn",
     m.EXPIRED: "Expired",

@@ -8,7 +8,8 @@ The life cycle of the seed (pose d'option):
   put a refused option on the WAITING LIST and back to refused, VALIDATE placed options (a
   reservation order per contact) and pending refusals (the refusal becomes final), CANCEL a
   validation while its order is not taken up, and make a validated option FIRM (no more changes);
-- an option past its deadline EXPIRES (the option-expiry workflow); its stock goes back at once.
+- an option past its deadline EXPIRES (the option-expiry workflow); its stock goes back at once;
+- a validated option then moves with its order: TAKEN UP when it is paid, EXPIRED or CANCELLED with it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ VALIDATED = "validated"
 REFUSED = "refused"
 CANCELLED = "cancelled"
 EXPIRED = "expired"
-STATES = (REQUESTED, PLACED, REFUSAL_PENDING, WAITING_LIST, VALIDATED, REFUSED, CANCELLED, EXPIRED)
+TAKEN_UP = "taken_up"  # its order is paid: the tickets are issued
+STATES = (REQUESTED, PLACED, REFUSAL_PENDING, WAITING_LIST, VALIDATED, TAKEN_UP, REFUSED, CANCELLED, EXPIRED)
 # States that hold (or may hold) stock and can still lapse.
 OPEN_STATES = (REQUESTED, PLACED, WAITING_LIST, REFUSAL_PENDING)
 
@@ -41,6 +43,8 @@ VALIDATE = "validate"
 CANCEL_VALIDATION = "cancel_validation"
 FIRM = "firm"
 EXPIRE = "expire"
+TAKE_UP = "take_up"  # the option's order was paid
+CANCEL_ORDER = "cancel_order"  # the option's order was cancelled
 ACTIONS = (
     EDIT_REQUEST,
     WITHDRAW,
@@ -54,7 +58,15 @@ ACTIONS = (
     CANCEL_VALIDATION,
     FIRM,
     EXPIRE,
+    TAKE_UP,
+    CANCEL_ORDER,
 )
+# What the system does (deadlines, the order's payment or end), never offered to a person.
+SYSTEM_ACTIONS = (EXPIRE, TAKE_UP, CANCEL_ORDER)
+# What a customer's relay may do with their own request online.
+RELAY_ACTIONS = (EDIT_REQUEST, WITHDRAW)
+OPERATOR = "operator"
+RELAY = "relay"
 
 # The only allowed transitions: (state, action) -> state. CANCEL_REFUSAL returns to the state the
 # option was refused from (placed or requested): see `next_state`.
@@ -77,6 +89,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (WAITING_LIST, EXPIRE): EXPIRED,
     (VALIDATED, CANCEL_VALIDATION): PLACED,
     (VALIDATED, FIRM): VALIDATED,
+    (VALIDATED, TAKE_UP): TAKEN_UP,
+    (VALIDATED, EXPIRE): EXPIRED,
+    (VALIDATED, CANCEL_ORDER): CANCELLED,
+    (TAKEN_UP, CANCEL_ORDER): CANCELLED,
 }
 
 
@@ -90,31 +106,33 @@ class Situation:
     order_taken_up: bool = False  # the validation's order was paid or otherwise taken up
 
 
-def next_state(situation: Situation, action: str) -> str:
-    """Where `action` leads from `situation`; InvalidTransition naming what is allowed otherwise."""
+def next_state(situation: Situation, action: str, who: str = OPERATOR) -> str:
+    """Where `action` leads from `situation`; InvalidTransition naming what `who` may do otherwise."""
     target = TRANSITIONS.get((situation.state, action))
     reason = None
     if target is None:
         reason = f"an option in state {situation.state} cannot take the action {action}"
-    elif situation.state == VALIDATED and situation.firm:
+    elif situation.state == VALIDATED and situation.firm and action not in SYSTEM_ACTIONS:
         reason = "a firm option no longer changes"
     elif action == CANCEL_VALIDATION and situation.order_taken_up:
         reason = "its order has been taken up"
     if reason is not None:
         raise InvalidTransition(
             f"Not allowed: {reason}",
-            {"state": situation.state, "action": action, "allowed": allowed_actions(situation)},
+            {"state": situation.state, "action": action, "allowed": allowed_actions(situation, who)},
         )
     if action == CANCEL_REFUSAL:
         return situation.refused_from or REQUESTED
     return target
 
 
-def allowed_actions(situation: Situation) -> list[str]:
-    """The actions an operator (or customer) may take now, in the order of ACTIONS."""
+def allowed_actions(situation: Situation, who: str = OPERATOR) -> list[str]:
+    """The actions an operator (or a relay) may take now, in the order of ACTIONS."""
     allowed = []
     for action in ACTIONS:
-        if (situation.state, action) not in TRANSITIONS:
+        if (situation.state, action) not in TRANSITIONS or action in SYSTEM_ACTIONS:
+            continue
+        if who == RELAY and action not in RELAY_ACTIONS:
             continue
         if situation.state == VALIDATED and situation.firm:
             continue

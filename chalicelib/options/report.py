@@ -27,7 +27,7 @@ from chalicelib.options.repository import Option
 
 REQUESTED_STATES = (m.REQUESTED, m.WAITING_LIST)
 PLACED_STATES = (m.PLACED,)
-ORDERED_STATES = (m.VALIDATED,)
+ORDERED_STATES = (m.VALIDATED, m.TAKEN_UP)
 
 CSV_COLUMNS = (
     "performance_id",

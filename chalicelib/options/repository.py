@@ -63,6 +63,7 @@ class Option:
     audience_subcategory_id: str | None = None
     payment_date: str | None = None
     internal_remark: str = ""
+    into_order_id: str | None = None  # validated into this reservation of the contact; None: a new one
     flagged_fits: bool = False  # a waiting-list option that now fits: shown to operators
     # when options count against availability, a request holds its places until placed or dropped
     request_holds: list[PlacedLine] = field(default_factory=list)

@@ -23,6 +23,7 @@ from chalicelib.options.repository import Option
 from chalicelib.options.rules import (
     RequestIn,
     check_allowed,
+    check_fallbacks,
     check_limitations,
     check_profile,
     check_request,
@@ -31,6 +32,7 @@ from chalicelib.options.rules import (
     request_deadline,
 )
 from chalicelib.options.store import (
+    follow_order,
     get,
     situation,
     transition,
@@ -46,8 +48,7 @@ def new_option(
         contact = catalog.get(org_id, "contact", contact_id).data
     except NotFound:
         raise InvalidInput("No such contact", {"field": "contact_id", "value": contact_id}) from None
-    for performance_id in (request.performance_id, *request.fallback_performance_ids):
-        check_allowed(org_id, performance_id, list(request.quantities))
+    check_dates(org_id, request)
     option_id = uuid.uuid4().hex[:16]
     check_limitations(
         org_id, contact.get("company_id"), request.performance_id, sum(request.quantities.values()), option_id
@@ -79,12 +80,23 @@ def new_option(
     )
 
 
+def check_dates(org_id: str, request: RequestIn) -> None:
+    """The first choice and its fallback dates (of the same event) take options."""
+    check_allowed(org_id, request.performance_id, list(request.quantities))
+    check_fallbacks(org_id, request)
+    for performance_id in request.fallback_performance_ids:
+        check_allowed(org_id, performance_id, list(request.quantities))
+
+
 def relay_contact(org_id: str, email: str) -> dict:
-    """The relay contact a shopper account acts as (same email)."""
-    for contact in catalog.all_items(org_id, "contact"):
-        if contact.data["email"].lower() == email.lower() and contact.data.get("relay"):
-            return {"id": contact.id, **contact.data}
-    raise PermissionDenied("Only a company's relay requests options; this account is none", {})
+    """The relay contact the shop account with this e-mail acts for: by an accepted invitation, never by
+    the same e-mail alone (auth/relays.py)."""
+    from chalicelib.auth.relays import relay_contact_for_email
+
+    contact = relay_contact_for_email(org_id, email)
+    if contact is None:
+        raise PermissionDenied("Only a company's relay requests options; this account is none", {})
+    return contact
 
 
 def request_online(org_id: str, pos_code: str, email: str, request: RequestIn) -> Option:
@@ -123,7 +135,7 @@ def record_request(option: Option) -> Option:
 
 def my_options(org_id: str, email: str) -> list[Option]:
     contact = relay_contact(org_id, email)
-    return [o for o in repository.all_of_org(org_id) if o.contact_id == contact["id"]]
+    return [follow_order(o) for o in repository.all_of_org(org_id) if o.contact_id == contact["id"]]
 
 
 def my_option(org_id: str, email: str, option_id: str) -> Option:
@@ -139,40 +151,61 @@ def edit_request(org_id: str, email: str, option_id: str, request: RequestIn) ->
     option = my_option(org_id, email, option_id)
     if option.editable_until is not None and now() >= option.editable_until:
         raise Conflict("The request can no longer be changed", {"option_id": option_id})
-    check_request(request)
-    if option.channel_id:
-        check_profile(org_id, option.channel_id, request, datetime.now(UTC).date().isoformat())
-    for performance_id in (request.performance_id, *request.fallback_performance_ids):
-        check_allowed(org_id, performance_id, list(request.quantities))
-    check_limitations(
-        org_id, option.company_id, request.performance_id, sum(request.quantities.values()), option_id
-    )
+    return change_request(option, request, f"contact:{option.contact_id}", m.RELAY)
 
-    m.next_state(situation(option), m.EDIT_REQUEST)
+
+def edit_for_contact(org_id: str, operator: str, option_id: str, request: RequestIn) -> Option:
+    """An operator changes a contact's request (the channel's profile does not apply to operators)."""
+    return change_request(get(org_id, option_id), request, operator, m.OPERATOR)
+
+
+def change_request(option: Option, request: RequestIn, by: str, who: str) -> Option:
+    org_id = option.org_id
+    check_request(request)
+    if option.channel_id and who == m.RELAY:
+        check_profile(org_id, option.channel_id, request, datetime.now(UTC).date().isoformat())
+    check_dates(org_id, request)
+    check_limitations(
+        org_id, option.company_id, request.performance_id, sum(request.quantities.values()), option.option_id
+    )
+    m.next_state(situation(option), m.EDIT_REQUEST, who)
+    event_id = catalog.get(org_id, "performance", request.performance_id).data["event_id"]
     drop(option.request_holds)
     option.performance_id, option.requested = request.performance_id, dict(request.quantities)
     holds = hold_request(option)
 
     def change(current: Option) -> None:
-        current.state = m.next_state(situation(current), m.EDIT_REQUEST)
+        current.state = m.next_state(situation(current), m.EDIT_REQUEST, who)
         current.request_holds = holds
+        current.event_id = event_id
         current.performance_id = request.performance_id
         current.fallback_performance_ids = list(request.fallback_performance_ids)
         current.requested = dict(request.quantities)
         current.accept_upgrade = request.accept_upgrade
         current.remark = request.remark
-        current.history.append(
-            {"at": iso(), "state": current.state, "by": f"contact:{current.contact_id}", "note": "edited"}
-        )
+        current.history.append({"at": iso(), "state": current.state, "by": by, "note": "edited"})
 
-    return update(option_id, change)
+    try:
+        return update(option.option_id, change)
+    except Exception:
+        drop(holds)
+        raise
 
 
 def withdraw(org_id: str, email: str, option_id: str) -> Option:
-    option = my_option(org_id, email, option_id)
-    m.next_state(situation(option), m.WITHDRAW)
+    """The customer withdraws their request."""
+    return remove_request(my_option(org_id, email, option_id), "customer", m.RELAY)
+
+
+def delete_for_contact(org_id: str, operator: str, option_id: str) -> Option:
+    """An operator deletes a contact's request (it stays listed, cancelled, with its history)."""
+    return remove_request(get(org_id, option_id), operator, m.OPERATOR)
+
+
+def remove_request(option: Option, by: str, who: str) -> Option:
+    m.next_state(situation(option), m.WITHDRAW, who)
     drop(option.request_holds)
-    return transition(option_id, m.WITHDRAW, "customer", clear_request_holds=True)
+    return transition(option.option_id, m.WITHDRAW, by, clear_request_holds=True)
 
 
 def duplicate(org_id: str, option_id: str, operator: str) -> Option:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from chalicelib.catalog import service as catalog
 from chalicelib.errors import (
@@ -160,6 +160,50 @@ def check_request(request: RequestIn) -> None:
         raise InvalidInput("Ask for at least one place in a seat category", {"field": "quantities"})
     if len(request.fallback_performance_ids) > MAX_FALLBACKS:
         raise InvalidInput(f"At most {MAX_FALLBACKS} fallback dates", {"field": "fallback_performance_ids"})
+
+
+def check_fallbacks(org_id: str, request: RequestIn) -> None:
+    """Fallback dates are other performances of the same event (other shows go in the remark)."""
+    event_id = catalog.get(org_id, "performance", request.performance_id).data["event_id"]
+    seen = {request.performance_id}
+    for fallback in request.fallback_performance_ids:
+        details = {"field": "fallback_performance_ids", "value": fallback}
+        if fallback in seen:
+            raise InvalidInput("Each fallback date differs from the first choice and the others", details)
+        seen.add(fallback)
+        try:
+            other = catalog.get(org_id, "performance", fallback).data
+        except NotFound:
+            raise InvalidInput("No such performance", details) from None
+        if other["event_id"] != event_id:
+            raise InvalidInput(
+                "A fallback date is a performance of the same event; name other shows in the remark",
+                {**details, "event_id": event_id},
+            )
+
+
+def check_payment_date(org_id: str, performance_id: str, payment_date: str | None) -> None:
+    """A placement's payment date is today or later, and not after its performance's day."""
+    if not payment_date:
+        return
+    day = date.fromisoformat(payment_date)
+    if day < datetime.now(UTC).date():
+        raise InvalidInput("The payment date has passed", {"field": "payment_date", "value": payment_date})
+    show_day = datetime.fromtimestamp(starts(org_id, performance_id), tz=UTC).date()
+    if day > show_day:
+        raise InvalidInput(
+            "The payment date is after the performance",
+            {"field": "payment_date", "value": payment_date, "performance_day": show_day.isoformat()},
+        )
+
+
+def payment_deadline(org_id: str, performance_id: str, payment_date: str | None) -> int | None:
+    """The end of the payment day (UTC), never after the performance begins; None without a date."""
+    if not payment_date:
+        return None
+    day = date.fromisoformat(payment_date)
+    end = int(datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=UTC).timestamp())
+    return min(end, starts(org_id, performance_id))
 
 
 def request_deadline(org_id: str, performance_id: str) -> int:

@@ -10,10 +10,10 @@ from chalicelib.errors import (
     InvalidInput,
     NotFound,
 )
-from chalicelib.observability import logger
 from chalicelib.options import model as m
 from chalicelib.options import repository
 from chalicelib.options import stock as option_stock
+from chalicelib.options.confirmation import check_audience, check_into_order
 from chalicelib.options.placement import (
     check_categories,
     drop,
@@ -22,7 +22,9 @@ from chalicelib.options.placement import (
 )
 from chalicelib.options.repository import Option, PlacedLine
 from chalicelib.options.requests import (
+    delete_for_contact,
     duplicate,
+    edit_for_contact,
     edit_request,
     my_option,
     my_options,
@@ -37,12 +39,14 @@ from chalicelib.options.rules import (
     LineIn,
     RequestIn,
     check_allowed,
+    check_payment_date,
     iso,
     now,
     placement_deadline,
     valid_lines,
 )
 from chalicelib.options.store import (
+    follow_order,
     get,
     situation,
     transition,
@@ -53,6 +57,12 @@ from chalicelib.options.validation import (
     cancel_validation,
     notify,
     validate,
+)
+from chalicelib.options.waiting_list import (
+    back_to_refused,
+    flag_waiting_options,
+    put_on_waiting_list,
+    stock_returned,
 )
 
 
@@ -66,9 +76,23 @@ class Search:
     state: str | None = None
     placement: str | None = None  # "placed" (seats granted) or "not_placed"
     only_expired: bool = False
+    number: int | None = None
+    taken_up: str | None = None  # "with" (its order is paid) or "without"
 
 
 def search(org_id: str, query: Search) -> list[Option]:
+    """The options matching every criterion given, by number; validated ones moved with their order."""
+    found = [follow_order(o) for o in _matching(org_id, query)]
+    if query.state:
+        found = [o for o in found if o.state == query.state]
+    if query.taken_up == "with":
+        found = [o for o in found if o.state == m.TAKEN_UP]
+    elif query.taken_up == "without":
+        found = [o for o in found if o.state != m.TAKEN_UP]
+    return found
+
+
+def _matching(org_id: str, query: Search) -> list[Option]:
     events = (
         {e.id: e.data for e in catalog.all_items(org_id, "event")}
         if (query.season_id or query.activity_id)
@@ -76,6 +100,8 @@ def search(org_id: str, query: Search) -> list[Option]:
     )
     found = []
     for option in repository.all_of_org(org_id):
+        if query.number is not None and option.number != query.number:
+            continue
         if query.contact_id and option.contact_id != query.contact_id:
             continue
         if query.event_id and option.event_id != query.event_id:
@@ -84,8 +110,6 @@ def search(org_id: str, query: Search) -> list[Option]:
             option.performance_id,
             option.placed_performance_id,
         ):
-            continue
-        if query.state and option.state != query.state:
             continue
         if query.placement == "placed" and not option.placed:
             continue
@@ -110,10 +134,17 @@ def place(
     lines: list[LineIn],
     audience_subcategory_id: str | None = None,
     payment_date: str | None = None,
+    internal_remark: str | None = None,
+    into_order_id: str | None = None,
 ) -> Option:
-    """Grant the final quantities on the requested date, a fallback date, or a category up if accepted."""
+    """Grant the final quantities on the requested date, a fallback date, or a category up if accepted;
+    with the confirmation: the option rate, the payment date, internal remarks, and the contact's
+    reservation to validate it into (else a new order)."""
     option = get(org_id, option_id)
     m.next_state(situation(option), m.PLACE)
+    check_into_order(option, into_order_id)
+    if audience_subcategory_id:
+        check_audience(org_id, audience_subcategory_id)
     performance_id = performance_id or option.performance_id
     allowed_dates = {option.performance_id, *option.fallback_performance_ids}
     if performance_id not in allowed_dates:
@@ -123,6 +154,7 @@ def place(
     lines = valid_lines(lines)
     check_categories(option, lines)
     check_allowed(org_id, performance_id, [line.category_id for line in lines], "lines")
+    check_payment_date(org_id, performance_id, payment_date)
     deadline = placement_deadline(org_id, performance_id)
     drop(option.request_holds)  # the request's places give way to what is granted
     try:
@@ -146,6 +178,8 @@ def place(
         current.flagged_fits = False
         current.audience_subcategory_id = audience_subcategory_id or current.audience_subcategory_id
         current.payment_date = payment_date or current.payment_date
+        current.internal_remark = internal_remark if internal_remark is not None else current.internal_remark
+        current.into_order_id = into_order_id
         current.history.append({"at": iso(), "state": m.PLACED, "by": operator, "action": m.PLACE})
 
     try:
@@ -207,65 +241,32 @@ def refuse(org_id: str, option_id: str, operator: str) -> Option:
 
 
 def cancel_refusal(org_id: str, option_id: str, operator: str) -> Option:
+    """Back to what was refused: a placement takes its stock again, a request holds its places again
+    (when options count against availability); short of places, nothing changes."""
     option = get(org_id, option_id)
     target = m.next_state(situation(option), m.CANCEL_REFUSAL)
-    placed = option.placed
+    placed, holds, taken = option.placed, [], []
     if target == m.PLACED and option.placed:
         lines = [LineIn(p.category_id, p.quantity, p.quota_id) for p in option.placed]
-        placed = take_stock(
+        placed = taken = take_stock(
             option, option.placed_performance_id or option.performance_id, lines, option.deadline or now()
         )
+    elif target == m.REQUESTED:
+        holds = taken = hold_request(option)
 
     def change(current: Option) -> None:
         current.state = m.next_state(situation(current), m.CANCEL_REFUSAL)
         current.placed = placed
+        current.request_holds = holds
         current.history.append(
             {"at": iso(), "state": current.state, "by": operator, "action": m.CANCEL_REFUSAL}
         )
 
-    return update(option_id, change)
-
-
-def put_on_waiting_list(org_id: str, option_id: str, operator: str) -> Option:
-    get(org_id, option_id)
-    return transition(option_id, m.PUT_ON_WAITING_LIST, operator)
-
-
-def back_to_refused(org_id: str, option_id: str, operator: str) -> Option:
-    get(org_id, option_id)
-    return transition(option_id, m.BACK_TO_REFUSED, operator)
-
-
-def flag_waiting_options(org_id: str, performance_id: str) -> list[Option]:
-    """Waiting-list options whose requested places are now free: flagged for operators."""
-    flagged = []
-    for option in repository.all_of_org(org_id):
-        if option.state != m.WAITING_LIST:
-            continue
-        dates = [option.performance_id, *option.fallback_performance_ids]
-        if performance_id not in dates:
-            continue
-        fits = all(
-            option_stock.free_in_category(org_id, performance_id, category_id, None) >= quantity
-            for category_id, quantity in option.requested.items()
-        )
-        if fits != option.flagged_fits:
-
-            def change(current: Option, fits: bool = fits) -> None:
-                current.flagged_fits = fits
-
-            option = update(option.option_id, change)
-        if fits:
-            flagged.append(option)
-    return flagged
-
-
-def stock_returned(org_id: str, performance_id: str) -> None:
-    """Places went back on a performance: flag the waiting-list options that now fit."""
     try:
-        flag_waiting_options(org_id, performance_id)
-    except Exception:  # noqa: BLE001 - a flag is a hint to operators, never worth failing the release
-        logger.exception("could not flag waiting-list options", extra={"performance_id": performance_id})
+        return update(option_id, change)
+    except Exception:
+        drop(taken)
+        raise
 
 
 def firm(org_id: str, option_id: str, operator: str) -> Option:
@@ -310,13 +311,16 @@ __all__ = [
     "back_to_refused",
     "cancel_refusal",
     "cancel_validation",
+    "delete_for_contact",
     "direct",
     "duplicate",
+    "edit_for_contact",
     "edit_request",
     "expire",
     "find_lapsed",
     "firm",
     "flag_waiting_options",
+    "follow_order",
     "get",
     "modify_placement",
     "my_option",

@@ -19,24 +19,56 @@ from chalicelib.options.rules import (
 
 
 def get(org_id: str, option_id: str) -> Option:
+    """The organisation's option, moved with its order first (see `follow_order`)."""
     try:
         option = repository.get(option_id)
     except NotFound:
         option = None
     if option is None or option.org_id != org_id:
         raise NotFound(f"Option {option_id} does not exist", {"option_id": option_id})
-    return option
+    return follow_order(option)
+
+
+# An order's status -> what its validated option does.
+ORDER_MOVES = {"paid": m.TAKE_UP, "expired": m.EXPIRE, "cancelled": m.CANCEL_ORDER}
+
+
+def order_status(option: Option) -> str | None:
+    if not option.order_id:
+        return None
+    from chalicelib.sales import repository as sales
+
+    try:
+        return sales.get_order(option.order_id).status
+    except NotFound:
+        return None
+
+
+def follow_order(option: Option, status: str | None = None) -> Option:
+    """A validated option moves with its order: taken up once it is paid, expired or cancelled with it.
+
+    Orders are paid, cancelled and expired by the shop, the box office and hold-cleanup; the option
+    catches up whenever it is read, and a second read changes nothing."""
+    if option.state not in (m.VALIDATED, m.TAKEN_UP):
+        return option
+    action = ORDER_MOVES.get(status or order_status(option) or "")
+    if action is None or (option.state, action) not in m.TRANSITIONS:
+        return option
+
+    def change(current: Option) -> bool:
+        if (current.state, action) not in m.TRANSITIONS:
+            return False
+        current.state = m.TRANSITIONS[(current.state, action)]
+        current.history.append({"at": iso(), "state": current.state, "by": "order", "action": action})
+        return True
+
+    return update(option.option_id, change)
 
 
 def situation(option: Option) -> m.Situation:
-    taken_up = False
-    if option.order_id:
-        from chalicelib.sales import repository as sales
-
-        try:
-            taken_up = sales.get_order(option.order_id).status == "paid"
-        except NotFound:
-            taken_up = False
+    """Its order counts as taken up once it is no longer a reservation (paid, or being paid by card)."""
+    status = order_status(option) if option.state == m.VALIDATED else None
+    taken_up = status is not None and status != "reservation"
     return m.Situation(option.state, option.refused_from, option.firm, taken_up)
 
 

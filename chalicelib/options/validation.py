@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.catalog import service as catalog
+from chalicelib.errors import InvalidInput
 from chalicelib.observability import logger
 from chalicelib.options import model as m
 from chalicelib.options import stock as option_stock
@@ -18,6 +19,7 @@ from chalicelib.options.rules import (
     LineIn,
     iso,
     now,
+    payment_deadline,
 )
 from chalicelib.options.store import (
     get,
@@ -42,7 +44,7 @@ def validate(org_id: str, option_ids: list[str], operator: str) -> list[Outcome]
     from chalicelib.errors import DomainError
 
     outcomes: list[Outcome] = []
-    by_contact: dict[str, list[Option]] = {}
+    by_contact: dict[tuple[str, str | None], list[Option]] = {}
     for option_id in dict.fromkeys(option_ids):
         try:
             option = get(org_id, option_id)
@@ -54,10 +56,10 @@ def validate(org_id: str, option_ids: list[str], operator: str) -> list[Outcome]
             done = transition(option_id, m.VALIDATE, operator)
             outcomes.append(Outcome(option_id, True, done.state))
         else:
-            by_contact.setdefault(option.contact_id, []).append(option)
-    for contact_id, options in by_contact.items():
+            by_contact.setdefault((option.contact_id, option.into_order_id), []).append(option)
+    for (contact_id, into_order_id), options in by_contact.items():
         try:
-            order = order_for(org_id, contact_id, options, operator)
+            order = order_for(org_id, contact_id, options, operator, into_order_id)
         except DomainError as exc:
             outcomes.extend(Outcome(o.option_id, False, o.state, error=exc.message) for o in options)
             continue
@@ -86,11 +88,15 @@ def notify(option: Option) -> None:
         logger.exception("option confirmation not sent", extra={"option_id": option.option_id})
 
 
-def order_for(org_id: str, contact_id: str, options: list[Option], operator: str):
-    """One reservation order holding every validated option's seats until the payment date."""
-    from chalicelib.sales import orders
+def order_for(
+    org_id: str, contact_id: str, options: list[Option], operator: str, into_order_id: str | None = None
+):
+    """One reservation order holding every validated option's seats until the payment date: a new
+    one, or the contact's reservation chosen at placement."""
+    from chalicelib.sales import orders, reservations
 
     contact = catalog.get(org_id, "contact", contact_id).data
+    deadline = reservation_deadline(options)
     for option in options:  # lines that hold nothing (not counted, or overbooked) take their seats now
         if any(not line.hold_ids for line in option.placed):
             performance_id = option.placed_performance_id or option.performance_id
@@ -114,7 +120,6 @@ def order_for(org_id: str, contact_id: str, options: list[Option], operator: str
                 current.placed = placed
 
             update(option.option_id, keep)
-    deadline = max(now() + DAY, min(o.deadline or now() + DAY for o in options))
     places = [
         orders.PlacedPlaces(
             performance_id=o.placed_performance_id or o.performance_id,
@@ -128,19 +133,52 @@ def order_for(org_id: str, contact_id: str, options: list[Option], operator: str
         for o in options
         for line in o.placed
     ]
+    if into_order_id:
+        return reservations.add_to_reservation(
+            org_id, into_order_id, f"contact-{contact_id}", places, deadline, operator
+        )
+    points = {(o.pos_id, o.channel_id) for o in options}
+    pos_id, channel_id = points.pop() if len(points) == 1 else (None, None)
     return orders.reservation_for_contact(
-        org_id, f"contact-{contact_id}", contact["email"], contact["name"], places, deadline, operator
+        org_id,
+        f"contact-{contact_id}",
+        contact["email"],
+        contact["name"],
+        places,
+        deadline,
+        operator,
+        pos_id,
+        channel_id,
     )
 
 
+def reservation_deadline(options: list[Option]) -> int:
+    """Payable until the earliest payment date of the placements (its end), else for at least a day
+    and until the options' deadline."""
+    moment = now()
+    deadlines = []
+    for option in options:
+        paid_by = payment_deadline(
+            option.org_id, option.placed_performance_id or option.performance_id, option.payment_date
+        )
+        if paid_by is not None and paid_by <= moment:
+            raise InvalidInput(
+                f"The payment date of option {option.number} has passed; modify its placement",
+                {"field": "payment_date", "option_id": option.option_id, "value": option.payment_date},
+            )
+        deadlines.append(paid_by or max(moment + DAY, option.deadline or moment + DAY))
+    return min(deadlines)
+
+
 def cancel_validation(org_id: str, option_id: str, operator: str) -> Option:
-    """Back to placed while its order is not taken up: the order is cancelled, the seats stay held."""
-    from chalicelib.sales import orders
+    """Back to placed while its order is not taken up: the option's lines leave the order (cancelled
+    when it held nothing else), the seats stay held for the option."""
+    from chalicelib.sales import reservations
 
     option = get(org_id, option_id)
     m.next_state(situation(option), m.CANCEL_VALIDATION)
     if option.order_id:
-        orders.detach_reservation(
+        reservations.detach_reservation(
             org_id,
             option.order_id,
             [h for line in option.placed for h in line.hold_ids],
@@ -149,7 +187,9 @@ def cancel_validation(org_id: str, option_id: str, operator: str) -> Option:
         )
 
     def change(current: Option) -> None:
-        current.state = m.next_state(situation(current), m.CANCEL_VALIDATION)
+        # its order was just cancelled (or left): judged as before, not as an order no longer open
+        before = m.Situation(current.state, current.refused_from, current.firm)
+        current.state = m.next_state(before, m.CANCEL_VALIDATION)
         current.order_id = None
         current.history.append(
             {"at": iso(), "state": m.PLACED, "by": operator, "action": m.CANCEL_VALIDATION}

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from chalicelib.catalog import service as catalog
+from chalicelib.errors import Conflict, InvalidInput, InvalidTransition
+from chalicelib.inventory import repository as inventory_repository
 from chalicelib.inventory import service as inventory
-from chalicelib.sales import carts, repository
+from chalicelib.sales import carts, order_lines, repository
 from chalicelib.sales.documents import Order, OrderLine
 from chalicelib.sales.model import (
     CANCEL,
+    CARD,
+    PAYMENT_PENDING,
     RESERVATION,
     next_state,
 )
@@ -20,6 +23,7 @@ from chalicelib.sales.order_store import (
     now,
     order_for_operator,
     transition,
+    update,
 )
 
 
@@ -40,54 +44,28 @@ BACK_OFFICE = "backoffice"
 
 
 def reservation_for_contact(
-    org_id: str, owner: str, email: str, name: str, places: list[PlacedPlaces], deadline: int, by: str
+    org_id: str,
+    owner: str,
+    email: str,
+    name: str,
+    places: list[PlacedPlaces],
+    deadline: int,
+    by: str,
+    pos_id: str | None = None,
+    channel_id: str | None = None,
 ) -> Order:
-    """A reservation order for held places, payable until `deadline`; the holds then last until it."""
-    from chalicelib.shop import service as shop
+    """A reservation order for held places, payable until `deadline`; the holds then last until it.
 
+    Made on a point of sale (where its channel may let it be paid or cancelled online), else at the
+    back office (paid at the box office)."""
     moment = now()
-    lines: list[OrderLine] = []
-    categories = {c.id: c.data["name"] for c in catalog.all_items(org_id, "seat_category")}
-    audiences = {a.id: a.data["name"] for a in catalog.all_items(org_id, "audience_subcategory")}
-    currency = "EUR"
-    for group in places:
-        prices = carts.price_list(org_id, group.performance_id)
-        currency = prices.currency
-        subcategory = group.audience_subcategory_id or prices.default_subcategory(group.category_id) or ""
-        amount = prices.price(group.category_id, subcategory, "audience_subcategory_id")
-        performance = catalog.get(org_id, "performance", group.performance_id)
-        event = catalog.get(org_id, "event", performance.data["event_id"]).data
-        seats = {s.seat_id: s for s in shop.stock_seats(org_id, group.performance_id, performance.state)}
-        hold_id = group.hold_ids[0] if group.hold_ids else ""
-        units = [(seat_id, None) for seat_id in group.seat_ids] or [(None, group.area)] * group.quantity
-        for seat_id, area in units:
-            seat = seats.get(seat_id) if seat_id else None
-            lines.append(
-                OrderLine(
-                    line_id=uuid.uuid4().hex[:12],
-                    ticket_id=uuid.uuid4().hex,
-                    performance_id=group.performance_id,
-                    hold_id=hold_id,
-                    event_name=event["name"],
-                    starts_at=str(performance.data["starts_at"]),
-                    category_id=group.category_id,
-                    category_name=categories.get(group.category_id, ""),
-                    audience_subcategory_id=subcategory,
-                    audience_name=audiences.get(subcategory, ""),
-                    unit_price=amount,
-                    seat_id=seat_id,
-                    area=area,
-                    block=seat.block if seat else None,
-                    row=seat.row if seat else None,
-                    number=seat.number if seat else None,
-                )
-            )
+    lines, currency = _lines(org_id, places)
     total = sum(line.unit_price for line in lines)
     order = Order(
         order_id=new_order_id(moment),
         org_id=org_id,
-        pos_id=BACK_OFFICE,
-        channel_id=BACK_OFFICE,
+        pos_id=pos_id or BACK_OFFICE,
+        channel_id=channel_id or BACK_OFFICE,
         cart_id=None,
         owner=owner,
         shopper_id=None,
@@ -112,10 +90,111 @@ def reservation_for_contact(
     return order
 
 
-def detach_reservation(org_id: str, order_id: str, hold_ids: list[str], hold_until: int, by: str) -> Order:
-    """Cancel a reservation whose places stay held for someone else (an option's cancelled validation)."""
+def add_to_reservation(
+    org_id: str, order_id: str, owner: str, places: list[PlacedPlaces], deadline: int, by: str
+) -> Order:
+    """Held places join an existing reservation of the same customer (payable until the earlier of
+    the two deadlines); InvalidInput naming `order_id` when it is not theirs or no longer open."""
     order = order_for_operator(org_id, order_id)
-    next_state(order.status, CANCEL)
+    if order.owner != owner or order.status != RESERVATION:
+        raise InvalidInput(
+            "Choose a reservation of the same contact that is not yet paid, or a new order",
+            {"field": "order_id", "value": order_id, "status": order.status},
+        )
+    lines, _ = _lines(org_id, places)
+    added = [h for group in places for h in group.hold_ids]
+
+    def change(current: Order) -> None:
+        _refuse_during_card_payment(current)
+        current.lines += lines
+        current.hold_ids += [h for h in added if h not in current.hold_ids]
+        current.tickets_total = sum(line.unit_price for line in current.lines)
+        current.total = current.tickets_total + current.booking_fee + current.delivery_fee
+        current.deadline = min(current.deadline or deadline, deadline)
+        note = f"{len(lines)} places added: options validated"
+        current.history.append({"at": iso(), "status": current.status, "by": by, "note": note})
+
+    order = update(order_id, change)
+    for hold in inventory.get_holds(order.hold_ids):
+        inventory.extend_hold(hold, order.deadline, order.order_id)
+    return order
+
+
+def _lines(org_id: str, places: list[PlacedPlaces]) -> tuple[list[OrderLine], str]:
+    """One line per seat or standing place, priced at the audience subcategory's price."""
+    from chalicelib.shop import service as shop
+
+    builder = order_lines.LineBuilder(org_id)
+    lines: list[OrderLine] = []
+    currency = "EUR"
+    for group in places:
+        prices = carts.price_list(org_id, group.performance_id)
+        currency = prices.currency
+        subcategory = group.audience_subcategory_id or prices.default_subcategory(group.category_id) or ""
+        amount = prices.price(group.category_id, subcategory, "audience_subcategory_id")
+        state = catalog.get(org_id, "performance", group.performance_id).state
+        seats = {s.seat_id: s for s in shop.stock_seats(org_id, group.performance_id, state)}
+        hold_id = group.hold_ids[0] if group.hold_ids else ""
+        units = [(seat_id, None) for seat_id in group.seat_ids] or [(None, group.area)] * group.quantity
+        for seat_id, area in units:
+            seat = seats.get(seat_id) if seat_id else None
+            place = order_lines.Place(
+                seat_id,
+                area,
+                seat.block if seat else None,
+                seat.row if seat else None,
+                seat.number if seat else None,
+            )
+            lines.append(
+                builder.line(group.performance_id, hold_id, group.category_id, subcategory, amount, place)
+            )
+    return lines, currency
+
+
+def detach_reservation(org_id: str, order_id: str, hold_ids: list[str], hold_until: int, by: str) -> Order:
+    """Take someone's held places out of a reservation (an option's cancelled validation): their lines
+    leave the order, which another option may share; the places stay held until `hold_until`.
+
+    The order is cancelled when nothing is left in it; refused while a card payment of it is under way
+    or once it is no longer a reservation (taken up, cancelled or expired)."""
+    held = set(hold_ids)
+    order = order_for_operator(org_id, order_id)
+    if any(line.hold_id in held for line in order.lines):
+        if all(line.hold_id in held for line in order.lines):
+            next_state(order.status, CANCEL)
+            _refuse_during_card_payment(order)
+            order = transition(order_id, CANCEL, by, "validation cancelled; the option keeps its places")
+        else:
+            order = _take_out(order_id, held, by)
     for hold in inventory.get_holds(hold_ids):
-        inventory.extend_hold(hold, hold_until)
-    return transition(order_id, CANCEL, by, "validation cancelled; the option keeps its places")
+        inventory_repository.detach_from_order(hold.hold_id)
+        if hold.status == "active":
+            inventory.extend_hold(hold, hold_until)
+    return order
+
+
+def _refuse_during_card_payment(order: Order) -> None:
+    if order.status != RESERVATION:
+        raise InvalidTransition(
+            f"The option's order is {order.status}; its validation can no longer be cancelled",
+            {"order_id": order.order_id, "state": order.status},
+        )
+    if any(p.method == CARD and p.status == PAYMENT_PENDING for p in order.payments):
+        raise Conflict(
+            "A card payment of this order is under way; try again once it has succeeded or failed",
+            {"order_id": order.order_id},
+        )
+
+
+def _take_out(order_id: str, held: set[str], by: str) -> Order:
+    def change(current: Order) -> None:
+        _refuse_during_card_payment(current)
+        gone = [line for line in current.lines if line.hold_id in held]
+        current.lines = [line for line in current.lines if line.hold_id not in held]
+        current.hold_ids = [h for h in current.hold_ids if h not in held]
+        current.tickets_total = sum(line.unit_price for line in current.lines)
+        current.total = current.tickets_total + current.booking_fee + current.delivery_fee
+        note = f"{len(gone)} places taken out: an option's validation was cancelled"
+        current.history.append({"at": iso(), "status": current.status, "by": by, "note": note})
+
+    return update(order_id, change)

@@ -7,12 +7,14 @@ passes the rules the API applies; its performances are opened by the real open-p
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
+from chalicelib.auth import relays
 from chalicelib.auth import service as auth
 from chalicelib.auth.model import AREAS, Role
 from chalicelib.catalog import kinds as k
@@ -35,6 +37,9 @@ SHOPPER_EMAIL, SHOPPER_PASSWORD = "shopper@example.com", "shopper-password"
 
 class DemoSeedError(RuntimeError):
     """The demo cannot be made as declared: an item it needs is gone (deleted by hand?)."""
+
+# Set by the local stack when DynamoDB is moto's (no Java): the seed then leaves out the demo options.
+MOTO_DYNAMODB_FLAG = "GUICHET_LOCAL_DYNAMODB_IS_MOTO"
 
 
 def organisation() -> str:
@@ -286,15 +291,37 @@ def option_customers(cat: Catalog) -> str:
     )
     cat.ensure("seat_option_profile", profile)
     with contextlib.suppress(AlreadyExists):
-        auth.register_shopper(ORG, email, relay_name, demo.RELAY_PASSWORD)
+        _, _, shopper = auth.register_shopper(ORG, email, relay_name, demo.RELAY_PASSWORD)
+        # as the relay's accepted invitation would (auth/relays.py)
+        relays.link(ORG, shopper.shopper_id, cat.id("contact", relay_code))
     return _made(cat, before, f"option customers: {name} and its relay {email}, profile {profile_code}")
+
+
+def demo_options(cat: Catalog) -> str:
+    """A few options in different states (requested, placed, validated, refused, waiting)."""
+    from infra.local import demo_options as made
+
+    if os.environ.get(MOTO_DYNAMODB_FLAG):
+        # moto answers each query over every item of a partition: the options' stock reads take minutes
+        return "demo options left out: DynamoDB is served by moto (install Java for DynamoDB Local)"
+    return made.seed_options(ORG, cat.id, cat.id("contact", demo.RELAY[0]))
 
 
 def catalog_steps() -> tuple[Callable[[], str], ...]:
     cat = Catalog(ORG)
     return tuple(
         (lambda step=step: step(cat))
-        for step in (season, venue, sales, seating_plan, prices, events, open_for_sale, option_customers)
+        for step in (
+            season,
+            venue,
+            sales,
+            seating_plan,
+            prices,
+            events,
+            open_for_sale,
+            option_customers,
+            demo_options,
+        )
     )
 
 

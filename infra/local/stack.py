@@ -180,6 +180,7 @@ class LocalStack:
                 self.say(f"DynamoDB Local is unavailable: {problem}.\n{MOTO_FALLBACK_WARNING}")
             self.dynamodb_engine = "moto (in the runner's process)"
             self.dynamodb_endpoint = self.moto_endpoint
+            os.environ[seed.MOTO_DYNAMODB_FLAG] = "1"  # the seed leaves out what moto makes too slow
             return
         self._dynamodb_port = dynamodb.free_port()
         self.dynamodb_endpoint = f"http://{HOST}:{self._dynamodb_port}"

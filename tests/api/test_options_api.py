@@ -9,6 +9,7 @@ from chalicelib.catalog import kinds as k
 from chalicelib.catalog import service as catalog
 from tests.service.test_options import activity_settings
 from tests.shop_world import World, build_world
+from tests.shopper_accounts import link_relay, shopper_token
 
 ORG = "demo"
 
@@ -39,8 +40,8 @@ def relay(api, world) -> tuple[str, str]:
         validated=True,
     )
     catalog.create(ORG, "seat_option_profile", profile)
-    body = {"email": "anne@lycee.example", "name": "Anne", "password": "anne-password-1"}
-    token = api.call("POST", f"/shop/{ORG}/account", body).json_body["token"]
+    token = shopper_token(api, ORG, "anne@lycee.example", "Anne", "anne-password-1")
+    link_relay(ORG, "anne@lycee.example", contact)  # an operator's invitation, accepted
     return contact, token
 
 
@@ -63,7 +64,9 @@ def test_a_request_goes_through_placement_to_a_validated_reservation(api, world,
     assert asked.status_code == 201, asked.json_body
     option = asked.json_body
     assert (
-        option["state"] == "requested" and option["editable_until"] and "place" in option["allowed_actions"]
+        option["state"] == "requested"
+        and option["editable_until"]
+        and option["allowed_actions"] == ["edit_request", "withdraw"]  # what a relay may do
     )
     mine = api.call("GET", f"/shop/{ORG}/options", token=anne).json_body["options"]
     assert [o["number"] for o in mine] == [option["number"]]
@@ -150,11 +153,7 @@ def test_a_relay_sees_only_their_own_options_and_profiles_apply(api, world, rela
     option = api.call(
         "POST", f"/shop/{ORG}/pos/WEB1/options", {**too_few, "quantities": {category: 2}}, token=anne
     ).json_body
-    bob = api.call(
-        "POST",
-        f"/shop/{ORG}/account",
-        {"email": "bob@x.example", "name": "Bob", "password": "bob-password-1"},
-    ).json_body["token"]
+    bob = shopper_token(api, ORG, "bob@x.example", "Bob", "bob-password-1")
     assert api.call("POST", f"/shop/{ORG}/pos/WEB1/options", too_few, token=bob).status_code == 403
     assert api.call("DELETE", f"/shop/{ORG}/options/{option['option_id']}", token=bob).status_code == 403
     withdrawn = api.call("DELETE", f"/shop/{ORG}/options/{option['option_id']}", token=anne)

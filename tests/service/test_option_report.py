@@ -30,6 +30,7 @@ from infra.local.mail import verify_sender
 from tests.service.test_options import activity_settings
 from tests.service.test_stock_helpers import open_in_process
 from tests.shop_world import World, build_world
+from tests.shopper_accounts import link_relay
 
 ORG = "demo"
 
@@ -66,10 +67,11 @@ def new_contact(code: str, name: str) -> str:
     school = catalog.create(
         ORG, "company", k.CompanySpec(code=f"C{code}", name=f"School of {name}", company_type_id=kind)
     ).id
-    spec = k.ContactSpec(
-        code=code, name=name, email=f"{code.lower()}@school.example", company_id=school, relay=True
-    )
-    return catalog.create(ORG, "contact", spec).id
+    email = f"{code.lower()}@school.example"
+    spec = k.ContactSpec(code=code, name=name, email=email, company_id=school, relay=True)
+    contact_id = catalog.create(ORG, "contact", spec).id
+    link_relay(ORG, email, contact_id)  # her shop account, invited and accepted
+    return contact_id
 
 
 def ask(world: World, contact: str, quantities: dict[str, int]) -> options.Option:

@@ -18,6 +18,7 @@ from chalicelib.options.service import LineIn, RequestIn
 from chalicelib.sales import repository as sales
 from chalicelib.workflows import option_expiry
 from tests.shop_world import World, build_world
+from tests.shopper_accounts import link_relay
 
 ORG = "demo"
 
@@ -43,7 +44,9 @@ def contact(world) -> str:
         ORG, "company", k.CompanySpec(code="LYC", name="Lycée", company_type_id=school)
     ).id
     spec = k.ContactSpec(code="ANNE", name="Anne", email="anne@lycee.example", company_id=company, relay=True)
-    return catalog.create(ORG, "contact", spec).id
+    contact_id = catalog.create(ORG, "contact", spec).id
+    link_relay(ORG, "anne@lycee.example", contact_id)  # her shop account, invited and accepted
+    return contact_id
 
 
 def held_by(option_id: str) -> list[str]:

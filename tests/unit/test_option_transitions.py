@@ -28,6 +28,10 @@ EXPECTED = {
     (m.WAITING_LIST, m.EXPIRE): m.EXPIRED,
     (m.VALIDATED, m.CANCEL_VALIDATION): m.PLACED,
     (m.VALIDATED, m.FIRM): m.VALIDATED,
+    (m.VALIDATED, m.TAKE_UP): m.TAKEN_UP,
+    (m.VALIDATED, m.EXPIRE): m.EXPIRED,
+    (m.VALIDATED, m.CANCEL_ORDER): m.CANCELLED,
+    (m.TAKEN_UP, m.CANCEL_ORDER): m.CANCELLED,
 }
 
 
@@ -36,7 +40,7 @@ def test_every_state_and_action(state, action):
     situation = m.Situation(state, refused_from=m.PLACED)
     if (state, action) in EXPECTED:
         assert m.next_state(situation, action) == EXPECTED[(state, action)]
-        assert action in m.allowed_actions(situation)
+        assert (action in m.allowed_actions(situation)) is (action not in m.SYSTEM_ACTIONS)
     else:
         with pytest.raises(InvalidTransition) as refused:
             m.next_state(situation, action)
@@ -49,8 +53,27 @@ def test_the_table_in_code_is_the_one_tested():
 
 
 def test_final_states_allow_nothing():
-    for state in (m.REFUSED, m.CANCELLED, m.EXPIRED):
+    for state in (m.REFUSED, m.CANCELLED, m.EXPIRED, m.TAKEN_UP):
         assert m.allowed_actions(m.Situation(state)) == []
+
+
+def test_an_operator_is_never_offered_what_only_the_system_does():
+    with pytest.raises(InvalidTransition) as refused:
+        m.next_state(m.Situation(m.REQUESTED), m.FIRM)
+    assert refused.value.details["allowed"] == [m.EDIT_REQUEST, m.WITHDRAW, m.PLACE, m.REFUSE]
+    assert all(a not in m.SYSTEM_ACTIONS for s in m.STATES for a in m.allowed_actions(m.Situation(s)))
+
+
+def test_a_relay_is_offered_only_editing_and_withdrawing_its_request():
+    assert m.allowed_actions(m.Situation(m.REQUESTED), m.RELAY) == [m.EDIT_REQUEST, m.WITHDRAW]
+    assert m.allowed_actions(m.Situation(m.VALIDATED), m.RELAY) == []
+    with pytest.raises(InvalidTransition) as refused:
+        m.next_state(m.Situation(m.PLACED), m.EDIT_REQUEST, m.RELAY)
+    assert refused.value.details["allowed"] == []
+
+
+def test_a_firm_option_still_moves_with_its_order():
+    assert m.next_state(m.Situation(m.VALIDATED, firm=True), m.TAKE_UP) == m.TAKEN_UP
 
 
 def test_cancelling_a_refusal_returns_to_where_it_came_from():
