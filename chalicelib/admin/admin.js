@@ -165,7 +165,8 @@ function boot() {
   });
   $("org").value = localStorage.getItem(ORG_KEY) || "";
   $("login-form").addEventListener("submit", logIn);
-  $("logout").addEventListener("click", () => {
+  $("logout").addEventListener("click", async () => {
+    await api.logOut().catch(() => {}); // an expired session is over anyway
     endSession();
     history.replaceState(null, "", location.pathname + location.search);
     notify("You are logged out.");

@@ -100,4 +100,6 @@ export const api = {
   del: (path) => request("DELETE", path),
   logIn: (orgId, login, password) =>
     request("POST", "/backoffice/login", { org_id: orgId, login, password }, { auth: false }),
+  // Ends every session of this operator on the server, not only this browser's copy of the token.
+  logOut: () => request("POST", "/backoffice/logout"),
 };

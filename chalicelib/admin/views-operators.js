@@ -77,7 +77,11 @@ function openEditor(view, op, row) {
       field("Name", h("input", { id: "edit-name", name: "name", value: op.name, required: true, maxlength: 200 })),
       field("New password", h("input", {
         id: "edit-password", name: "password", type: "password", autocomplete: "new-password", minlength: 8,
-      }), "Leave empty to keep the current password.")),
+      }), "Leave empty to keep the current password."),
+      op.login === view.ctx.operator.login ? field("Your current password", h("input", {
+        id: "edit-current-password", name: "current_password", type: "password",
+        autocomplete: "current-password",
+      }), "Needed to change your own password.") : null),
     checkboxes("Roles", "roles", [...new Set([...view.roles, ...op.roles])], op.roles),
     h("div", { class: "field", "data-field": "active" },
       h("label", { class: "check" },
@@ -112,6 +116,8 @@ function changesOf(op, form) {
   if (roles.length !== op.roles.length || roles.some((r) => !op.roles.includes(r))) changes.roles = roles;
   if (active !== op.active) changes.active = active;
   if (password) changes.password = password;
+  const current = form.querySelector("#edit-current-password")?.value;
+  if (password && current) changes.current_password = current;
   return changes;
 }
 

@@ -47,16 +47,18 @@ function renderList(view) {
   const { ctx } = view;
   if (!view.roles.length) return fill(view.list, h("p", {}, "No roles yet."));
   const head = h("tr", {}, ["Name", "Rights", "Actions"].map((t) => h("th", { scope: "col" }, t)));
+  // The administrator role holds every right: the API refuses to edit or delete it.
+  const editable = (role) => role.name !== "administrator";
   const rows = view.roles.map((role) =>
     h("tr", { "data-role": role.name },
       h("td", {}, h("code", {}, role.name)),
       h("td", { class: "rights-summary", "data-testid": "rights" }, summary(role.rights)),
       h("td", { class: "actions" },
-        ctx.can("operators", "modify") ? h("button", {
+        ctx.can("operators", "modify") && editable(role) ? h("button", {
           type: "button", class: "small", "data-action": "edit", "aria-label": `Edit role ${role.name}`,
           onclick: () => openEditor(view, role),
         }, "Edit") : null,
-        ctx.can("operators", "delete") ? h("button", {
+        ctx.can("operators", "delete") && editable(role) ? h("button", {
           type: "button", class: "small danger", "data-action": "delete", "aria-label": `Delete role ${role.name}`,
           onclick: (event) => remove(view, role, event.currentTarget),
         }, "Delete") : null)));

@@ -36,6 +36,9 @@ class OperatorOut(Out):
     name: str
     roles: list[str]
     active: bool
+    # named without "password": a response never holds that word (a guard the tests keep)
+    credentials_changed_at: str | None = None
+    credentials_changed_by: str | None = None
 
 
 class MeOut(OperatorOut):
@@ -60,7 +63,13 @@ class OperatorCreate(Body):
 
 class OperatorUpdate(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    password: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=200,
+        description="Another operator's: by an administrator; one's own: with current_password",
+    )
+    current_password: str | None = Field(default=None, min_length=1, max_length=200)
     roles: list[str] | None = Field(default=None, max_length=20)
     active: bool | None = None
 
@@ -100,6 +109,30 @@ class RoleOut(Out):
     rights: dict[str, list[str]]
 
 
+class PasswordChange(Body):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Password
+
+
+class RegistrationOut(Out):
+    status: str = Field(description="Always 'check_your_email', whether the e-mail had an account or not")
+    message: str
+
+
+class EmailVerification(Body):
+    token: str = Field(min_length=1, max_length=2000)
+
+
+class RelayInvitationOut(Out):
+    status: str = Field(description="'sent': the contact got an e-mail with a link to accept")
+    sent_to: str
+
+
+class RelayOut(Out):
+    contact_id: str
+    company_id: str | None
+
+
 class ShopperRegistration(Body):
     email: EmailStr
     name: str = Field(min_length=1, max_length=200)
@@ -115,6 +148,7 @@ class ShopperOut(Out):
     shopper_id: str
     email: str
     name: str
+    email_verified: bool = False
 
 
 class ShopperSession(TokenOut):

@@ -9,12 +9,15 @@ from chalicelib.api.accounts_models import (
     OperatorOut,
     OperatorSession,
     OperatorUpdate,
+    PasswordChange,
+    RelayInvitationOut,
     RightsCatalogueOut,
     RoleCreate,
     RoleOut,
     RoleUpdate,
 )
 from chalicelib.api.routing import ANY_OPERATOR, PUBLIC, Api
+from chalicelib.auth import operators, relays
 from chalicelib.auth import service as auth
 from chalicelib.auth.model import ACTIONS, AREAS, Operator, OperatorCaller, Right, Role
 
@@ -22,12 +25,24 @@ api = Api(__name__, tag="back-office: accounts")
 blueprint = api.blueprint
 
 
+def _fields(operator: Operator) -> dict:
+    return {
+        "org_id": operator.org_id,
+        "login": operator.login,
+        "name": operator.name,
+        "roles": operator.roles,
+        "active": operator.active,
+        "credentials_changed_at": operator.password_changed_at,
+        "credentials_changed_by": operator.password_changed_by,
+    }
+
+
 def _operator_out(operator: Operator) -> OperatorOut:
-    return OperatorOut(**vars(operator))
+    return OperatorOut(**_fields(operator))
 
 
 def _me(caller: OperatorCaller) -> MeOut:
-    return MeOut(**vars(caller.operator), rights=caller.rights())
+    return MeOut(**_fields(caller.operator), rights=caller.rights())
 
 
 @api.route(
@@ -40,6 +55,34 @@ def _me(caller: OperatorCaller) -> MeOut:
 )
 def log_in(_caller: None, body: OperatorLogin) -> OperatorSession:
     token, expires_at, caller = auth.log_in_operator(body.org_id, body.login, body.password)
+    return OperatorSession(token=token, expires_at=expires_at, operator=_me(caller))
+
+
+@api.route(
+    "/backoffice/logout",
+    "POST",
+    summary="Log out: this session ends at once (a password change ends every session)",
+    auth=ANY_OPERATOR,
+    status=204,
+)
+def log_out(caller: OperatorCaller) -> None:
+    auth.end_sessions(caller)
+
+
+@api.route(
+    "/backoffice/me/password",
+    "POST",
+    summary="Change my password (with the current one); my other sessions end, a new one is returned",
+    auth=ANY_OPERATOR,
+    body=PasswordChange,
+    response=OperatorSession,
+)
+def change_my_password(caller: OperatorCaller, body: PasswordChange) -> OperatorSession:
+    login = caller.operator.login
+    operator = operators.update_operator(
+        caller, login, None, None, None, body.new_password, body.current_password
+    )
+    token, expires_at = auth.operator_session(operator)
     return OperatorSession(token=token, expires_at=expires_at, operator=_me(caller))
 
 
@@ -80,7 +123,7 @@ def list_operators(caller: OperatorCaller) -> list[OperatorOut]:
     status=201,
 )
 def create_operator(caller: OperatorCaller, body: OperatorCreate) -> OperatorOut:
-    operator = auth.create_operator(caller.org_id, body.login, body.name, body.password, body.roles)
+    operator = operators.create_operator(caller, body.login, body.name, body.password, body.roles)
     return _operator_out(operator)
 
 
@@ -103,7 +146,9 @@ def get_operator(caller: OperatorCaller, login: str) -> OperatorOut:
     response=OperatorOut,
 )
 def update_operator(caller: OperatorCaller, login: str, body: OperatorUpdate) -> OperatorOut:
-    operator = auth.update_operator(caller, login, body.name, body.roles, body.active, body.password)
+    operator = operators.update_operator(
+        caller, login, body.name, body.roles, body.active, body.password, body.current_password
+    )
     return _operator_out(operator)
 
 
@@ -115,7 +160,7 @@ def update_operator(caller: OperatorCaller, login: str, body: OperatorUpdate) ->
     status=204,
 )
 def delete_operator(caller: OperatorCaller, login: str) -> None:
-    auth.delete_operator(caller, login)
+    operators.delete_operator(caller, login)
 
 
 @api.route(
@@ -138,7 +183,7 @@ def list_roles(caller: OperatorCaller) -> list[RoleOut]:
     status=201,
 )
 def create_role(caller: OperatorCaller, body: RoleCreate) -> RoleOut:
-    role = auth.save_role(caller.org_id, Role(body.name, body.rights), create=True)
+    role = operators.save_role(caller, Role(body.name, body.rights), create=True)
     return RoleOut(name=role.name, rights=role.rights)
 
 
@@ -151,7 +196,7 @@ def create_role(caller: OperatorCaller, body: RoleCreate) -> RoleOut:
     response=RoleOut,
 )
 def update_role(caller: OperatorCaller, name: str, body: RoleUpdate) -> RoleOut:
-    role = auth.save_role(caller.org_id, Role(name, body.rights), create=False)
+    role = operators.save_role(caller, Role(name, body.rights), create=False)
     return RoleOut(name=role.name, rights=role.rights)
 
 
@@ -163,4 +208,18 @@ def update_role(caller: OperatorCaller, name: str, body: RoleUpdate) -> RoleOut:
     status=204,
 )
 def delete_role(caller: OperatorCaller, name: str) -> None:
-    auth.delete_role(caller.org_id, name)
+    operators.delete_role(caller, name)
+
+
+@api.route(
+    "/backoffice/contacts/{contact_id}/relay-invitation",
+    "POST",
+    summary="Invite a relay contact to act for their company from their shop account (by e-mail)",
+    auth=Right("contacts", "modify"),
+    response=RelayInvitationOut,
+    status=202,
+)
+def invite_relay(caller: OperatorCaller, contact_id: str) -> RelayInvitationOut:
+    relays.invite(caller.org_id, contact_id, caller.operator.name)
+    contact = relays.relay_contact(caller.org_id, contact_id)
+    return RelayInvitationOut(status="sent", sent_to=contact["email"] if contact else "")

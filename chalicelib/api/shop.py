@@ -1,9 +1,19 @@
-"""Online-shop routes for shoppers: register, log in, my account."""
+"""Online-shop routes for shoppers: register, verify the e-mail, log in and out, my account, my password."""
 
 from __future__ import annotations
 
-from chalicelib.api.accounts_models import ShopperLogin, ShopperOut, ShopperRegistration, ShopperSession
+from chalicelib.api.accounts_models import (
+    EmailVerification,
+    PasswordChange,
+    RegistrationOut,
+    RelayOut,
+    ShopperLogin,
+    ShopperOut,
+    ShopperRegistration,
+    ShopperSession,
+)
 from chalicelib.api.routing import PUBLIC, SHOPPER, Api
+from chalicelib.auth import relays, shoppers
 from chalicelib.auth import service as auth
 from chalicelib.auth.model import Shopper, ShopperCaller
 
@@ -12,21 +22,40 @@ blueprint = api.blueprint
 
 
 def _shopper_out(shopper: Shopper) -> ShopperOut:
-    return ShopperOut(shopper_id=shopper.shopper_id, email=shopper.email, name=shopper.name)
+    return ShopperOut(
+        shopper_id=shopper.shopper_id,
+        email=shopper.email,
+        name=shopper.name,
+        email_verified=shopper.email_verified,
+    )
 
 
 @api.route(
     "/shop/{org_id}/account",
     "POST",
-    summary="Register a shopper account",
+    summary="Register a shopper account (the answer is the same whether the e-mail has one already)",
     auth=PUBLIC,
     body=ShopperRegistration,
-    response=ShopperSession,
-    status=201,
+    response=RegistrationOut,
+    status=202,
 )
-def register(_caller: None, org_id: str, body: ShopperRegistration) -> ShopperSession:
-    token, expires_at, shopper = auth.register_shopper(org_id, body.email, body.name, body.password)
-    return ShopperSession(token=token, expires_at=expires_at, shopper=_shopper_out(shopper))
+def register(_caller: None, org_id: str, body: ShopperRegistration) -> RegistrationOut:
+    shoppers.register(org_id, body.email, body.name, body.password)
+    return RegistrationOut(
+        status="check_your_email",
+        message=f"We sent an e-mail to {body.email}; follow it, then log in with your password.",
+    )
+
+
+@api.route(
+    "/shop/{org_id}/account/verify",
+    summary="Verify my e-mail: the link sent at registration (idempotent)",
+    auth=PUBLIC,
+    query=EmailVerification,
+    response=ShopperOut,
+)
+def verify_email(_caller: None, org_id: str, query: EmailVerification) -> ShopperOut:
+    return _shopper_out(shoppers.verify_email(org_id, query.token))
 
 
 @api.route(
@@ -38,8 +67,45 @@ def register(_caller: None, org_id: str, body: ShopperRegistration) -> ShopperSe
     response=ShopperSession,
 )
 def log_in(_caller: None, org_id: str, body: ShopperLogin) -> ShopperSession:
-    token, expires_at, shopper = auth.log_in_shopper(org_id, body.email, body.password)
+    token, expires_at, shopper = shoppers.log_in(org_id, body.email, body.password)
     return ShopperSession(token=token, expires_at=expires_at, shopper=_shopper_out(shopper))
+
+
+@api.route(
+    "/shop/{org_id}/account/logout",
+    "POST",
+    summary="Log out: this session ends at once (a password change ends every session)",
+    auth=SHOPPER,
+    status=204,
+)
+def log_out(caller: ShopperCaller, org_id: str) -> None:
+    auth.end_sessions(caller)
+
+
+@api.route(
+    "/shop/{org_id}/account/password",
+    "POST",
+    summary="Change my password (with the current one); my other sessions end, a new one is returned",
+    auth=SHOPPER,
+    body=PasswordChange,
+    response=ShopperSession,
+)
+def change_password(caller: ShopperCaller, org_id: str, body: PasswordChange) -> ShopperSession:
+    token, expires_at, shopper = shoppers.change_password(caller, body.current_password, body.new_password)
+    return ShopperSession(token=token, expires_at=expires_at, shopper=_shopper_out(shopper))
+
+
+@api.route(
+    "/shop/{org_id}/account/relay",
+    "POST",
+    summary="Accept an invitation to act for my company (the link's token; my e-mail verified first)",
+    auth=SHOPPER,
+    body=EmailVerification,
+    response=RelayOut,
+)
+def accept_relay(caller: ShopperCaller, org_id: str, body: EmailVerification) -> RelayOut:
+    contact = relays.accept(caller.shopper, body.token)
+    return RelayOut(contact_id=contact["id"], company_id=contact.get("company_id"))
 
 
 @api.route("/shop/{org_id}/account", summary="My account", auth=SHOPPER, response=ShopperOut)

@@ -21,7 +21,24 @@ AREAS = (
     "workflows",
     "ticket_control",
     "contacts",
+    "queues",
 )
+# The option screens' own areas, one per action of the seed's rights table; a role's rights in the
+# "options" area grant the same action in each of them.
+OPTION_AREAS = (
+    "option_requests",
+    "option_placements",
+    "option_placement_management",
+    "option_refusals",
+    "option_refusal_cancellations",
+    "option_waiting_list",
+    "option_waiting_list_returns",
+    "option_orders",
+    "option_order_cancellations",
+    "option_firm_placements",
+    "option_reports",
+)
+AREAS = (*AREAS, *OPTION_AREAS)
 
 ADMINISTRATOR_ROLE = "administrator"
 
@@ -55,6 +72,10 @@ class Operator:
     name: str
     roles: list[str]
     active: bool = True
+    token_version: int = 0
+    password_changed_at: str | None = None  # ISO time of the last password change, and by whom
+    password_changed_by: str | None = None
+    ended_sessions: frozenset[str] = frozenset()  # session keys logged out, until their tokens expire
 
 
 @dataclass
@@ -63,6 +84,10 @@ class Shopper:
     shopper_id: str
     email: str
     name: str
+    token_version: int = 0
+    email_verified: bool = False
+    relay_contact_id: str | None = None  # the relay contact this account acts for (by invitation)
+    ended_sessions: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -71,6 +96,7 @@ class OperatorCaller:
 
     operator: Operator
     roles: list[Role]
+    session_key: str | None = None  # the session of the token this request came with
 
     @property
     def org_id(self) -> str:
@@ -78,6 +104,19 @@ class OperatorCaller:
 
     def may(self, right: Right) -> bool:
         return self.operator.active and any(role.grants(right) for role in self.roles)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.operator.active and ADMINISTRATOR_ROLE in self.operator.roles
+
+    def holds_all(self, rights: dict[str, list[str]]) -> bool:
+        """Whether every right in `rights` is one of the caller's own (what they may grant)."""
+        return all(self.may(Right(area, action)) for area, actions in rights.items() for action in actions)
+
+    @property
+    def buyer_id(self) -> str:
+        """An operator selling through the shop (box office) owns carts under this id."""
+        return f"operator-{self.operator.login}"
 
     def rights(self) -> dict[str, list[str]]:
         merged: dict[str, list[str]] = {}
@@ -90,6 +129,7 @@ class OperatorCaller:
 @dataclass
 class ShopperCaller:
     shopper: Shopper
+    session_key: str | None = None
 
     @property
     def org_id(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
@@ -63,7 +64,18 @@ def organisation_name(org_id: str) -> str:
 
 
 def _to_operator(item: OperatorItem) -> Operator:
-    return Operator(item.org_id, item.login, item.name, sorted(item.roles or []), item.active)
+    changed = item.password_changed_at.isoformat() if item.password_changed_at else None
+    return Operator(
+        item.org_id,
+        item.login,
+        item.name,
+        sorted(item.roles or []),
+        item.active,
+        int(item.token_version or 0),
+        changed,
+        item.password_changed_by,
+        frozenset(item.ended_sessions or ()),
+    )
 
 
 def get_operator_with_hash(org_id: str, login: str) -> tuple[Operator, str]:
@@ -105,7 +117,10 @@ def create_operator(operator: Operator, password_hash: str) -> None:
         raise
 
 
-def update_operator(operator: Operator, password_hash: str | None) -> None:
+def update_operator(
+    operator: Operator, password_hash: str | None, changed_by: str | None = None, revoke: bool = False
+) -> None:
+    """Save the operator; a new password is recorded (when, by whom); `revoke` voids their tokens."""
     item = OperatorItem(org_pk(operator.org_id), operator_sk(operator.login))
     actions = [
         OperatorItem.name.set(operator.name),
@@ -114,7 +129,33 @@ def update_operator(operator: Operator, password_hash: str | None) -> None:
     ]
     if password_hash:
         actions.append(OperatorItem.password_hash.set(password_hash))
+        actions.append(OperatorItem.password_changed_at.set(_now()))
+        actions.append(OperatorItem.password_changed_by.set(changed_by or operator.login))
+    if password_hash or revoke:
+        actions.append(OperatorItem.token_version.add(1))
     item.update(actions=actions, condition=AccountsTable.sk.exists())
+    operator.token_version = int(item.token_version or 0)
+
+
+def revoke_operator_tokens(org_id: str, login: str) -> int:
+    """Every token issued to this operator so far stops working at once; the new version."""
+    item = OperatorItem(org_pk(org_id), operator_sk(login))
+    item.update(actions=[OperatorItem.token_version.add(1)], condition=AccountsTable.sk.exists())
+    return int(item.token_version)
+
+
+def end_operator_session(org_id: str, login: str, session_key: str) -> None:
+    """One session logged out (one atomic set addition: no read, no lost update)."""
+    item = OperatorItem(org_pk(org_id), operator_sk(login))
+    item.update(actions=[OperatorItem.ended_sessions.add({session_key})], condition=AccountsTable.sk.exists())
+
+
+def forget_operator_sessions(org_id: str, login: str, session_keys: set[str]) -> None:
+    """Logged-out sessions whose tokens have expired need no remembering (a set deletion)."""
+    item = OperatorItem(org_pk(org_id), operator_sk(login))
+    item.update(
+        actions=[OperatorItem.ended_sessions.delete(session_keys)], condition=AccountsTable.sk.exists()
+    )
 
 
 def delete_operator(org_id: str, login: str) -> None:
@@ -181,7 +222,61 @@ def create_shopper(shopper: Shopper, password_hash: str) -> None:
 
 
 def _to_shopper(item: ShopperItem) -> Shopper:
-    return Shopper(item.org_id, item.shopper_id, item.email, item.name)
+    return Shopper(
+        item.org_id,
+        item.shopper_id,
+        item.email,
+        item.name,
+        int(item.token_version or 0),
+        bool(item.email_verified),
+        item.relay_contact_id,
+        frozenset(item.ended_sessions or ()),
+    )
+
+
+def revoke_shopper_tokens(org_id: str, shopper_id: str) -> int:
+    item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
+    item.update(actions=[ShopperItem.token_version.add(1)], condition=AccountsTable.sk.exists())
+    return int(item.token_version)
+
+
+def end_shopper_session(org_id: str, shopper_id: str, session_key: str) -> None:
+    item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
+    item.update(actions=[ShopperItem.ended_sessions.add({session_key})], condition=AccountsTable.sk.exists())
+
+
+def forget_shopper_sessions(org_id: str, shopper_id: str, session_keys: set[str]) -> None:
+    item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
+    item.update(
+        actions=[ShopperItem.ended_sessions.delete(session_keys)], condition=AccountsTable.sk.exists()
+    )
+
+
+def set_shopper_password(org_id: str, shopper_id: str, password_hash: str) -> int:
+    """A new password, recorded, voiding every token issued before; the new token version."""
+    item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
+    item.update(
+        actions=[
+            ShopperItem.password_hash.set(password_hash),
+            ShopperItem.password_changed_at.set(_now()),
+            ShopperItem.token_version.add(1),
+        ],
+        condition=AccountsTable.sk.exists(),
+    )
+    return int(item.token_version)
+
+
+def get_shopper_with_hash(org_id: str, shopper_id: str) -> tuple[Shopper, str]:
+    try:
+        item = ShopperItem.get(org_pk(org_id), shopper_sk(shopper_id))
+    except DoesNotExist as exc:
+        raise NotFound("Shopper does not exist", {"shopper_id": shopper_id}) from exc
+    return _to_shopper(item), item.password_hash
+
+
+def mark_email_verified(org_id: str, shopper_id: str) -> None:
+    item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
+    item.update(actions=[ShopperItem.email_verified.set(True)], condition=AccountsTable.sk.exists())
 
 
 def get_shopper(org_id: str, shopper_id: str) -> Shopper:
@@ -198,3 +293,15 @@ def find_shopper_by_email(org_id: str, email: str) -> tuple[Shopper, str] | None
     except DoesNotExist:
         return None
     return _to_shopper(item), item.password_hash
+
+
+def forget_expired_sessions(account: Operator | Shopper) -> None:
+    """At log-in: logged-out sessions whose tokens have expired leave the account item."""
+    now = int(time.time())
+    expired = {key for key in account.ended_sessions if int(key.rsplit(":", 1)[1]) <= now}
+    if not expired:
+        return
+    if isinstance(account, Operator):
+        forget_operator_sessions(account.org_id, account.login, expired)
+    else:
+        forget_shopper_sessions(account.org_id, account.shopper_id, expired)

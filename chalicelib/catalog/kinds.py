@@ -250,6 +250,9 @@ class PointOfSaleSpec(Spec):
     )
     guest_checkout: bool = True
     payment_ceiling: Cents | None = Field(default=None, description="Above it an order becomes a reservation")
+    guest_reservations: bool = Field(
+        default=False, description="Guests may reserve above the payment ceiling; otherwise only accounts may"
+    )
     allowed_contact_ids: list[Ref] = Field(default_factory=list, max_length=1000)
     allowed_company_ids: list[Ref] = Field(default_factory=list, max_length=1000)
 

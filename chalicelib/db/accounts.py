@@ -5,6 +5,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BooleanAttribute,
     MapAttribute,
+    NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
@@ -41,6 +42,12 @@ class OperatorItem(AccountsTable):
     roles = UnicodeSetAttribute(default=set)
     active = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
+    # Tokens carry the version they were issued at; a bump (password, deactivation, logout) revokes them.
+    token_version = NumberAttribute(default=0)
+    password_changed_at = UTCDateTimeAttribute(null=True)
+    password_changed_by = UnicodeAttribute(null=True)
+    # "<session>:<expiry>" of each session logged out; forgotten once expired (at the next log-in)
+    ended_sessions = UnicodeSetAttribute(null=True)
 
 
 class RoleItem(AccountsTable):
@@ -57,12 +64,27 @@ class ShopperItem(AccountsTable):
     name = UnicodeAttribute()
     password_hash = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    token_version = NumberAttribute(default=0)
+    email_verified = BooleanAttribute(default=False)
+    password_changed_at = UTCDateTimeAttribute(null=True)
+    relay_contact_id = UnicodeAttribute(null=True)  # the contact it acts for, linked by an invitation
+    ended_sessions = UnicodeSetAttribute(null=True)
 
 
 class ShopperEmailItem(AccountsTable):
     """Uniqueness guard: one item per (organisation, email), written with the shopper in one transaction."""
 
     shopper_id = UnicodeAttribute()
+
+
+class RelayLinkItem(AccountsTable):
+    """Guard: one shopper account acts for a relay contact, written with the link in one transaction."""
+
+    shopper_id = UnicodeAttribute()
+
+
+def relay_link_sk(contact_id: str) -> str:
+    return f"RELAY#{contact_id}"
 
 
 def organisation_sk() -> str:

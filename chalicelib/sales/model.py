@@ -96,6 +96,7 @@ class SalesRules:
     pos_code: str
     guest_checkout: bool
     payment_ceiling: int | None
+    guest_reservations: bool = False
 
     def delivery_option(self, code: str | None) -> DeliveryOption:
         """The chosen delivery method; without one, the first the channel offers (else an e-ticket)."""
@@ -149,6 +150,7 @@ def sales_rules(
         pos_code=pos["code"],
         guest_checkout=bool(pos.get("guest_checkout", True)),
         payment_ceiling=None if pos.get("payment_ceiling") is None else int(pos["payment_ceiling"]),
+        guest_reservations=bool(pos.get("guest_reservations", False)),
     )
 
 

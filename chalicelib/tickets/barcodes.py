@@ -6,9 +6,10 @@ import base64
 import binascii
 import hashlib
 import hmac
+import os
 import re
 
-from chalicelib.auth.tokens import signing_secret
+from chalicelib.auth import tokens
 
 # The version prefix lets a later format coexist with tickets already printed.
 PREFIX = "G1"
@@ -18,9 +19,25 @@ LENGTH = len(PREFIX) + (16 + MAC_BYTES) * 8 // 5
 _TICKET_ID = re.compile(r"[0-9a-f]{32}")
 
 
+def barcode_secret() -> str:
+    """The barcodes' own secret (GUICHET_BARCODE_SECRET or the secret at GUICHET_BARCODE_SECRET_ARN).
+
+    Rotating the token keys then leaves printed tickets valid. A deployment without one derives the
+    barcode key from the token secret, as before, so that its printed tickets stay valid.
+    """
+    if os.environ.get("GUICHET_BARCODE_SECRET"):
+        return os.environ["GUICHET_BARCODE_SECRET"]
+    arn = os.environ.get("GUICHET_BARCODE_SECRET_ARN")
+    if arn:
+        from aws_lambda_powertools.utilities import parameters
+
+        return str(parameters.get_secret(arn, max_age=300))
+    return tokens.signing_secret()
+
+
 def _mac(ticket: bytes) -> bytes:
-    # A key of its own, derived from the deployment's secret: the raw secret signs bearer tokens.
-    key = hmac.new(signing_secret().encode("utf-8"), LABEL, hashlib.sha256).digest()
+    # A key derived for this use only: the same secret never keys two different MACs.
+    key = hmac.new(barcode_secret().encode("utf-8"), LABEL, hashlib.sha256).digest()
     return hmac.new(key, PREFIX.encode("ascii") + ticket, hashlib.sha256).digest()[:MAC_BYTES]
 
 

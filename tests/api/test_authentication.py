@@ -6,6 +6,7 @@ import time
 
 import jwt
 import pytest
+import time_machine
 
 from chalicelib.auth import service, tokens
 from chalicelib.auth.model import Role
@@ -22,7 +23,9 @@ def cashier(api):
 @pytest.fixture
 def shopper_token(api):
     body = {"email": "ann@example.com", "name": "Ann", "password": "ann-password"}
-    return api.call("POST", f"/shop/{ORG}/account", body).json_body["token"]
+    assert api.call("POST", f"/shop/{ORG}/account", body).status_code == 202
+    login = {"email": "ann@example.com", "password": "ann-password"}
+    return api.call("POST", f"/shop/{ORG}/account/login", login).json_body["token"]
 
 
 def test_back_office_route_without_token_is_401(api):
@@ -132,3 +135,70 @@ def test_login_never_returns_the_password_hash(api):
 
     assert "password" not in response.body.decode()
     assert "scrypt" not in response.body.decode()
+
+
+def _log_in(api, login: str, password: str):
+    return api.call("POST", "/backoffice/login", {"org_id": ORG, "login": login, "password": password})
+
+
+def test_an_old_token_stops_working_when_the_password_changes(api, cashier):
+    admin = api.login()
+
+    api.call("PATCH", "/backoffice/operators/cashier", {"password": "another-password"}, token=admin)
+
+    assert api.call("GET", "/backoffice/me", token=cashier).json_body["code"] == "invalid_token"
+    assert api.login("cashier", "another-password")
+
+
+def test_logging_out_ends_that_session_at_once_and_leaves_the_others(api):
+    first, second = api.login(), api.login()
+
+    assert api.call("POST", "/backoffice/logout", token=first).status_code == 204
+
+    assert api.call("GET", "/backoffice/me", token=first).status_code == 401
+    assert api.call("GET", "/backoffice/me", token=second).status_code == 200
+    assert api.call("POST", "/backoffice/logout", token=first).status_code == 401
+
+
+def test_a_logged_out_session_is_forgotten_once_its_token_has_expired(api):
+    from chalicelib.auth import repository
+
+    token = api.login()
+    api.call("POST", "/backoffice/logout", token=token)
+    [ended] = repository.get_operator(ORG, "admin").ended_sessions
+
+    expiry = int(ended.rsplit(":", 1)[1])
+    with time_machine.travel(expiry + 1, tick=False):
+        api.login()
+
+    assert repository.get_operator(ORG, "admin").ended_sessions == frozenset()
+
+
+def test_after_failed_logins_even_the_right_password_waits_a_growing_delay(api, monkeypatch):
+    from chalicelib.auth import limits
+
+    clock = [1_900_000_000]
+    monkeypatch.setattr(limits, "now", lambda: clock[0])
+    for _ in range(limits.LOGIN_FREE_FAILURES_ACCOUNT + 1):
+        assert _log_in(api, "admin", "wrong-guess").status_code == 401
+
+    first_wait = _log_in(api, "admin", "admin-password")
+    clock[0] += first_wait.json_body["details"]["retry_after"]
+    assert _log_in(api, "admin", "wrong-guess").status_code == 401
+    second_wait = _log_in(api, "admin", "admin-password")
+
+    assert first_wait.status_code == second_wait.status_code == 429
+    assert first_wait.json_body["code"] == "too_many_requests"
+    assert second_wait.json_body["details"]["retry_after"] > first_wait.json_body["details"]["retry_after"]
+    clock[0] += second_wait.json_body["details"]["retry_after"]
+    assert _log_in(api, "admin", "admin-password").status_code == 200
+
+
+def test_one_client_guessing_many_accounts_is_slowed_down(api, monkeypatch):
+    from chalicelib.auth import limits
+
+    monkeypatch.setattr(limits, "now", lambda: 1_900_000_000)
+    for n in range(limits.LOGIN_FREE_FAILURES_ADDRESS + 1):
+        assert _log_in(api, f"someone-{n}", "guess").status_code == 401
+
+    assert _log_in(api, "admin", "admin-password").status_code == 429

@@ -16,6 +16,8 @@ def test_admin_creates_an_operator_who_can_then_log_in(api):
         "name": "Jane",
         "roles": ["administrator"],
         "active": True,
+        "credentials_changed_at": None,
+        "credentials_changed_by": None,
     }
     assert api.login("jane", "jane-password")
 
@@ -141,3 +143,81 @@ def test_any_operator_can_read_the_areas_and_actions_roles_grant(api):
     catalogue = api.call("GET", "/backoffice/rights", token=api.login()).json_body
 
     assert catalogue == {"areas": list(AREAS), "actions": list(ACTIONS)}
+
+
+def _manager(api, admin: str, rights: dict | None = None) -> str:
+    """An operator who manages operators (every action in `operators`) but is no administrator."""
+    rights = rights or {"operators": ["read", "create", "modify", "delete"]}
+    api.call("POST", "/backoffice/roles", {"name": "managers", "rights": rights}, token=admin)
+    body = {"login": "max", "name": "Max", "password": "max-password", "roles": ["managers"]}
+    assert api.call("POST", "/backoffice/operators", body, token=admin).status_code == 201
+    return api.login("max", "max-password")
+
+
+def test_an_operator_manager_cannot_give_themselves_the_administrator_role(api):
+    max_ = _manager(api, api.login())
+
+    response = api.call(
+        "PATCH", "/backoffice/operators/max", {"roles": ["managers", "administrator"]}, token=max_
+    )
+
+    assert response.status_code == 403
+    assert api.call("GET", "/backoffice/operators/max", token=api.login()).json_body["roles"] == ["managers"]
+
+
+def test_an_operator_manager_cannot_touch_the_administrator_or_the_administrator_role(api):
+    max_ = _manager(api, api.login())
+
+    password = api.call("PATCH", "/backoffice/operators/admin", {"password": "taken-over"}, token=max_)
+    deactivate = api.call("PATCH", "/backoffice/operators/admin", {"active": False}, token=max_)
+    emptied = api.call("PUT", "/backoffice/roles/administrator", {"rights": {}}, token=max_)
+
+    assert [password.status_code, deactivate.status_code, emptied.status_code] == [403, 403, 403]
+    assert api.login()  # the administrator's password still holds
+
+
+def test_an_operator_grants_only_rights_they_hold(api):
+    max_ = _manager(api, api.login())
+
+    wider = api.call(
+        "POST", "/backoffice/roles", {"name": "wide", "rights": {"orders": ["read"]}}, token=max_
+    )
+    narrower = api.call(
+        "POST", "/backoffice/roles", {"name": "narrow", "rights": {"operators": ["read"]}}, token=max_
+    )
+
+    assert wider.status_code == 403 and wider.json_body["details"]["missing"] == ["orders:read"]
+    assert narrower.status_code == 201
+
+
+def test_the_last_administrator_keeps_the_role(api):
+    admin = api.login()
+    api.call("POST", "/backoffice/roles", {"name": "clerks", "rights": {"orders": ["read"]}}, token=admin)
+
+    response = api.call("PATCH", "/backoffice/operators/admin", {"roles": ["clerks"]}, token=admin)
+
+    assert response.status_code == 422
+    assert api.call("GET", "/backoffice/me", token=admin).json_body["roles"] == ["administrator"]
+
+
+def test_my_own_password_changes_only_with_the_current_one_and_is_recorded(api):
+    admin = api.login()
+
+    without = api.call("PATCH", "/backoffice/operators/admin", {"password": "new-admin-pass"}, token=admin)
+    wrong = api.call(
+        "POST",
+        "/backoffice/me/password",
+        {"current_password": "guess", "new_password": "new-admin-pass"},
+        token=admin,
+    )
+    right = api.call(
+        "POST",
+        "/backoffice/me/password",
+        {"current_password": "admin-password", "new_password": "new-admin-pass"},
+        token=admin,
+    )
+
+    assert (without.status_code, wrong.status_code, right.status_code) == (422, 422, 200)
+    me = api.call("GET", "/backoffice/operators/admin", token=right.json_body["token"]).json_body
+    assert me["credentials_changed_by"] == "admin" and me["credentials_changed_at"]
+    assert api.call("GET", "/backoffice/me", token=admin).status_code == 401  # the old session ended

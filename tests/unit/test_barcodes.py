@@ -110,3 +110,23 @@ def test_every_alphabet_character_is_used_over_many_barcodes():
     seen = set("".join(barcodes.issue(uuid.uuid4().hex)[2:] for _ in range(50)))
 
     assert seen == set(ALPHABET)
+
+
+def test_a_barcode_stays_valid_when_the_token_key_rotates(monkeypatch):
+    monkeypatch.setenv("GUICHET_BARCODE_SECRET", "the-barcodes-own-secret-long-enough")
+    printed = barcodes.issue(TICKET)
+    monkeypatch.setenv("GUICHET_TOKEN_SECRET", "a-rotated-token-secret-long-enough")
+    config.reset()
+    try:
+        assert barcodes.read(printed) == TICKET
+    finally:
+        monkeypatch.undo()
+        config.reset()
+
+
+def test_a_barcode_signed_with_another_barcode_secret_is_refused(monkeypatch):
+    monkeypatch.setenv("GUICHET_BARCODE_SECRET", "the-barcodes-own-secret-long-enough")
+    printed = barcodes.issue(TICKET)
+    monkeypatch.setenv("GUICHET_BARCODE_SECRET", "another-barcode-secret-long-enough")
+
+    assert barcodes.read(printed) is None

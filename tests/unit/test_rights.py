@@ -36,3 +36,22 @@ def test_the_administrator_has_every_action_in_every_area():
 
 def test_an_operator_without_roles_may_nothing():
     assert not any(caller().may(Right(area, action)) for area in AREAS for action in ACTIONS)
+
+
+def test_an_operator_holds_all_of_a_set_of_rights_only_if_each_is_theirs():
+    jo = caller(Role("sales", {"orders": ["read", "modify"]}))
+
+    assert jo.holds_all({"orders": ["read"]})
+    assert jo.holds_all({})
+    assert not jo.holds_all({"orders": ["read", "delete"]})
+    assert not jo.holds_all({"catalog": ["read"]})
+
+
+def test_an_administrator_is_an_active_operator_with_the_administrator_role():
+    assert caller(Role("administrator", all_rights())).is_administrator
+    assert not caller(Role("administrator", all_rights()), active=False).is_administrator
+    assert not caller(Role("everything", all_rights())).is_administrator
+
+
+def test_an_operator_selling_through_the_shop_owns_carts_under_an_id_of_their_own():
+    assert caller().buyer_id == "operator-jo"

@@ -1,0 +1,116 @@
+"""Fair access over HTTP: limits per client that a new guest token or an emptied cart does not reset,
+and points of sale that serve only whom they are for."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib.auth import limits
+from tests.shop_world import World, build_world
+
+ORG = "demo"
+SHOP = f"/shop/{ORG}"
+
+
+@pytest.fixture
+def world(api) -> World:
+    return build_world()
+
+
+def _post(api, path: str, token: str | None = None, body=None, device: str | None = None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if device:
+        headers["X-Device-Token"] = device
+    return api.http.post(path, headers=headers, body=json.dumps(body) if body is not None else None)
+
+
+def guest(api, device: str | None = None) -> str:
+    response = _post(api, f"{SHOP}/guest", device=device)
+    assert response.status_code == 201, response.json_body
+    return response.json_body["token"]
+
+
+def hold_best(api, world: World, token: str, quantity: int):
+    cart = _post(api, f"{SHOP}/pos/WEB1/carts", token)
+    assert cart.status_code == 201, cart.json_body
+    body = {
+        "performance_id": world.performance_id,
+        "category_id": world.category("CAT2"),
+        "quantity": quantity,
+    }
+    return _post(api, f"{SHOP}/carts/{cart.json_body['cart_id']}/holds", token, body)
+
+
+def test_five_guest_tokens_from_one_client_cannot_hold_the_web_quota(api, world):
+    held, refusals = 0, []
+    for _ in range(5):
+        response = hold_best(api, world, guest(api), 10)
+        if response.status_code == 201:
+            held += len(response.json_body["lines"])
+        else:
+            refusals.append((response.status_code, response.json_body["code"]))
+
+    assert held == 10 * limits.PLACES_PER_ADDRESS_FACTOR < 40
+    assert refusals == [(409, "buyer_limit_reached")] * 3
+
+
+def test_a_new_guest_token_on_the_same_device_shares_the_buyers_cap(api, world):
+    first = guest(api)
+    assert hold_best(api, world, first, 6).status_code == 201
+
+    second = guest(api, device=first)
+    refused = hold_best(api, world, second, 5)
+
+    assert refused.status_code == 409 and refused.json_body["code"] == "buyer_limit_reached"
+    assert hold_best(api, world, second, 4).status_code == 201
+
+
+def test_guest_sessions_are_minted_at_a_limited_rate_per_client(api, world):
+    cap = limits.GUEST_SESSIONS_PER_ADDRESS[0]
+    answers = [_post(api, f"{SHOP}/guest").status_code for _ in range(cap + 1)]
+
+    assert answers == [201] * cap + [429]
+
+
+def test_places_given_back_are_held_again_only_after_a_cooldown(api, world, monkeypatch):
+    clock = [1_900_000_000]
+    monkeypatch.setattr(limits, "now", lambda: clock[0])
+    token = guest(api)
+    held = hold_best(api, world, token, 2)
+    cart_id = held.json_body["cart_id"]
+    assert (
+        api.http.delete(f"{SHOP}/carts/{cart_id}", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
+
+    body = {"performance_id": world.performance_id, "category_id": world.category("CAT2"), "quantity": 2}
+    again = _post(api, f"{SHOP}/carts/{cart_id}/holds", token, body)
+    clock[0] += again.json_body["details"]["retry_after"]
+    later = _post(api, f"{SHOP}/carts/{cart_id}/holds", token, body)
+
+    assert again.status_code == 429 and again.json_body["code"] == "too_many_requests"
+    assert later.status_code == 201
+
+
+def test_a_buyer_giving_places_back_never_makes_others_at_the_same_address_wait(api, world, monkeypatch):
+    monkeypatch.setattr(limits, "now", lambda: 1_900_000_000)
+    first = guest(api)
+    held = hold_best(api, world, first, 2)
+    cart_id = held.json_body["cart_id"]
+    api.http.delete(f"{SHOP}/carts/{cart_id}", headers={"Authorization": f"Bearer {first}"})
+
+    neighbour = hold_best(api, world, guest(api), 2)
+
+    assert neighbour.status_code == 201, neighbour.json_body
+
+
+def test_a_guest_cannot_open_a_cart_at_the_box_office_but_an_operator_can(api, world):
+    refused = _post(api, f"{SHOP}/pos/BOX1/carts", guest(api))
+    served = _post(api, f"{SHOP}/pos/BOX1/carts", api.login())
+
+    assert refused.status_code == 403 and refused.json_body["code"] == "permission_denied"
+    assert served.status_code == 201
