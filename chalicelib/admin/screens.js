@@ -25,6 +25,7 @@ import plans from "./views-plans.js";
 import pointsOfSale from "./views-points-of-sale.js";
 import priceGrids from "./views-price-grids.js";
 import quotas from "./views-quotas.js";
+import queue from "./views-queue.js";
 import roles from "./views-roles.js";
 import salesChannels from "./views-sales-channels.js";
 import seasons from "./views-seasons.js";
@@ -57,4 +58,5 @@ export const SCREENS = [
   roles,
   workflows,
   emails,
+  queue,
 ];

@@ -53,11 +53,18 @@ STATE_MACHINES = (
         title="Option expiry",
         description="Expires options past their deadline, gives their stock back, records the run.",
     ),
+    StateMachine(
+        name="queue-admitter",
+        functions={"QueueAdmitterFunctionArn": "queue_admitter"},
+        title="Queue admitter",
+        description="Admits the next buyers of each virtual queue at its rate, and records the run.",
+    ),
 )
 
 SCHEDULES = (
     Schedule(name="hold-cleanup-every-minute", state_machine="hold-cleanup", rate_seconds=60),
     Schedule(name="option-expiry-every-15-minutes", state_machine="option-expiry", rate_seconds=900),
+    Schedule(name="queue-admitter-every-minute", state_machine="queue-admitter", rate_seconds=60),
 )
 
 
