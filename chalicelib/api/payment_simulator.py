@@ -1,4 +1,4 @@
-"""The payment simulator's hosted page and its completion route; public, as a card provider's are."""
+"""The payment simulator's hosted page and its completion route: public, on test stacks only."""
 
 from __future__ import annotations
 
@@ -51,9 +51,11 @@ class CallbackOut(Out):
 
 
 def _provider() -> simulator.SimulatedProvider:
-    # A page that hands out successful payments must not exist where real money is taken.
-    if settings().payment_provider != simulator.SimulatedProvider.name:
-        raise errors.NotFound("The payment simulator is off in this deployment")
+    # A page that hands out successful payments exists only on a stack marked as a test stack, and
+    # only while it is the stack's provider: elsewhere the route answers as an unknown one would.
+    current = settings()
+    if not current.test_stack or current.payment_provider != simulator.SimulatedProvider.name:
+        raise errors.NotFound("No such route", {"path": "/payments/simulator"})
     return simulator.SimulatedProvider()
 
 

@@ -1,1 +1,1 @@
-"""Card payments: the provider interface and the simulated provider used locally and in tests."""
+"""Card payments: the provider interface, the Stripe provider, and the simulator of test stacks."""

@@ -25,6 +25,7 @@ from chalicelib.payments.provider import (
     PaymentOutcome,
     PaymentRequest,
     PaymentSession,
+    check_request,
 )
 
 SESSION_SECONDS = 15 * 60
@@ -41,7 +42,6 @@ TEST_CARDS = {
     "4000000000000119": TIMED_OUT,
 }
 _CARD_NUMBER = re.compile(r"[0-9]{12,19}")
-_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
@@ -86,19 +86,6 @@ def _b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _check_request(request: PaymentRequest) -> None:
-    # Our own code builds requests: a bad one is a bug, not a client's input error.
-    if type(request.amount) is not int or request.amount <= 0:
-        raise ValueError(f"A payment amount is a positive number of cents, not {request.amount!r}")
-    if not _CURRENCY.fullmatch(request.currency):
-        raise ValueError(f"Not an ISO 4217 currency code: {request.currency!r}")
-    if not (request.payment_id and request.order_id and request.org_id):
-        raise ValueError("A payment needs its payment, order and organisation ids")
-    for url in (request.return_url, request.callback_url):
-        if not url.startswith(("https://", "http://")):
-            raise ValueError(f"Not an http(s) URL: {url!r}")
-
-
 class SimulatedProvider:
     """Plays a card provider's hosted payment page; holds no state, everything travels signed."""
 
@@ -108,7 +95,7 @@ class SimulatedProvider:
         self._clock = clock
 
     def start(self, request: PaymentRequest) -> PaymentSession:
-        _check_request(request)
+        check_request(request)
         expires_at = int(self._clock()) + SESSION_SECONDS
         claims = {**asdict(request), "expires_at": expires_at}
         body = _b64encode(json.dumps(claims, separators=(",", ":")).encode("utf-8"))
@@ -163,7 +150,9 @@ class SimulatedProvider:
             raise InvalidCallback("The payment callback's signature is wrong")
         return _parse_outcome(payload)
 
-    def refund(self, payment_id: str, amount: int) -> str:
+    def refund(
+        self, payment_id: str, amount: int, reference: str | None = None, org_id: str | None = None
+    ) -> str:
         if type(amount) is not int or amount <= 0:
             raise errors.InvalidInput("A refund is a positive number of cents", {"field": "amount"})
         # Deterministic, so a retried refund reports the same reference.

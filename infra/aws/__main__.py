@@ -26,7 +26,13 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="a stack parameter: MailFrom, PublicUrl, PaymentProvider (repeatable; others keep their value)",
+        help="a stack parameter, e.g. PublicUrl, PaymentProvider, StripeSecretArn, MailFrom (repeatable; "
+        "others keep their value; docs/deploy.md lists them)",
+    )
+    deploy.add_argument(
+        "--test-stack",
+        action="store_true",
+        help="a stack that sells nothing real (TestStack=true): allows PaymentProvider=simulated",
     )
     boot = commands.add_parser("bootstrap", help="create the first organisation and administrator")
     boot.add_argument("--stack", default=os.environ.get(STACK_ENV), help=f"stack name (or ${STACK_ENV})")
@@ -58,6 +64,8 @@ def run(args: argparse.Namespace, main: argparse.ArgumentParser) -> None:
             if not sep or not key:
                 main.error(f"--parameter wants KEY=VALUE, not {pair!r}")
             parameters[key] = value
+        if args.test_stack:
+            parameters["TestStack"] = "true"
         for key, value in sorted(deploy(args.stack, args.bucket, args.region, parameters).items()):
             print(f"  {key}: {value}")
     else:

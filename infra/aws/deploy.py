@@ -134,6 +134,37 @@ def deploy_template(
     return True
 
 
+def effective_parameters(
+    cfn: Any, stack: str, kind: str, declared: dict[str, Any], given: dict[str, str]
+) -> dict[str, str]:
+    """The values the stack will run with: those given, else the stack's current ones, else defaults."""
+    values = {key: str(spec["Default"]) for key, spec in declared.items() if "Default" in spec}
+    if kind == "UPDATE":
+        current = cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Parameters", [])
+        values.update(
+            {p["ParameterKey"]: p.get("ParameterValue", "") for p in current if p["ParameterKey"] in declared}
+        )
+    values.update(given)
+    return values
+
+
+def check_parameters(declared: dict[str, Any], values: dict[str, str]) -> None:
+    """Refuse what would sell tickets without taking money, or build links from a request's Host."""
+    provider = values.get("PaymentProvider")
+    if "PaymentProvider" in declared and provider != "stripe" and values.get("TestStack") != "true":
+        raise DeployError(
+            f"PaymentProvider={provider} takes no money: anyone could mark their order paid. Deploy with "
+            "PaymentProvider=stripe and StripeSecretArn=<arn> (docs/deploy.md), or mark a stack that "
+            "sells nothing real as a test stack (--test-stack, or TEST_STACK=1 with make)"
+        )
+    if "PaymentProvider" in declared and provider == "stripe" and not values.get("StripeSecretArn"):
+        raise DeployError("PaymentProvider=stripe needs StripeSecretArn=<the ARN of the Stripe keys' secret>")
+    if "PublicUrl" in declared and not values.get("PublicUrl", "").startswith("https://"):
+        raise DeployError(
+            "PublicUrl=https://... is required: payment pages, returns and Stripe's webhook are built from it"
+        )
+
+
 def stack_outputs(cfn: Any, stack: str) -> dict[str, str]:
     try:
         described = cfn.describe_stacks(StackName=stack)["Stacks"][0]
@@ -152,6 +183,9 @@ def deploy(
     check_bucket_region(s3, bucket, session.region_name)
     built = package(region=session.region_name)
     template = json.loads(built.template.read_text())
+    declared = template.get("Parameters", {})
+    kind = change_set_type(cfn, stack)
+    check_parameters(declared, effective_parameters(cfn, stack, kind, declared, parameters or {}))
     prefix = f"guichet/{stack}"
     template = upload_artifacts(template, built.directory, s3, bucket, prefix)
     template_url = upload_template(template, s3, bucket, prefix)

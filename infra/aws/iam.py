@@ -1,71 +1,150 @@
-"""Least-privilege IAM: the Chalice functions' policy and the roles of state machines and schedules."""
+"""IAM: one role per function with only the actions it uses, scoped to this stack's own resources."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.db.tables import TABLES
 from chalicelib.workflows.catalogue import STATE_MACHINES
 from infra.aws import names
+from infra.aws.functions import Function
 
-# What PynamoDB does for the application: items, queries, batches and transactions (whose IAM check
-# is the per-item action), plus DescribeTable, which PynamoDB calls before its first request.
-DYNAMODB_ACTIONS = (
+# What PynamoDB does for the application: items, queries and transactions (whose IAM check is the
+# per-item action), plus DescribeTable, which PynamoDB calls before its first request. No Scan: the
+# code never scans. Deletes and batch writes are granted only to the functions that make them.
+DYNAMODB_READ_WRITE = (
     "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
     "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
     "dynamodb:DescribeTable",
     "dynamodb:GetItem",
     "dynamodb:PutItem",
     "dynamodb:Query",
-    "dynamodb:Scan",
     "dynamodb:UpdateItem",
 )
-LOG_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+# The log group exists before the function (monitoring.py): writing to it is all a function does.
+LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+# The card provider's keys: the simulator signs with the token secret, Stripe's are in their own.
+PAYMENT_SECRETS = (names.TOKEN_SECRET, names.STRIPE_SECRET)
 
 
-def statement(actions: list[str] | tuple[str, ...], resources: list[Any]) -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": list(actions), "Resource": resources}
+@dataclass(frozen=True)
+class Grants:
+    """What one function's code does beyond reading and writing items."""
+
+    delete_items: bool = False
+    batch_write_tables: tuple[str, ...] = ()  # logical table names (chalicelib/db), or ALL_TABLES
+    secrets: tuple[str, ...] = ()  # logical ids of the stack's secrets it reads
+    start_workflows: bool = False
+    send_email: bool = False
+
+
+ALL_TABLES = ("*",)
+# Keyed by chalice's function name. A function missing here fails `make package`: declare what it uses.
+FUNCTION_GRANTS = {
+    # the whole API: catalogue and seating plans (batch writes, deletes), sign-in, payments, tickets,
+    # mail, and the operators' workflow runs
+    "api_handler": Grants(
+        delete_items=True,
+        batch_write_tables=ALL_TABLES,
+        secrets=(names.TOKEN_SECRET, names.BARCODE_SECRET, names.STRIPE_SECRET),
+        start_workflows=True,
+        send_email=True,
+    ),
+    # expires orders: refunds their card payments, sends no ticket
+    "hold_cleanup": Grants(secrets=PAYMENT_SECRETS, send_email=True),
+    # writes a performance's seats block by block
+    "open_performance": Grants(batch_write_tables=("stock",)),
+    # gives an option's stock back and tells its relay
+    "option_expiry": Grants(send_email=True),
+    # admits the next buyers of each virtual queue: queue items and run records only
+    "queue_admitter": Grants(),
+}
+
+
+class MissingGrants(RuntimeError):
+    """A function of the app has no entry in FUNCTION_GRANTS."""
+
+
+def statement(actions: list[str] | tuple[str, ...], resources: list[Any], **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": list(actions), "Resource": resources, **extra}
 
 
 def document(*statements: dict[str, Any]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
-def function_policy() -> dict[str, Any]:
-    """What the API handler and the workflow functions may do: only this stack's resources."""
-    tables: list[Any] = []
+def table_arns(logical_names: tuple[str, ...]) -> list[Any]:
+    arns: list[Any] = []
     for model in TABLES:
-        table = names.table_id(model.Meta.logical_name)
-        tables += [names.get_arn(table), {"Fn::Sub": f"${{{table}.Arn}}/index/*"}]
-    return document(
-        statement(LOG_ACTIONS, [names.arn("logs", "log-group:/aws/lambda/${AWS::StackName}-*")]),
-        statement(DYNAMODB_ACTIONS, tables),
-        statement(["secretsmanager:GetSecretValue"], [names.ref(names.TOKEN_SECRET)]),
-        statement(["states:StartExecution"], [names.state_machine_arn(m.name) for m in STATE_MACHINES]),
-        # customer emails, from the sender identity the stack is given (SES v2 SendEmail, simple or raw)
-        statement(["ses:SendEmail"], [names.arn("ses", "identity/*")]),
-    )
+        if logical_names == ALL_TABLES or model.Meta.logical_name in logical_names:
+            table = names.table_id(model.Meta.logical_name)
+            arns += [names.get_arn(table), {"Fn::Sub": f"${{{table}.Arn}}/index/*"}]
+    return arns
 
 
-def chalice_role_override() -> dict[str, Any]:
-    """Replaces the policy list of chalice's generated role (a merged list replaces, never appends)."""
-    return {
-        "Properties": {
-            "Policies": [{"PolicyName": "GuichetFunctionPolicy", "PolicyDocument": function_policy()}]
-        }
-    }
+def sender_identities() -> list[Any]:
+    """The configured sender's SES identities: the address itself and its domain."""
+    domain = {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailFrom"}]}]}
+    return [
+        names.arn("ses", "identity/${MailFrom}"),
+        {"Fn::Sub": [names.arn("ses", "identity/${Domain}")["Fn::Sub"], {"Domain": domain}]},
+    ]
 
 
-def service_role(service: str, policy_name: str, policy: dict[str, Any]) -> dict[str, Any]:
-    """A role that only `service` in this account may assume, with one inline policy."""
-    trust = {
-        "Effect": "Allow",
-        "Principal": {"Service": service},
-        "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
-    }
+def secret_statements(secrets: tuple[str, ...]) -> list[Any]:
+    stack_secrets = [names.ref(s) for s in secrets if s != names.STRIPE_SECRET]
+    found: list[Any] = []
+    if stack_secrets:
+        found.append(statement(["secretsmanager:GetSecretValue"], stack_secrets))
+    if names.STRIPE_SECRET in secrets:
+        # The operator's own secret, named by the StripeSecretArn parameter on a Stripe stack only.
+        stripe = statement(["secretsmanager:GetSecretValue"], [{"Ref": "StripeSecretArn"}])
+        found.append({"Fn::If": [names.USES_STRIPE, stripe, {"Ref": "AWS::NoValue"}]})
+    return found
+
+
+def function_policy(function: Function) -> dict[str, Any]:
+    grants = FUNCTION_GRANTS.get(function.name)
+    if grants is None:
+        raise MissingGrants(
+            f"Function {function.name} has no IAM grants: declare what it uses in infra/aws/iam.py"
+        )
+    log_group = names.arn("logs", f"log-group:/aws/lambda/${{AWS::StackName}}-{function.logical_id}:*")
+    dynamodb = list(DYNAMODB_READ_WRITE) + (["dynamodb:DeleteItem"] if grants.delete_items else [])
+    statements: list[Any] = [
+        statement(LOG_ACTIONS, [log_group]),
+        statement(dynamodb, table_arns(ALL_TABLES)),
+    ]
+    if grants.batch_write_tables:
+        statements.append(statement(["dynamodb:BatchWriteItem"], table_arns(grants.batch_write_tables)))
+    statements += secret_statements(grants.secrets)
+    if grants.start_workflows:
+        machines = [names.state_machine_arn(m.name) for m in STATE_MACHINES]
+        statements.append(statement(["states:StartExecution"], machines))
+    if grants.send_email:
+        # SES v2 SendEmail, simple or raw, only as the configured sender
+        condition = {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}}
+        statements.append(statement(["ses:SendEmail"], sender_identities(), Condition=condition))
+    return document(*statements)
+
+
+def function_role(function: Function) -> dict[str, Any]:
+    # Lambda passes no source account when it assumes an execution role: no condition to add.
+    return service_role("lambda.amazonaws.com", "GuichetFunction", function_policy(function), guarded=False)
+
+
+def function_role_id(function: Function) -> str:
+    return function.logical_id + "Role"
+
+
+def service_role(
+    service: str, policy_name: str, policy: dict[str, Any], guarded: bool = True
+) -> dict[str, Any]:
+    """A role only `service` may assume (for this account alone when `guarded`), with one inline policy."""
+    trust: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    if guarded:
+        trust["Condition"] = {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
     return {
         "Type": "AWS::IAM::Role",
         "Properties": {

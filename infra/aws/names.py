@@ -12,6 +12,10 @@ REST_API = "RestAPI"
 CHALICE_ROLE = "DefaultRole"
 
 TOKEN_SECRET = "TokenSecret"
+BARCODE_SECRET = "BarcodeSecret"
+# Not a resource: the operator's own secret of Stripe keys, named by the StripeSecretArn parameter.
+STRIPE_SECRET = "StripeSecret"
+USES_STRIPE = "UsesStripe"  # the condition: PaymentProvider is stripe
 
 
 def function_id(function_name: str) -> str:

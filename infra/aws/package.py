@@ -10,6 +10,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.aws.functions import stack_functions
+from infra.aws.iam import MissingGrants
+from infra.aws.names import CHALICE_ROLE
 from infra.aws.template import build_merge_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,8 +50,22 @@ def chalice_command() -> str:
 
 def write_merge_template(path: Path, stage: str = CHALICE_STAGE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(build_merge_template(api_gateway_stage(stage)), indent=2) + "\n")
+    try:
+        merge = build_merge_template(api_gateway_stage(stage), stack_functions(stage))
+    except MissingGrants as exc:
+        raise PackageError(str(exc)) from None
+    path.write_text(json.dumps(merge, indent=2) + "\n")
     return path
+
+
+def drop_unused_default_role(template_path: Path) -> None:
+    """chalice always generates one role for every function; each has its own, so it would only linger."""
+    template = json.loads(template_path.read_text())
+    resources = template["Resources"]
+    rest = json.dumps({k: v for k, v in resources.items() if k != CHALICE_ROLE})
+    if CHALICE_ROLE in resources and f'"{CHALICE_ROLE}"' not in rest:
+        del resources[CHALICE_ROLE]
+        template_path.write_text(json.dumps(template, indent=2) + "\n")
 
 
 def package(out_dir: Path = BUILD_DIR, stage: str = CHALICE_STAGE, region: str | None = None) -> Package:
@@ -66,4 +83,5 @@ def package(out_dir: Path = BUILD_DIR, stage: str = CHALICE_STAGE, region: str |
     template = out_dir / "sam.json"
     if result.returncode != 0 or not template.exists():
         raise PackageError(f"chalice package failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+    drop_unused_default_role(template)
     return Package(directory=out_dir, template=template, merge_template=merge)

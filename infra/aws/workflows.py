@@ -11,6 +11,10 @@ from infra.aws import iam, names
 
 ROOT = Path(__file__).resolve().parents[2]
 ASL_DIR = ROOT / "statemachines"
+# Where Scheduler puts a run it could not start after its retries (an alarm watches it).
+DEAD_LETTERS = "ScheduleDeadLetters"
+SCHEDULE_RETRIES = 3
+FOURTEEN_DAYS = 14 * 24 * 3600
 
 
 def asl_path(machine: StateMachine) -> Path:
@@ -50,7 +54,10 @@ def schedule_resources(schedule: Schedule) -> dict[str, dict[str, Any]]:
     logical_id = names.schedule_id(schedule.name)
     role_id = logical_id + "Role"
     machine = names.ref(names.state_machine_id(schedule.state_machine))
-    policy = iam.document(iam.statement(["states:StartExecution"], [machine]))
+    policy = iam.document(
+        iam.statement(["states:StartExecution"], [machine]),
+        iam.statement(["sqs:SendMessage"], [names.get_arn(DEAD_LETTERS)]),
+    )
     schedule_resource = {
         "Type": "AWS::Scheduler::Schedule",
         "Properties": {
@@ -62,6 +69,12 @@ def schedule_resources(schedule: Schedule) -> dict[str, dict[str, Any]]:
                 "Arn": machine,
                 "RoleArn": names.get_arn(role_id),
                 "Input": json.dumps(schedule.input),
+                # A run older than the schedule's period is overtaken by the next one: not worth starting.
+                "RetryPolicy": {
+                    "MaximumEventAgeInSeconds": max(60, schedule.rate_seconds),
+                    "MaximumRetryAttempts": SCHEDULE_RETRIES,
+                },
+                "DeadLetterConfig": {"Arn": names.get_arn(DEAD_LETTERS)},
             },
         },
     }
@@ -71,8 +84,19 @@ def schedule_resources(schedule: Schedule) -> dict[str, dict[str, Any]]:
     }
 
 
+def dead_letter_queue() -> dict[str, Any]:
+    return {
+        "Type": "AWS::SQS::Queue",
+        "Properties": {
+            "QueueName": names.stack_name("schedule-dead-letters"),
+            "MessageRetentionPeriod": FOURTEEN_DAYS,
+            "SqsManagedSseEnabled": True,
+        },
+    }
+
+
 def workflow_resources() -> dict[str, dict[str, Any]]:
-    resources: dict[str, dict[str, Any]] = {}
+    resources: dict[str, dict[str, Any]] = {DEAD_LETTERS: dead_letter_queue()}
     for machine in STATE_MACHINES:
         resources.update(state_machine_resources(machine))
     for schedule in SCHEDULES:

@@ -34,6 +34,7 @@ def serving_app() -> Chalice:
 def simulator_api(monkeypatch):
     monkeypatch.setenv("GUICHET_TOKEN_SECRET", SECRET)
     monkeypatch.setenv("GUICHET_PAYMENT_PROVIDER", "simulated")
+    monkeypatch.setenv("GUICHET_TEST_STACK", "true")
     config.reset()
     with Client(serving_app()) as client:
         yield Api(client.http)
@@ -160,3 +161,19 @@ def test_the_simulator_is_off_when_another_provider_is_configured(simulator_api,
 
     assert simulator_api.call("GET", path).status_code == 404
     assert simulator_api.call("POST", path, {"outcome": "succeeded"}).status_code == 404
+
+
+@pytest.mark.parametrize("flag", ["false", ""])
+def test_the_simulator_is_not_found_on_a_stack_not_marked_for_testing(simulator_api, monkeypatch, flag):
+    path = start()
+    monkeypatch.setenv("GUICHET_TEST_STACK", flag)
+    config.reset()
+
+    completion = simulator_api.call("POST", path, {"outcome": "succeeded"})
+    for answer in (simulator_api.call("GET", path), completion):
+        assert answer.status_code == 404
+        assert answer.json_body == {
+            "code": "not_found",
+            "message": "No such route",
+            "details": {"path": "/payments/simulator"},
+        }

@@ -15,8 +15,9 @@ from chalicelib.db.tables import TABLES, table_definition
 from infra.aws import __main__ as cli
 from infra.aws import deploy as deploy_module
 from infra.aws.bootstrap import bootstrap
-from infra.aws.deploy import DeployError, check_stack_name, deploy
+from infra.aws.deploy import DeployError, check_parameters, check_stack_name, deploy, effective_parameters
 from infra.aws.package import Package
+from infra.aws.parameters import parameters
 
 # moto skips the SAM resource types and says so; the stand-in template has one on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS")
@@ -163,3 +164,75 @@ def test_bootstrap_refuses_a_short_password_before_writing(deployed_tables) -> N
 def test_bootstrap_of_an_unknown_stack_says_so(cloud) -> None:
     with pytest.raises(DeployError, match="Cannot read stack"):
         bootstrap("no-such-stack", "my-theatre", "admin", region=REGION, password="long-password")
+
+
+DECLARED = parameters()
+ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:guichet/stripe-AbCdEf"
+URL = "https://tickets.example.org"
+
+
+@pytest.mark.parametrize(
+    ("given", "refusal"),
+    [
+        ({"PaymentProvider": "simulated", "PublicUrl": URL}, "takes no money"),
+        ({"PaymentProvider": "simulated", "TestStack": "false", "PublicUrl": URL}, "takes no money"),
+        ({"PaymentProvider": "stripe", "PublicUrl": URL}, "StripeSecretArn"),
+        ({"PaymentProvider": "stripe", "StripeSecretArn": ARN}, "PublicUrl"),
+        ({"PaymentProvider": "stripe", "StripeSecretArn": ARN, "PublicUrl": "http://x.example"}, "PublicUrl"),
+    ],
+)
+def test_deploy_refuses_a_stack_that_gives_tickets_away_or_has_no_public_url(given, refusal) -> None:
+    values = {k: str(v["Default"]) for k, v in DECLARED.items() if "Default" in v} | given
+    with pytest.raises(DeployError, match=refusal):
+        check_parameters(DECLARED, values)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"PaymentProvider": "stripe", "StripeSecretArn": ARN, "PublicUrl": URL},
+        {"PaymentProvider": "simulated", "TestStack": "true", "PublicUrl": URL},
+    ],
+)
+def test_deploy_accepts_a_real_provider_or_a_declared_test_stack(given) -> None:
+    values = {k: str(v["Default"]) for k, v in DECLARED.items() if "Default" in v} | given
+    check_parameters(DECLARED, values)
+
+
+def test_the_test_stack_flag_marks_the_stack_for_testing(no_deploy_env, monkeypatch) -> None:
+    calls = []
+    monkeypatch.setattr(deploy_module, "deploy", lambda *args: calls.append(args) or {})
+    argv = ["deploy", "--stack", "guichet-test", "--bucket", BUCKET, "--region", REGION, "--test-stack"]
+    assert cli.main([*argv, "--parameter", "PaymentProvider=simulated"]) == 0
+    assert calls[0][3] == {"PaymentProvider": "simulated", "TestStack": "true"}
+
+
+@pytest.fixture
+def guarded_package(small_package: Package) -> Package:
+    """The stand-in template, declaring the stack's own parameters."""
+    template = {**SMALL_TEMPLATE, "Parameters": DECLARED}
+    small_package.template.write_text(json.dumps(template))
+    return small_package
+
+
+def test_deploy_with_the_simulator_on_a_stack_not_for_testing_uploads_nothing(guarded_package, cloud) -> None:
+    s3, _ = cloud
+    with pytest.raises(DeployError, match="takes no money"):
+        deploy("guichet-prod", BUCKET, REGION, {"PaymentProvider": "simulated", "PublicUrl": URL})
+    assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount", 0) == 0
+
+
+def test_an_update_is_checked_with_the_values_the_stack_already_has(cloud) -> None:
+    _, cfn = cloud
+    template = {**SMALL_TEMPLATE, "Parameters": DECLARED}
+    running = {"PaymentProvider": "simulated", "TestStack": "true", "PublicUrl": URL}
+    cfn.create_stack(
+        StackName="guichet-test",
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in running.items()],
+    )
+    kept = effective_parameters(cfn, "guichet-test", "UPDATE", DECLARED, {"MailFrom": "t@x.example"})
+    check_parameters(DECLARED, kept)  # still a test stack: accepted
+    dropped = effective_parameters(cfn, "guichet-test", "UPDATE", DECLARED, {"TestStack": "false"})
+    with pytest.raises(DeployError, match="takes no money"):
+        check_parameters(DECLARED, dropped)

@@ -1,4 +1,4 @@
-"""IAM in the packaged stack: every grant names this stack's own tables, secret and state machines."""
+"""IAM in the packaged stack: one role per function, each granted only what its code uses, on this stack."""
 
 from __future__ import annotations
 
@@ -10,13 +10,44 @@ import pytest
 from chalicelib.db.tables import TABLES
 from chalicelib.workflows.catalogue import STATE_MACHINES
 from infra.aws import names
-from tests.infra.cfn import grants_data_on_everything, resolve, resources_of, statements, statements_for
-
-ROLE = names.CHALICE_ROLE
+from infra.aws.functions import API_FUNCTION, function_names
+from infra.aws.iam import FUNCTION_GRANTS
+from tests.infra.cfn import (
+    as_list,
+    grants_data_on_everything,
+    resolve,
+    resources_of,
+    statements,
+    statements_for,
+)
 
 
 def canonical(values: list[Any]) -> list[str]:
     return sorted(json.dumps(v, sort_keys=True) for v in values)
+
+
+def role_of(template: dict[str, Any], function_id: str) -> str:
+    return template["Resources"][function_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+
+
+def actions_of(template: dict[str, Any], role: str) -> set[str]:
+    found: set[str] = set()
+    for name, statement in statements(template):
+        if name == role:
+            found |= set(as_list(statement.get("Action", [])))
+    return found
+
+
+def table_arns(logical_names: list[str]) -> list[Any]:
+    arns: list[Any] = []
+    for model in TABLES:
+        if model.Meta.logical_name in logical_names:
+            table = names.table_id(model.Meta.logical_name)
+            arns += [{"Fn::GetAtt": [table, "Arn"]}, {"Fn::Sub": f"${{{table}.Arn}}/index/*"}]
+    return arns
+
+
+ALL_TABLES = [model.Meta.logical_name for model in TABLES]
 
 
 @pytest.mark.parametrize(
@@ -45,45 +76,100 @@ def test_no_role_or_function_attaches_a_managed_policy(template: dict[str, Any])
         assert not any(isinstance(p, str) for p in properties.get("Policies", [])), name
 
 
-def test_every_function_runs_with_the_stacks_restricted_role(template: dict[str, Any]) -> None:
-    for name, function in resources_of(template, "AWS::Serverless::Function").items():
-        assert function["Properties"]["Role"] == {"Fn::GetAtt": [ROLE, "Arn"]}, name
+def test_every_function_of_the_app_declares_what_it_may_do() -> None:
+    assert set(function_names()) <= set(FUNCTION_GRANTS)
+
+
+def test_every_function_runs_with_a_role_of_its_own(template: dict[str, Any]) -> None:
+    functions = resources_of(template, "AWS::Serverless::Function")
+    roles = [role_of(template, name) for name in functions]
+    assert len(set(roles)) == len(functions)
+    for name, function in functions.items():
         assert "Policies" not in function["Properties"], name
-    policies = template["Resources"][ROLE]["Properties"]["Policies"]
-    assert [p["PolicyName"] for p in policies] == ["GuichetFunctionPolicy"]
+        trust = template["Resources"][role_of(template, name)]["Properties"]["AssumeRolePolicyDocument"]
+        assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "lambda.amazonaws.com"}]
+    assert names.CHALICE_ROLE not in template["Resources"]  # chalice's shared role is gone
+
+
+def test_no_function_may_scan_a_table(template: dict[str, Any]) -> None:
+    for name in resources_of(template, "AWS::Serverless::Function"):
+        assert "dynamodb:Scan" not in actions_of(template, role_of(template, name)), name
+
+
+def test_only_the_api_deletes_items_and_batch_writes_only_where_its_code_does(
+    template: dict[str, Any],
+) -> None:
+    api_role = role_of(template, names.API_HANDLER)
+    opening_role = role_of(template, names.function_id("open_performance"))
+    for name in resources_of(template, "AWS::Serverless::Function"):
+        role = role_of(template, name)
+        assert ("dynamodb:DeleteItem" in actions_of(template, role)) == (role == api_role), name
+    assert canonical(statements_for(template, api_role, "dynamodb:BatchWriteItem")) == canonical(
+        table_arns(ALL_TABLES)
+    )
+    assert statements_for(template, opening_role, "dynamodb:BatchWriteItem") == table_arns(["stock"])
+    cleanup_role = role_of(template, names.function_id("hold_cleanup"))
+    assert statements_for(template, cleanup_role, "dynamodb:BatchWriteItem") == []
 
 
 def test_functions_reach_only_the_stacks_tables_and_their_indexes(template: dict[str, Any]) -> None:
-    expected = []
-    for model in TABLES:
-        table = names.table_id(model.Meta.logical_name)
-        assert template["Resources"][table]["Type"] == "AWS::DynamoDB::Table"
-        expected += [{"Fn::GetAtt": [table, "Arn"]}, {"Fn::Sub": f"${{{table}.Arn}}/index/*"}]
-    for action in (
-        "dynamodb:GetItem",
-        "dynamodb:Query",
-        "dynamodb:UpdateItem",
-        "dynamodb:ConditionCheckItem",
-    ):
-        assert canonical(statements_for(template, ROLE, action)) == canonical(expected), action
+    for name in resources_of(template, "AWS::Serverless::Function"):
+        role = role_of(template, name)
+        for action in ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"):
+            assert canonical(statements_for(template, role, action)) == canonical(table_arns(ALL_TABLES))
 
 
-def test_functions_read_only_the_token_secret(template: dict[str, Any]) -> None:
-    allowed = statements_for(template, ROLE, "secretsmanager:GetSecretValue")
-    assert allowed == [{"Ref": names.TOKEN_SECRET}]
-    assert template["Resources"][names.TOKEN_SECRET]["Type"] == "AWS::SecretsManager::Secret"
+def test_each_function_writes_only_its_own_log_group(template: dict[str, Any]) -> None:
+    for name in resources_of(template, "AWS::Serverless::Function"):
+        role = role_of(template, name)
+        [log_group] = statements_for(template, role, "logs:PutLogEvents")
+        assert resolve(log_group).endswith(f":log-group:/aws/lambda/guichet-demo-{name}:*"), name
+        assert "logs:CreateLogGroup" not in actions_of(template, role)
 
 
-def test_functions_start_only_the_stacks_state_machines(template: dict[str, Any]) -> None:
-    machines = resources_of(template, "AWS::StepFunctions::StateMachine")
-    expected = []
-    for machine in STATE_MACHINES:
-        name = resolve(machines[names.state_machine_id(machine.name)]["Properties"]["StateMachineName"])
-        expected.append(
-            resolve(
-                {"Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:"}
-            )
-            + name
-        )
-    allowed = [resolve(arn) for arn in statements_for(template, ROLE, "states:StartExecution")]
-    assert sorted(allowed) == sorted(expected)
+def secrets_read_by(template: dict[str, Any], role: str) -> list[Any]:
+    """Secrets a role may read, the Stripe one (granted only on a Stripe stack) included."""
+    found = statements_for(template, role, "secretsmanager:GetSecretValue")
+    for name, statement in statements(template):
+        if name == role and "Fn::If" in statement:
+            condition, granted, _ = statement["Fn::If"]
+            assert condition == names.USES_STRIPE
+            found += as_list(granted["Resource"])
+    return found
+
+
+def test_secrets_are_read_only_by_the_functions_that_use_them(template: dict[str, Any]) -> None:
+    token, barcode = {"Ref": names.TOKEN_SECRET}, {"Ref": names.BARCODE_SECRET}
+    stripe = {"Ref": "StripeSecretArn"}
+    expected = {
+        names.API_HANDLER: [token, barcode, stripe],
+        names.function_id("hold_cleanup"): [token, stripe],
+        names.function_id("open_performance"): [],
+    }
+    for function, secrets in expected.items():
+        assert canonical(secrets_read_by(template, role_of(template, function))) == canonical(secrets)
+
+
+def test_only_the_api_starts_state_machines_and_only_the_stacks_own(template: dict[str, Any]) -> None:
+    expected = [
+        f"arn:aws:states:eu-west-1:123456789012:stateMachine:guichet-demo-{m.name}" for m in STATE_MACHINES
+    ]
+    for name in resources_of(template, "AWS::Serverless::Function"):
+        role = role_of(template, name)
+        allowed = [resolve(a) for a in statements_for(template, role, "states:StartExecution")]
+        assert sorted(allowed) == (sorted(expected) if name == names.API_HANDLER else []), name
+
+
+def test_email_is_sent_only_as_the_configured_sender(template: dict[str, Any]) -> None:
+    senders = 0
+    for name, statement in statements(template):
+        if "ses:SendEmail" not in as_list(statement.get("Action", [])):
+            continue
+        senders += 1
+        assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}}, name
+        identities = json.dumps(statement["Resource"])
+        assert "identity/*" not in identities and "${MailFrom}" in identities
+    assert senders >= 1
+    opening_role = role_of(template, names.function_id("open_performance"))
+    assert "ses:SendEmail" not in actions_of(template, opening_role)
+    assert API_FUNCTION in FUNCTION_GRANTS and FUNCTION_GRANTS[API_FUNCTION].send_email

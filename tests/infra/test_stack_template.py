@@ -16,7 +16,7 @@ from infra.aws import names
 from infra.aws.package import Package
 from tests.infra.cfn import PSEUDO, resolve, resources_of
 
-TABLE_EXTRAS = ("TimeToLiveSpecification", "PointInTimeRecoverySpecification")
+TABLE_EXTRAS = ("TimeToLiveSpecification", "PointInTimeRecoverySpecification", "DeletionProtectionEnabled")
 
 
 def normalised(definition: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +102,7 @@ def test_every_key_and_index_is_the_one_the_model_declares(template: dict[str, A
         assert defined == types, model.__name__
 
 
-def test_tables_expire_items_by_the_model_ttl_and_keep_point_in_time_recovery(
+def test_tables_expire_items_by_the_model_ttl_keep_recovery_and_resist_deletion(
     template: dict[str, Any],
 ) -> None:
     for model in TABLES:
@@ -112,6 +112,7 @@ def test_tables_expire_items_by_the_model_ttl_and_keep_point_in_time_recovery(
         assert table["Properties"].get("TimeToLiveSpecification") == expected, model.__name__
         assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+        assert table["Properties"]["DeletionProtectionEnabled"] is True
 
 
 @pytest.fixture
@@ -148,10 +149,18 @@ def test_the_code_names_each_state_machine_by_its_arn(template: dict[str, Any], 
 
 def test_every_function_gets_the_stack_settings(template: dict[str, Any]) -> None:
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
-    assert variables["GUICHET_TOKEN_SECRET_ARN"] == {"Ref": names.TOKEN_SECRET}
-    secret = template["Resources"][names.TOKEN_SECRET]
-    assert secret["Type"] == "AWS::SecretsManager::Secret"
-    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+    for variable, secret_id in (
+        ("GUICHET_TOKEN_SECRET_ARN", names.TOKEN_SECRET),
+        ("GUICHET_BARCODE_SECRET_ARN", names.BARCODE_SECRET),
+    ):
+        assert variables[variable] == {"Ref": secret_id}
+        secret = template["Resources"][secret_id]
+        assert secret["Type"] == "AWS::SecretsManager::Secret"
+        assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+        # printed tickets and live sessions must survive a deleted stack, as the tables do
+        assert secret["DeletionPolicy"] == secret["UpdateReplacePolicy"] == "Retain"
+    assert variables["GUICHET_TEST_STACK"] == {"Ref": "TestStack"}
+    assert variables["GUICHET_STRIPE_SECRET_ARN"] == {"Ref": "StripeSecretArn"}
     for name, function in resources_of(template, "AWS::Serverless::Function").items():
         own = function["Properties"].get("Environment", {}).get("Variables", {})
         overridden = set(own) & set(variables)

@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.errors import error_classes
 from chalicelib.workflows.catalogue import SCHEDULES, STATE_MACHINES
 from infra.aws import names
-from infra.aws.workflows import ASL_DIR
+from infra.aws.workflows import ASL_DIR, DEAD_LETTERS
 from tests.infra.cfn import PSEUDO, resolve, resources_of, statements_for
 
 # The error names the Amazon States Language defines (all begin with "States.").
@@ -34,6 +34,13 @@ STATES_ERRORS = {
     "States.Timeout",
 }
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+# The errors of the Lambda service itself (throttled, unavailable), which AWS advises every task to retry.
+LAMBDA_ERRORS = (
+    "Lambda.TooManyRequestsException",
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+)
 
 
 def error_names(node: Any) -> Iterator[str]:
@@ -80,8 +87,28 @@ def test_every_placeholder_in_each_asl_file_is_supplied_by_a_substitution(templa
             assert target == names.function_id(machine.functions[placeholder])
 
 
+def tasks(states: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every Task state, those inside Map and Parallel states included."""
+    for name, state in states.items():
+        if state.get("Type") == "Task":
+            yield name, state
+        for key in ("ItemProcessor", "Iterator"):
+            if key in state:
+                yield from tasks(state[key]["States"])
+        for branch in state.get("Branches", []):
+            yield from tasks(branch["States"])
+
+
+def test_every_task_retries_lambdas_throttling_and_service_errors_first() -> None:
+    for path in ASL_DIR.glob("*.asl.json"):
+        for name, task in tasks(json.loads(path.read_text())["States"]):
+            first = task.get("Retry", [{}])[0]
+            assert set(LAMBDA_ERRORS) <= set(first.get("ErrorEquals", [])), f"{path.name}: {name}"
+            assert first["MaxAttempts"] >= 3 and first["BackoffRate"] > 1, f"{path.name}: {name}"
+
+
 def test_every_error_name_in_the_asl_files_is_a_states_error_or_a_domain_error() -> None:
-    known = STATES_ERRORS | set(error_classes())
+    known = STATES_ERRORS | set(error_classes()) | set(LAMBDA_ERRORS)
     for path in ASL_DIR.glob("*.asl.json"):
         unknown = set(error_names(json.loads(path.read_text()))) - known
         assert not unknown, f"{path.name}: {sorted(unknown)}"
@@ -109,10 +136,23 @@ def test_every_schedule_targets_an_existing_state_machine(template: dict[str, An
         assert json.loads(properties["Target"]["Input"]) == schedule.input
 
 
+def test_every_schedule_retries_then_leaves_its_run_in_the_dead_letter_queue(
+    template: dict[str, Any],
+) -> None:
+    queue = template["Resources"][DEAD_LETTERS]
+    assert queue["Type"] == "AWS::SQS::Queue"
+    for schedule in SCHEDULES:
+        target = template["Resources"][names.schedule_id(schedule.name)]["Properties"]["Target"]
+        assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+        assert 60 <= target["RetryPolicy"]["MaximumEventAgeInSeconds"] <= max(60, schedule.rate_seconds)
+        assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [DEAD_LETTERS, "Arn"]}}
+
+
 def test_every_schedule_may_only_start_its_state_machine(template: dict[str, Any]) -> None:
     for schedule in SCHEDULES:
         properties = template["Resources"][names.schedule_id(schedule.name)]["Properties"]
         role = properties["Target"]["RoleArn"]["Fn::GetAtt"][0]
         assert statements_for(template, role, "states:StartExecution") == [properties["Target"]["Arn"]]
+        assert statements_for(template, role, "sqs:SendMessage") == [{"Fn::GetAtt": [DEAD_LETTERS, "Arn"]}]
         trust = template["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
         assert [s["Principal"] for s in trust] == [{"Service": "scheduler.amazonaws.com"}]

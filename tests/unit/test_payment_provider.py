@@ -237,6 +237,7 @@ def test_refund_of_a_non_positive_amount_is_refused(amount):
 
 
 def test_provider_is_chosen_by_the_settings(use_env):
+    use_env("GUICHET_TEST_STACK", "true")
     use_env("GUICHET_PAYMENT_PROVIDER", "simulated")
     assert isinstance(payments.provider(), SimulatedProvider)
     assert payments.provider().name == "simulated"
@@ -244,3 +245,20 @@ def test_provider_is_chosen_by_the_settings(use_env):
     use_env("GUICHET_PAYMENT_PROVIDER", "acme-pay")
     with pytest.raises(RuntimeError):
         payments.provider()
+
+
+def test_the_simulated_provider_is_refused_outside_a_test_stack(use_env):
+    use_env("GUICHET_PAYMENT_PROVIDER", "simulated")
+    use_env("GUICHET_TEST_STACK", "false")
+
+    with pytest.raises(RuntimeError, match="test stack"):
+        payments.provider()
+
+
+def test_stripe_is_the_provider_when_the_stack_names_it(use_env):
+    from chalicelib.payments.stripe_provider import StripeProvider
+
+    use_env("GUICHET_TEST_STACK", "false")
+    use_env("GUICHET_PAYMENT_PROVIDER", "stripe")
+
+    assert isinstance(payments.provider(), StripeProvider)
