@@ -14,15 +14,19 @@ from chalicelib.api import (
     options,
     payment_simulator,
     plans,
+    queue,
     shop,
     shop_catalog,
     shop_options,
     shop_sales,
     stock,
+    stripe_webhook,
     workflows,
 )
+from chalicelib.api.errors import in_our_shape, unexpected_error_response
+from chalicelib.auth import client
 from chalicelib.observability import logger, metrics
-from chalicelib.workflows import hold_cleanup, open_performance, option_expiry
+from chalicelib.workflows import hold_cleanup, open_performance, option_expiry, queue_admitter
 
 app = Chalice(app_name="guichet")
 # e-ticket PDFs go out as binary (API Gateway base64-encodes them)
@@ -50,13 +54,21 @@ def _base_url(event) -> str | None:
     return f"{headers.get('x-forwarded-proto', 'http')}://{host}"
 
 
+def _answer(event, get_response):
+    """The view's answer; Chalice's own (a 405, a binary answer's Accept mismatch) in our error shape."""
+    try:
+        return in_our_shape(get_response(event))
+    except Exception:  # noqa: BLE001 - a failing middleware answers in the documented shape too
+        return unexpected_error_response()
+
+
 @app.middleware("http")
 def observe(event, get_response):
     request_id = _request_id(event)
     config.set_request_base(_base_url(event))
     logger.append_keys(request_id=request_id, path=event.path, method=event.method)
     try:
-        response = get_response(event)
+        response = _answer(event, get_response)
         response.headers["X-Request-Id"] = request_id
         metrics.add_metric(name=f"Http{response.status_code // 100}xx", unit="Count", value=1)
         logger.info("request", extra={"status": response.status_code})
@@ -66,6 +78,8 @@ def observe(event, get_response):
         metrics.flush_metrics()
         logger.remove_keys(["request_id", "path", "method"])
 
+
+app.register_middleware(client.middleware, "http")  # each request knows its client (auth/client.py)
 
 for module in (
     meta,
@@ -82,9 +96,12 @@ for module in (
     payment_simulator,
     options,
     shop_options,
+    stripe_webhook,
+    queue,
 ):
     app.register_blueprint(module.blueprint)
 
 app.lambda_function(name="hold_cleanup")(hold_cleanup.handle)
 app.lambda_function(name="open_performance")(open_performance.handle)
 app.lambda_function(name="option_expiry")(option_expiry.handle)
+app.lambda_function(name="queue_admitter")(queue_admitter.handle)

@@ -24,6 +24,13 @@ class Settings:
     mail_from: str
     public_url: str | None
     payment_provider: str
+    # A test stack (local, tests, or a deployed stack marked TestStack=true) may run the simulator.
+    test_stack: bool = False
+    # Stripe's API keys and webhook secrets: a Secrets Manager secret, or the JSON itself locally.
+    stripe_secret_arn: str | None = None
+    stripe_secret: str | None = None
+    # Running on AWS Lambda: public URLs come only from `public_url`, never from a request's Host.
+    deployed: bool = False
 
 
 @functools.cache
@@ -48,10 +55,15 @@ def settings() -> Settings:
         # The sender of customer emails (a verified SES identity in the cloud).
         mail_from=env.get("GUICHET_MAIL_FROM", "tickets@guichet.example"),
         # Where shoppers and the payment provider reach this API (payment pages, returns, callbacks);
-        # unset: the address the current request came to.
+        # required on a deployed stack; unset locally: the address the current request came to.
         public_url=(env.get("GUICHET_PUBLIC_URL") or "").rstrip("/") or None,
         # "simulated" is the local payment provider; a real one plugs in behind the same interface.
         payment_provider=env.get("GUICHET_PAYMENT_PROVIDER", "simulated"),
+        test_stack=env.get("GUICHET_TEST_STACK", "false").lower() == "true",
+        stripe_secret_arn=env.get("GUICHET_STRIPE_SECRET_ARN") or None,
+        stripe_secret=env.get("GUICHET_STRIPE_SECRET") or None,
+        # Set by the Lambda runtime only: the local stack, chalice local and tests run as stage "dev"/"test".
+        deployed=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
     )
 
 
@@ -64,9 +76,22 @@ def set_request_base(url: str | None) -> None:
     _request_base.set(url.rstrip("/") if url else None)
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the deployed stack needs is missing (a 500, logged: the operator must set it)."""
+
+
 def public_url() -> str:
-    """This API's address for others to call: the setting, else the current request's, else local."""
-    return settings().public_url or _request_base.get() or LOCAL_URL
+    """This API's address for others to call: the setting; locally, else the current request's.
+
+    A deployed stack never builds a URL from the request: its Host header is the client's to write,
+    and a payment page on the client's host would send a buyer's card to whoever wrote it.
+    """
+    current = settings()
+    if current.public_url:
+        return current.public_url
+    if current.deployed:
+        raise ConfigurationError("GUICHET_PUBLIC_URL is not set: a deployed stack builds URLs from it only")
+    return _request_base.get() or LOCAL_URL
 
 
 def reset() -> None:

@@ -26,6 +26,32 @@ class MalformedBody(DomainError):
     code = "malformed_body"
 
 
+class BodyTooComplex(MalformedBody):
+    """JSON nested too deep or an object with too many keys: refused before any model sees it."""
+
+    code = "body_too_complex"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    """A body that is not sent as application/json."""
+
+    code = "unsupported_media_type"
+
+
+class MethodNotAllowed(DomainError):
+    code = "method_not_allowed"
+
+
+class NotAcceptable(DomainError):
+    """The answer is binary (a PDF) and the request's Accept header does not take it."""
+
+    code = "not_acceptable"
+
+
 class NotAuthenticated(DomainError):
     code = "not_authenticated"
 
@@ -66,6 +92,12 @@ class HoldExpired(Conflict):
     code = "hold_expired"
 
 
+class HoldMissing(Conflict):
+    """An order names a hold that no longer exists: it cannot be paid, sold or cancelled as it is."""
+
+    code = "hold_missing"
+
+
 class OrphanSeats(Conflict):
     """A choice of seats would leave a single free seat alone between taken seats."""
 
@@ -90,6 +122,12 @@ class InsufficientBalance(Conflict):
     """A gift voucher or credit balance holds less than asked."""
 
     code = "insufficient_balance"
+
+
+class TooManyRequests(DomainError):
+    """A per-client or per-account rate or throttle (429); `details.retry_after` says when, in seconds."""
+
+    code = "too_many_requests"
 
 
 class TransientStoreError(DomainError):

@@ -12,6 +12,7 @@ os.environ.update(
         "AWS_DEFAULT_REGION": "eu-west-1",
         "AWS_REGION": "eu-west-1",
         "GUICHET_STAGE": "test",
+        "GUICHET_TEST_STACK": "true",  # the simulated card provider serves the tests
         "GUICHET_TOKEN_SECRET": "test-secret-that-is-long-enough-for-hs256",
         "POWERTOOLS_METRICS_NAMESPACE": "GuichetTest",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
@@ -20,3 +21,8 @@ os.environ.update(
 )
 for name in ("GUICHET_DYNAMODB_ENDPOINT", "GUICHET_AWS_ENDPOINT", "GUICHET_TOKEN_SECRET_ARN"):
     os.environ.pop(name, None)
+
+# chalice.test's gateway answers as the stack's API Gateway does: 404 for an unknown route, gzip.
+from infra.local import gateway  # noqa: E402
+
+gateway.install()

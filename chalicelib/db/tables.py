@@ -10,7 +10,9 @@ from chalicelib.db.accounts import AccountsTable
 from chalicelib.db.catalog import CatalogTable
 from chalicelib.db.holds import HoldsTable
 from chalicelib.db.idempotency import IdempotencyTable
+from chalicelib.db.limits import LimitsTable
 from chalicelib.db.options import OptionsTable
+from chalicelib.db.queues import QueuesTable
 from chalicelib.db.runs import RunsTable
 from chalicelib.db.sales import SalesTable
 from chalicelib.db.stock import StockTable
@@ -24,6 +26,8 @@ TABLES = (
     SalesTable,
     IdempotencyTable,
     OptionsTable,
+    QueuesTable,
+    LimitsTable,
 )
 
 

@@ -40,7 +40,12 @@ def test_unknown_workflow_cannot_be_started(api, admin_token):
     response = api.post("/backoffice/workflows/no-such-flow/executions", token=admin_token)
 
     assert response.status_code == 404
-    assert response.json()["details"]["known"] == ["hold-cleanup", "open-performance", "option-expiry"]
+    assert response.json()["details"]["known"] == [
+        "hold-cleanup",
+        "open-performance",
+        "option-expiry",
+        "queue-admitter",
+    ]
 
 
 def test_restricted_operator_cannot_start_a_workflow(api, cashier_token):

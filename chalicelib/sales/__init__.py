@@ -1,0 +1,1 @@
+"""Sales: carts, checkout, orders, payments and tickets."""
