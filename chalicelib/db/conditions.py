@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
 
 from chalicelib.errors import TransientStoreError
 
@@ -64,3 +64,17 @@ def transient(exc: TransactWriteError) -> TransientStoreError:
     return TransientStoreError(
         f"The transaction did not go through ({', '.join(reasons) or exc.cause_response_code})"
     )
+
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def update_if(item: Any, actions: list[Any], condition: Any) -> bool:
+    """One conditional update: True when it was written, False when its condition did not hold."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if exc.cause_response_code == CONDITION_FAILED:
+            return False
+        raise
+    return True

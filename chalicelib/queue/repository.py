@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError
 
-from chalicelib.db.conditions import store_errors
+from chalicelib.db.conditions import CONDITION_FAILED, store_errors, update_if
 from chalicelib.db.queues import (
     ACTIVE,
     CounterItem,
@@ -22,7 +22,6 @@ from chalicelib.db.queues import (
 from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
 from chalicelib.queue.model import Entry, EntryKey, EntryStatus, Queue, QueueStatus, TargetKind
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
 PURGE_SECONDS = 14 * 86400  # counters, entries and index pages outlive any on-sale by far
 BATCH = 100
 
@@ -116,12 +115,8 @@ def change_settings(org_id: str, queue_id: str, changes: dict) -> Queue:
         actions.append(QueueItem.status.set(changes["status"]))
         active = changes["status"] == QueueStatus.ACTIVE
         actions.append(QueueItem.active_flag.set(ACTIVE) if active else QueueItem.active_flag.remove())
-    try:
-        item.update(actions=actions, condition=QueueItem.pk.exists())
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            raise NotFound("No such queue", {"queue_id": queue_id}) from None
-        raise
+    if not update_if(item, actions, QueueItem.pk.exists()):
+        raise NotFound("No such queue", {"queue_id": queue_id})
     return _queue(item)
 
 
@@ -129,16 +124,11 @@ def change_settings(org_id: str, queue_id: str, changes: dict) -> Queue:
 def save_draw(queue: Queue, seed: str, early_counts: list[int]) -> bool:
     """Write the opening draw once; False when another run drew first (then use its draw)."""
     item = QueueItem(queue_pk(queue.org_id, queue.queue_id))
-    try:
-        item.update(
-            actions=[QueueItem.seed.set(seed), QueueItem.early_counts.set(early_counts)],
-            condition=QueueItem.seed.does_not_exist(),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            return False
-        raise
-    return True
+    return update_if(
+        item,
+        [QueueItem.seed.set(seed), QueueItem.early_counts.set(early_counts)],
+        QueueItem.seed.does_not_exist(),
+    )
 
 
 @store_errors
@@ -161,12 +151,8 @@ def save_head(queue: Queue, before: Queue) -> None:
     ]
     if queue.last_admit_minute is not None:
         actions.append(last.set(queue.last_admit_minute))
-    try:
-        item.update(actions=actions, condition=unchanged)
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            raise VersionConflict("Another admitter run moved this queue first") from None
-        raise
+    if not update_if(item, actions, unchanged):
+        raise VersionConflict("Another admitter run moved this queue first")
 
 
 @store_errors
@@ -237,20 +223,15 @@ def get_entry(org_id: str, queue_id: str, key: EntryKey) -> Entry | None:
 def admit_entry(org_id: str, queue_id: str, key: EntryKey, now: int, expires_at: int) -> bool:
     """Admit a waiting entry; False when it was admitted before (a re-run) or never written."""
     item = EntryItem(entry_pk(org_id, queue_id, key.bucket, key.shard, key.seq))
-    try:
-        item.update(
-            actions=[
-                EntryItem.status.set(EntryStatus.ADMITTED.value),
-                EntryItem.admitted_at.set(now),
-                EntryItem.admission_expires_at.set(expires_at),
-            ],
-            condition=EntryItem.status == EntryStatus.WAITING.value,
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            return False
-        raise
-    return True
+    return update_if(
+        item,
+        [
+            EntryItem.status.set(EntryStatus.ADMITTED.value),
+            EntryItem.admitted_at.set(now),
+            EntryItem.admission_expires_at.set(expires_at),
+        ],
+        EntryItem.status == EntryStatus.WAITING.value,
+    )
 
 
 @store_errors
@@ -258,16 +239,11 @@ def bind_buyer(entry: Entry, buyer_id: str) -> bool:
     """The first buyer to use an admission keeps it; False when another buyer has it."""
     key = entry.key
     item = EntryItem(entry_pk(entry.org_id, entry.queue_id, key.bucket, key.shard, key.seq))
-    try:
-        item.update(
-            actions=[EntryItem.buyer_id.set(buyer_id)],
-            condition=EntryItem.buyer_id.does_not_exist() | (EntryItem.buyer_id == buyer_id),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == CONDITION_FAILED:
-            return False
-        raise
-    return True
+    return update_if(
+        item,
+        [EntryItem.buyer_id.set(buyer_id)],
+        EntryItem.buyer_id.does_not_exist() | (EntryItem.buyer_id == buyer_id),
+    )
 
 
 @store_errors
