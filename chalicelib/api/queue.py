@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field
 
 from chalicelib.api.routing import PUBLIC, Api, Body, Out
+from chalicelib.auth import client as clients
 from chalicelib.auth import service as auth
 from chalicelib.auth.model import OperatorCaller, Right
 from chalicelib.queue import service as queues
@@ -29,8 +30,8 @@ Minutes = Annotated[int, Field(ge=1, le=240, strict=True, description="How long 
 
 
 def source_ip(event) -> str:
-    identity = (getattr(event, "context", None) or {}).get("identity") or {}
-    return str(identity.get("sourceIp") or "")
+    """The address API Gateway saw, read the one way every per-client rule reads it (auth/client.py)."""
+    return clients.of_event(event).ip
 
 
 @blueprint.middleware("http")
