@@ -28,9 +28,10 @@ $(NODE_INSTALLED): infra/local/package.json infra/local/package-lock.json
 run: $(INSTALLED) $(NODE_INSTALLED)
 	$(PY) -m infra.local
 
-lint: $(INSTALLED)
+lint: $(INSTALLED) $(NODE_INSTALLED)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	infra/local/node_modules/.bin/eslint --config infra/local/eslint.config.mjs chalicelib/admin
 
 # Unit, service, api and workflow tiers: moto in-process, in parallel.
 test-fast: $(INSTALLED)

@@ -15,6 +15,7 @@ from chalicelib.api import (
     payment_simulator,
     plans,
     queue,
+    reports,
     shop,
     shop_catalog,
     shop_options,
@@ -26,7 +27,14 @@ from chalicelib.api import (
 from chalicelib.api.errors import in_our_shape, unexpected_error_response
 from chalicelib.auth import client
 from chalicelib.observability import logger, metrics
-from chalicelib.workflows import hold_cleanup, open_performance, option_expiry, queue_admitter
+from chalicelib.workflows import (
+    figures_rebuild,
+    hold_cleanup,
+    open_performance,
+    option_expiry,
+    queue_admitter,
+    reconciler,
+)
 
 app = Chalice(app_name="guichet")
 # e-ticket PDFs go out as binary (API Gateway base64-encodes them)
@@ -98,6 +106,7 @@ for module in (
     shop_options,
     stripe_webhook,
     queue,
+    reports,
 ):
     app.register_blueprint(module.blueprint)
 
@@ -105,3 +114,6 @@ app.lambda_function(name="hold_cleanup")(hold_cleanup.handle)
 app.lambda_function(name="open_performance")(open_performance.handle)
 app.lambda_function(name="option_expiry")(option_expiry.handle)
 app.lambda_function(name="queue_admitter")(queue_admitter.handle)
+app.lambda_function(name="reconciler")(reconciler.handle)
+app.lambda_function(name="outbox_worker")(reconciler.outbox_worker)
+app.lambda_function(name="figures_rebuild")(figures_rebuild.handle)

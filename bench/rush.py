@@ -36,8 +36,8 @@ class Tally:
         """Count every hold write and every whole-stock read this process makes."""
         from chalicelib.errors import SeatUnavailable, TransientStoreError
         from chalicelib.inventory import service as inventory
+        from chalicelib.inventory import stock_reads as repository
         from chalicelib.sales import carts
-        from chalicelib.shop import repository
 
         place, draw = inventory.place_hold, repository.seats_to_draw
         check = getattr(inventory, "taken_seats", None)
@@ -70,7 +70,7 @@ class Tally:
 
     def reads(self) -> dict[str, int]:
         try:
-            from chalicelib.shop import stock_view
+            from chalicelib.inventory import stock_view
         except ImportError:  # main before this change: every stock read was a whole seat list
             return {"full": self.counts["full reads (seat list)"], "shard": 0}
         return {"full": stock_view.READS["full"], "shard": stock_view.READS["shard"]}
@@ -155,7 +155,7 @@ def standing(worker: int, barrier: Any, payload: dict[str, Any]) -> dict[str, An
 
 
 def _sold_out(payload: dict[str, Any]) -> bool:
-    from chalicelib.shop import repository
+    from chalicelib.inventory import stock_reads as repository
 
     counters = repository.area_counters(payload["performance_id"], payload["shards"], payload["area"])
     return sum(c.free for c in counters if c.quota_id == payload["quota"]) < QUANTITY
@@ -226,7 +226,7 @@ def main() -> None:
 
 def race_standing(world: Any, env: dict[str, str], run_workers: Any) -> None:
     from chalicelib.catalog import service as catalog
-    from chalicelib.shop import repository
+    from chalicelib.inventory import stock_reads as repository
 
     quota = next(q.id for q in catalog.all_items("bench", "quota") if q.data["code"] == "WEB")
     counters = repository.area_counters(world.performance_id, world.shards, "FLOOR")

@@ -31,6 +31,8 @@ class Settings:
     stripe_secret: str | None = None
     # Running on AWS Lambda: public URLs come only from `public_url`, never from a request's Host.
     deployed: bool = False
+    # Emails the outbox worker hands SES per second (the account's sending rate; SES's sandbox is 1).
+    mail_rate_per_second: float = 10.0
 
 
 @functools.cache
@@ -64,6 +66,7 @@ def settings() -> Settings:
         stripe_secret=env.get("GUICHET_STRIPE_SECRET") or None,
         # Set by the Lambda runtime only: the local stack, chalice local and tests run as stage "dev"/"test".
         deployed=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
+        mail_rate_per_second=float(env.get("GUICHET_MAIL_RATE", "10")),
     )
 
 

@@ -2,6 +2,9 @@
 
 import { api, session, whenUnauthorized } from "./api.js";
 import { checkRequired, clearErrors, errorBox, fill, h, notify, showError, whileBusy } from "./dom.js";
+import { cardTables } from "./cards.js";
+import { guardForms, leaveChangedForm } from "./guard.js";
+import { markCurrent, renderMenu, setUpMenu } from "./nav.js";
 import { can, setCatalogue } from "./rights.js";
 import { SCREENS } from "./screens.js";
 
@@ -45,8 +48,7 @@ function renderHeader() {
     h("span", { class: "who-name", "data-testid": "whoami-name" }, operator.name),
     " ", h("span", { class: "who-login", "data-testid": "whoami-login" }, `(${operator.login})`),
     " · ", h("span", { class: "who-org", "data-testid": "whoami-org" }, operator.org_id));
-  fill($("nav-list"), SCREENS.filter(canRead).map((screen) =>
-    h("li", {}, h("a", { href: `#/${screen.id}`, "data-nav": screen.id }, screen.title))));
+  renderMenu(canRead);
 }
 
 async function startSession(me) {
@@ -68,17 +70,29 @@ function heading(text) {
   return h("h1", { id: "screen-title", tabindex: "-1" }, text);
 }
 
+/** "Stock · Cyrano · 9 Dec 20:00": the screen's heading and the tab's title say where the operator is. */
+function setTitle(...parts) {
+  const text = parts.filter(Boolean).join(" · ");
+  const title = $("screen-title");
+  if (title) title.textContent = text;
+  document.title = `${text} · guichet`;
+}
+
+let shownHash = location.hash;
+
 async function route() {
   if (!operator) return;
+  if (location.hash !== shownHash && !(await leaveChangedForm())) {
+    history.replaceState(null, "", shownHash); // the operator chose to stay on the changed form
+    return;
+  }
+  shownHash = location.hash;
   shown?.abort();
   const controller = new AbortController();
   shown = controller;
   const id = routeId() || HOME;
   const screen = SCREENS.find((s) => s.id === id);
-  for (const link of document.querySelectorAll("[data-nav]")) {
-    if (link.dataset.nav === id) link.setAttribute("aria-current", "page");
-    else link.removeAttribute("aria-current");
-  }
+  markCurrent(id);
   const root = $("screen");
   const problem = errorBox("screen-error");
   const body = h("div", { id: "screen-body" }, h("p", { class: "muted" }, "Loading…"));
@@ -112,9 +126,13 @@ async function renderScreen(screen, body, problem, controller) {
     clearError: () => clearErrors(problem),
     notify,
     navigate: (id) => { location.hash = `#/${id}`; },
+    setTitle: (...parts) => { if (!controller.signal.aborted) setTitle(...parts); },
   };
   try {
-    await screen.render(body, ctx);
+    // An entry is loaded on demand (load()); one listed as a module's own export renders as it is.
+    const view = screen.load ? (await screen.load()).default : screen;
+    if (controller.signal.aborted) return;
+    await view.render(body, ctx);
   } catch (error) {
     if (controller.signal.aborted) return;
     console.error(error);
@@ -176,6 +194,9 @@ function boot() {
     $("screen-title")?.focus();
   });
   window.addEventListener("hashchange", route);
+  setUpMenu();
+  guardForms($("screen"));
+  cardTables($("screen"));
   restore();
 }
 

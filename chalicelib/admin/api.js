@@ -2,9 +2,10 @@
 
 const TOKEN_KEY = "guichet.operator-token";
 
-// The page is served at <root>/admin and its modules at <root>/admin/*.js, so the API root is one
-// level above this file; that keeps working behind an API Gateway stage prefix such as /api/.
-const ROOT = new URL("../", import.meta.url);
+// The page is served at <root>/admin and its modules under <root>/admin/ (admin/v/<version>/*.js), so
+// the API root is what precedes /admin/ in this file's URL; that keeps working behind an API Gateway
+// stage prefix such as /api/.
+export const ROOT = new URL(import.meta.url.replace(/\/admin\/[^?#]*([?#].*)?$/, "/"));
 
 /** An API failure: `message` is meant for the operator; `fields` lists per-field reasons (422). */
 export class ApiError extends Error {
@@ -103,3 +104,24 @@ export const api = {
   // Ends every session of this operator on the server, not only this browser's copy of the token.
   logOut: () => request("POST", "/backoffice/logout"),
 };
+
+/** GET a file the API serves (a PDF, a CSV) with the operator's token; resolves to a Blob. */
+export async function fetchFile(path, accept) {
+  let response;
+  try {
+    response = await fetch(new URL(path.replace(/^\//, ""), ROOT), {
+      headers: { Accept: accept, Authorization: `Bearer ${session.token}` },
+    });
+  } catch {
+    throw new ApiError(0, "network_error", "The server could not be reached. Check the connection and try again.");
+  }
+  if (response.ok) return response.blob();
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (data && typeof data.message === "string") throw new ApiError(response.status, data.code, data.message, data.details);
+  throw new ApiError(response.status, "http_error", `The server answered ${response.status}. Please try again.`);
+}

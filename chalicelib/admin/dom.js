@@ -185,6 +185,14 @@ export function notify(text) {
 
 const pad = (n) => String(n).padStart(2, "0");
 
+/** "9 Dec 20:00", for titles: short enough for a browser tab; "" for nothing. */
+export function shortTime(iso) {
+  if (!iso) return "";
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return String(iso);
+  return `${t.getDate()} ${t.toLocaleString("en-GB", { month: "short" })} ${pad(t.getHours())}:${pad(t.getMinutes())}`;
+}
+
 /** "2026-05-28 14:03:07" in the browser's time zone; "" for nothing. */
 export function formatTime(iso) {
   if (!iso) return "";

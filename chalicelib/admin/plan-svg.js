@@ -1,14 +1,14 @@
 // A seating plan drawn as one SVG: seats as small circles at their x/y (the viewBox scales them to
 // fit), standing areas as labelled boxes under them; colours by key with a legend; a selection tool
 // (click, shift-click to add or remove, drag a rectangle, shift-drag to add). Built for 20,000 seats:
-// the seats are written as one markup string, and one set of listeners on the <svg> serves them all.
+// the seats are written as one markup string (plan-draw.js), and one set of listeners on the <svg>
+// serves them all (plan-select.js).
 
 import { fill, h } from "./dom.js";
+import { geometry, num, planSvg } from "./plan-draw.js";
+import { listenForSelection, selectionOf } from "./plan-select.js";
 
-const DRAG_PX = 4;
 const ZOOMS = [1, 1.5, 2, 3, 4, 6];
-const esc = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const num = (n) => Math.round(Number(n) * 100) / 100;
 
 /** Distinct colours for keys that have none (quotas): golden-angle hues. */
 export function paletteColour(index) {
@@ -40,20 +40,89 @@ function planStyle(id) {
   return sheet;
 }
 
-/** Seat radius: 0.4 of the median distance between seats listed one after the other in a block. */
-function radiusOf(blocks, width, height) {
-  const gaps = [];
-  for (const block of blocks) {
-    for (let i = 1; i < block.seats.length; i++) {
-      const a = block.seats[i - 1];
-      const b = block.seats[i];
-      const d = Math.hypot(b.x - a.x, b.y - a.y);
-      if (d > 0) gaps.push(d);
+/** paint(keyOf, entries): colour the seats by key and fill the legend, each entry with a Select button. */
+function painter({ id, seats, nodes, selection, legend, r, button }) {
+  const style = planStyle(id);
+  const keyClass = new Array(seats.length).fill("");
+  return (keyOf, entries) => {
+    const position = new Map(entries.map((entry, n) => [entry.key, n]));
+    const counts = new Array(entries.length).fill(0);
+    let other = 0;
+    for (let n = 0; n < seats.length; n++) {
+      const p = position.get(keyOf(seats[n]));
+      if (p === undefined) other++;
+      else counts[p]++;
+      const cls = p === undefined ? "seat" : `seat k${p}`;
+      if (keyClass[n] !== cls) {
+        keyClass[n] = cls;
+        nodes[n].setAttribute("class", selection.chosen[n] ? `${cls} sel` : cls);
+      }
     }
-  }
-  if (!gaps.length) return Math.max(width, height, 10) / 100;
-  gaps.sort((a, b) => a - b);
-  return gaps[Math.floor(gaps.length / 2)] * 0.4;
+    style.replaceSync(
+      `#${id} .seat{fill:#c9ced6}` +
+      entries.map((entry, n) => `#${id} .k${n}{fill:${entry.colour}}`).join("") +
+      `#${id} .seat.sel{stroke:#111;stroke-width:${num(r * 0.6)}px}` +
+      // On a dark colour the selection ring is yellow, or it would not show.
+      entries.map((entry, n) => (dark(entry.colour) ? `#${id} .k${n}.sel{stroke:#ffd400}` : "")).join(""));
+    const selectKey = (n) => (event) => {
+      const wanted = [];
+      for (let m = 0; m < seats.length; m++) if (keyClass[m] === `seat k${n}`) wanted.push(m);
+      selection.select(wanted, event.shiftKey);
+    };
+    fill(legend, entries.map((entry, n) => h("li", { "data-key": entry.key ?? "" },
+      h("span", { class: "swatch", style: `background:${entry.colour}`, "aria-hidden": "true" }),
+      h("span", { class: "legend-label" }, entry.label), " ",
+      h("span", { class: "count", "data-testid": "legend-count" }, String(counts[n])),
+      counts[n] ? button("Select", {
+        "aria-label": `Select the ${counts[n]} seats: ${entry.label}`, "data-action": "select-key",
+        title: "Shift-click to add to the selection",
+      }, selectKey(n)) : null)),
+    other ? h("li", { "data-key": "" },
+      h("span", { class: "swatch", style: "background:#c9ced6", "aria-hidden": "true" }),
+      h("span", { class: "legend-label" }, "Other"), " ", h("span", { class: "count" }, String(other))) : null);
+  };
+}
+
+/** tag(name, valueOf): each seat's data-<name> attribute; only changed values touch the DOM. */
+function tagger(seats, nodes) {
+  const tags = new Map(); // tag name -> each seat's value written as data-<name>
+  return (name, valueOf) => {
+    if (!tags.has(name)) tags.set(name, new Array(seats.length).fill(undefined));
+    const values = tags.get(name);
+    for (let n = 0; n < seats.length; n++) {
+      const value = valueOf(seats[n]) ?? undefined;
+      if (values[n] === value) continue;
+      values[n] = value;
+      if (value === undefined) nodes[n].removeAttribute(`data-${name}`);
+      else nodes[n].setAttribute(`data-${name}`, value);
+    }
+  };
+}
+
+const button = (text, attrs, onclick) => h("button", { type: "button", class: "small", ...attrs, onclick }, text);
+
+function toolbarOf(id, blocks, { selection, seats, index, svg }) {
+  const blockSelect = h("select", { id: `${id}-block`, "aria-label": "Block" },
+    blocks.map((b, n) => h("option", { value: String(n) }, `Zone ${b.zone} · block ${b.block} (${b.seats.length})`)));
+  let zoom = 0;
+  const setZoom = (step) => {
+    zoom = Math.max(0, Math.min(ZOOMS.length - 1, step));
+    svg.style.width = `${ZOOMS[zoom] * 100}%`;
+    svg.classList.toggle("fit", zoom === 0);
+  };
+  return h("div", { class: "plan-toolbar buttons compact" },
+    button("Select all", { id: `${id}-all` }, () => selection.select(seats.map((_, n) => n), false)),
+    button("Clear selection", { id: `${id}-clear` }, () => selection.select([], false)),
+    blocks.length ? h("span", { class: "inline" }, blockSelect,
+      button("Select block", { id: `${id}-select-block`, title: "Shift-click to add to the selection" },
+        (event) => {
+          const block = blocks[Number(blockSelect.value)];
+          selection.select(block.seats.map((seat) => index.get(seat.seat_id)), event.shiftKey);
+        })) : null,
+    h("span", { class: "inline zoom" },
+      button("−", { id: `${id}-zoom-out`, "aria-label": "Zoom out" }, () => setZoom(zoom - 1)),
+      button("Fit", { id: `${id}-zoom-fit`, "aria-label": "Fit the plan" }, () => setZoom(0)),
+      button("+", { id: `${id}-zoom-in`, "aria-label": "Zoom in" }, () => setZoom(zoom + 1))));
 }
 
 /**
@@ -63,290 +132,56 @@ function radiusOf(blocks, width, height) {
  * Each seat is a <circle class="seat" data-seat="<seat id>">; tag() adds data-<name> attributes to them.
  */
 export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
-  const seats = [];
-  for (const block of blocks) {
-    for (const seat of block.seats) {
-      seats.push({ ...seat, zone: block.zone, block: block.block, x: Number(seat.x), y: Number(seat.y) });
-    }
-  }
-  const index = new Map(seats.map((seat, i) => [seat.seat_id, i]));
-  let minX = Infinity; let maxX = -Infinity; let minY = Infinity; let maxY = -Infinity;
-  for (const s of seats) {
-    if (s.x < minX) minX = s.x;
-    if (s.x > maxX) maxX = s.x;
-    if (s.y < minY) minY = s.y;
-    if (s.y > maxY) maxY = s.y;
-  }
-  if (!seats.length) { minX = 0; maxX = 100; minY = 0; maxY = 20; }
-  const r = radiusOf(blocks, maxX - minX, maxY - minY);
-  const margin = 3 * r;
-  const width = Math.max(maxX - minX, 10 * r) + 2 * margin;
-  const areaHeight = areas.length ? Math.max(width / 12, 8 * r) : 0;
-  const seatsHeight = seats.length ? maxY - minY + 2 * margin : 0;
-  const height = seatsHeight + (areas.length ? areaHeight + 2 * margin : 0) || 10;
-  const x0 = minX - margin;
-  const y0 = minY - margin;
-
-  // One markup string: a group per block (its zone/block as data-*), a circle per seat (its index).
-  let markup = "";
-  let i = 0;
-  for (const block of blocks) {
-    markup += `<g class="plan-block" data-zone="${esc(block.zone)}" data-block="${esc(block.block)}">`;
-    for (const seat of block.seats) {
-      markup += `<circle class="seat" cx="${num(seat.x)}" cy="${num(seat.y)}" r="${num(r)}" data-i="${i}" ` +
-        `data-seat="${esc(seat.seat_id)}"/>`;
-      i++;
-    }
-    markup += "</g>";
-  }
-  if (areas.length) {
-    const gap = margin / 2;
-    const boxWidth = (width - 2 * margin - gap * (areas.length - 1)) / areas.length;
-    const top = y0 + seatsHeight + margin;
-    const font = Math.min(areaHeight / 4, boxWidth / 10);
-    areas.forEach((area, n) => {
-      const left = x0 + margin + n * (boxWidth + gap);
-      markup += `<g class="plan-area" data-area="${esc(area.code)}">` +
-        `<rect x="${num(left)}" y="${num(top)}" width="${num(boxWidth)}" height="${num(areaHeight)}" rx="${num(r)}"/>` +
-        `<text x="${num(left + boxWidth / 2)}" y="${num(top + areaHeight / 2)}" font-size="${num(font)}" ` +
-        `text-anchor="middle" dominant-baseline="middle">${esc(area.name)} · ${esc(area.capacity)} standing</text></g>`;
-    });
-  }
-
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("id", id);
-  svg.setAttribute("class", "plan-svg fit");
-  svg.setAttribute("viewBox", `${num(x0)} ${num(y0)} ${num(width)} ${num(height)}`);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("tabindex", "0");
-  svg.setAttribute("aria-label",
-    `${title}: ${seats.length} seats in ${blocks.length} blocks${areas.length ? `, ${areas.length} standing areas` : ""}. ` +
-    "Click a seat to select it, shift-click to add it, drag a rectangle to select many; Escape clears.");
-  svg.setAttribute("data-testid", "plan-svg");
-  svg.innerHTML = `<g class="plan-seats">${markup}</g>` +
-    `<rect class="lasso" hidden x="0" y="0" width="0" height="0" vector-effect="non-scaling-stroke"/>`;
-  const style = planStyle(id);
-  const lasso = svg.querySelector("rect.lasso");
+  const g = geometry(blocks, areas);
+  const { seats, index } = g;
+  const svg = planSvg(id, title, blocks, areas, g);
   const nodes = [...svg.querySelectorAll("circle.seat")];
-  const keyClass = new Array(seats.length).fill("");
-  const tags = new Map(); // tag name -> each seat's value written as data-<name>
-  const chosen = new Uint8Array(seats.length);
-  let chosenCount = 0;
-  let palette = [];
-  let keys = [];
   const listeners = [];
-
+  let palette = [];
   const status = h("p", { id: `${id}-selection`, class: "plan-selection", role: "status", "data-testid": "selection" },
     "No seat selected.");
-  const hover = h("p", { id: `${id}-hover`, class: "plan-hover muted", "aria-hidden": "true" }, "\u00a0");
+  // What the pointer is over, or the seat the keyboard or a click chose (then read out: aria-live).
+  const hover = h("p", { id: `${id}-hover`, class: "plan-hover muted", "aria-live": "polite" }, "\u00a0");
+  let pinned = null;
   const legend = h("ul", { id: `${id}-legend`, class: "legend", "data-testid": "legend" });
-  const box = h("div", { class: "plan-box", id: `${id}-box` }, svg);
-  const blockSelect = h("select", { id: `${id}-block`, "aria-label": "Block" },
-    blocks.map((b, n) => h("option", { value: String(n) }, `Zone ${b.zone} · block ${b.block} (${b.seats.length})`)));
-  let zoom = 0;
-  const setZoom = (step) => {
-    zoom = Math.max(0, Math.min(ZOOMS.length - 1, step));
-    svg.style.width = `${ZOOMS[zoom] * 100}%`;
-    svg.classList.toggle("fit", zoom === 0);
-  };
-
-  function changed() {
-    status.textContent = chosenCount
-      ? `${chosenCount} seat${chosenCount > 1 ? "s" : ""} selected${describeSelection()}.`
-      : "No seat selected.";
-    status.dataset.count = String(chosenCount);
-    for (const listener of listeners) listener(chosenCount);
-  }
-
-  function describeSelection() {
-    const perBlock = new Map();
-    for (let n = 0; n < seats.length; n++) {
-      if (!chosen[n]) continue;
-      const label = `${seats[n].zone}/${seats[n].block}`;
-      perBlock.set(label, (perBlock.get(label) || 0) + 1);
-    }
-    const parts = [...perBlock].slice(0, 4).map(([label, count]) => `${label}: ${count}`);
-    return ` (${parts.join(", ")}${perBlock.size > 4 ? ", …" : ""})`;
-  }
-
-  function mark(n, on) {
-    if (Boolean(chosen[n]) === on) return;
-    chosen[n] = on ? 1 : 0;
-    chosenCount += on ? 1 : -1;
-    nodes[n].classList.toggle("sel", on);
-  }
-
-  function selectIndices(indices, add) {
-    if (!add) clearMarks();
-    for (const n of indices) mark(n, true);
-    changed();
-  }
-
-  function clearMarks() {
-    for (let n = 0; n < seats.length; n++) if (chosen[n]) mark(n, false);
-  }
-
-  function toPlan(event) {
-    const matrix = svg.getScreenCTM().inverse();
-    return new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix);
-  }
-
-  let drag = null;
-  svg.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0) return;
-    drag = {
-      x: event.clientX, y: event.clientY, from: toPlan(event), target: event.target, moved: false,
-      add: event.shiftKey || event.ctrlKey || event.metaKey,
-    };
-    svg.setPointerCapture(event.pointerId);
-    svg.focus({ preventScroll: true });
-    event.preventDefault();
+  const selection = selectionOf(seats, nodes, (count, text) => {
+    status.textContent = text;
+    status.dataset.count = String(count);
+    for (const listener of listeners) listener(count);
   });
-  svg.addEventListener("pointermove", (event) => {
-    if (!drag) {
-      const n = event.target.getAttribute?.("data-i");
-      hover.textContent = n === null || n === undefined ? "\u00a0" : view.describe(seats[Number(n)]);
-      return;
-    }
-    if (!drag.moved && Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < DRAG_PX) return;
-    drag.moved = true;
-    const to = toPlan(event);
-    lasso.removeAttribute("hidden");
-    lasso.setAttribute("x", Math.min(drag.from.x, to.x));
-    lasso.setAttribute("y", Math.min(drag.from.y, to.y));
-    lasso.setAttribute("width", Math.abs(to.x - drag.from.x));
-    lasso.setAttribute("height", Math.abs(to.y - drag.from.y));
-  });
-  const endDrag = (event) => {
-    if (!drag) return;
-    const { add, moved, target, from } = drag;
-    drag = null;
-    lasso.setAttribute("hidden", "");
-    if (event.type === "pointercancel") return;
-    if (moved) {
-      const to = toPlan(event);
-      const [left, right] = [Math.min(from.x, to.x) - r, Math.max(from.x, to.x) + r];
-      const [top, bottom] = [Math.min(from.y, to.y) - r, Math.max(from.y, to.y) + r];
-      const inside = [];
-      for (let n = 0; n < seats.length; n++) {
-        const s = seats[n];
-        if (s.x >= left && s.x <= right && s.y >= top && s.y <= bottom) inside.push(n);
-      }
-      selectIndices(inside, add);
-      return;
-    }
-    const n = target.getAttribute?.("data-i");
-    if (n === null || n === undefined) {
-      if (!add) selectIndices([], false);
-    } else if (add) {
-      mark(Number(n), !chosen[Number(n)]);
-      changed();
-    } else {
-      selectIndices([Number(n)], false);
-    }
-  };
-  svg.addEventListener("pointerup", endDrag);
-  svg.addEventListener("pointercancel", endDrag);
-  svg.addEventListener("pointerleave", () => { if (!drag) hover.textContent = "\u00a0"; });
-  svg.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") selectIndices([], false);
-  });
-
-  const button = (text, attrs, onclick) => h("button", { type: "button", class: "small", ...attrs, onclick }, text);
-  const toolbar = h("div", { class: "plan-toolbar buttons compact" },
-    button("Select all", { id: `${id}-all` }, () => selectIndices(seats.map((_, n) => n), false)),
-    button("Clear selection", { id: `${id}-clear` }, () => selectIndices([], false)),
-    blocks.length ? h("span", { class: "inline" }, blockSelect,
-      button("Select block", { id: `${id}-select-block`, title: "Shift-click to add to the selection" },
-        (event) => {
-          const block = blocks[Number(blockSelect.value)];
-          selectIndices(block.seats.map((seat) => index.get(seat.seat_id)), event.shiftKey);
-        })) : null,
-    h("span", { class: "inline zoom" },
-      button("−", { id: `${id}-zoom-out`, "aria-label": "Zoom out" }, () => setZoom(zoom - 1)),
-      button("Fit", { id: `${id}-zoom-fit`, "aria-label": "Fit the plan" }, () => setZoom(0)),
-      button("+", { id: `${id}-zoom-in`, "aria-label": "Zoom in" }, () => setZoom(zoom + 1))));
-
+  const paint = painter({ id, seats, nodes, selection, legend, r: g.r, button });
   const view = {
-    node: h("div", { class: "plan", id: `${id}-view` }, toolbar, box, hover, status,
+    node: h("div", { class: "plan", id: `${id}-view` }, toolbarOf(id, blocks, { selection, seats, index, svg }),
+      h("div", { class: "plan-box", id: `${id}-box` }, svg), hover, status,
       h("h3", { class: "sr-only" }, "Legend"), legend),
     seats,
     index,
     describe: (seat) => `Seat ${seat.seat_id}: zone ${seat.zone}, block ${seat.block}, row ${seat.row}, number ${seat.number}`,
-
     /** Colour every seat by keyOf(seat), with palette [{key, label, colour}]; unknown keys are grey. */
     paint(keyOf, entries) {
       palette = entries;
-      keys = entries.map((entry) => entry.key);
-      const position = new Map(keys.map((key, n) => [key, n]));
-      const counts = new Array(entries.length).fill(0);
-      let other = 0;
-      for (let n = 0; n < seats.length; n++) {
-        const p = position.get(keyOf(seats[n]));
-        if (p === undefined) other++;
-        else counts[p]++;
-        const cls = p === undefined ? "seat" : `seat k${p}`;
-        if (keyClass[n] !== cls) {
-          keyClass[n] = cls;
-          nodes[n].setAttribute("class", chosen[n] ? `${cls} sel` : cls);
-        }
-      }
-      style.replaceSync(
-        `#${id} .seat{fill:#c9ced6}` +
-        entries.map((entry, n) => `#${id} .k${n}{fill:${entry.colour}}`).join("") +
-        `#${id} .seat.sel{stroke:#111;stroke-width:${num(r * 0.6)}px}` +
-        // On a dark colour the selection ring is yellow, or it would not show.
-        entries.map((entry, n) => (dark(entry.colour) ? `#${id} .k${n}.sel{stroke:#ffd400}` : "")).join(""));
-      fill(legend, entries.map((entry, n) => h("li", { "data-key": entry.key ?? "" },
-        h("span", { class: "swatch", style: `background:${entry.colour}`, "aria-hidden": "true" }),
-        h("span", { class: "legend-label" }, entry.label), " ",
-        h("span", { class: "count", "data-testid": "legend-count" }, String(counts[n])),
-        counts[n] ? button("Select", {
-          "aria-label": `Select the ${counts[n]} seats: ${entry.label}`, "data-action": "select-key",
-          title: "Shift-click to add to the selection",
-        }, (event) => {
-          const wanted = [];
-          for (let m = 0; m < seats.length; m++) if (keyClass[m] === `seat k${n}`) wanted.push(m);
-          selectIndices(wanted, event.shiftKey);
-        }) : null)),
-      other ? h("li", { "data-key": "" },
-        h("span", { class: "swatch", style: "background:#c9ced6", "aria-hidden": "true" }),
-        h("span", { class: "legend-label" }, "Other"), " ", h("span", { class: "count" }, String(other))) : null);
+      paint(keyOf, entries);
     },
-    /**
-     * Write valueOf(seat) as each seat's data-<name> attribute (e.g. data-status="sold"), whatever the
-     * colouring; only changed values touch the DOM. undefined or null removes the attribute.
-     */
-    tag(name, valueOf) {
-      if (!tags.has(name)) tags.set(name, new Array(seats.length).fill(undefined));
-      const values = tags.get(name);
-      for (let n = 0; n < seats.length; n++) {
-        const value = valueOf(seats[n]) ?? undefined;
-        if (values[n] === value) continue;
-        values[n] = value;
-        if (value === undefined) nodes[n].removeAttribute(`data-${name}`);
-        else nodes[n].setAttribute(`data-${name}`, value);
-      }
-    },
+    /** Write valueOf(seat) as each seat's data-<name> (e.g. data-status="sold"); null removes it. */
+    tag: tagger(seats, nodes),
     /** The selected seats' ids, in plan order. */
-    selectedIds() {
-      const ids = [];
-      for (let n = 0; n < seats.length; n++) if (chosen[n]) ids.push(seats[n].seat_id);
-      return ids;
-    },
+    selectedIds: () => seats.filter((_, n) => selection.chosen[n]).map((seat) => seat.seat_id),
     selectIds(ids, add = false) {
-      selectIndices(ids.map((seatId) => index.get(seatId)).filter((n) => n !== undefined), add);
+      selection.select(ids.map((seatId) => index.get(seatId)).filter((n) => n !== undefined), add);
     },
-    clear() {
-      selectIndices([], false);
-    },
-    onSelect(listener) {
-      listeners.push(listener);
-    },
+    clear: () => selection.select([], false),
+    onSelect: (listener) => listeners.push(listener),
     get palette() {
       return palette;
     },
   };
+  listenForSelection(svg, {
+    seats, r: g.r, selection, hovered: (seat, pin = false) => {
+      if (pin || !seat) pinned = pin ? seat : pinned;
+      const shown = seat || pinned;
+      hover.textContent = shown ? view.describe(shown) : "\u00a0";
+    },
+  });
   return view;
 }
 

@@ -64,7 +64,7 @@ function issueForm(ctx, show) {
 
 function lookUpForm(ctx, show) {
   const problem = errorBox("voucher-find-error");
-  const form = h("form", { id: "voucher-find", class: "card", novalidate: true, "aria-labelledby": "voucher-find-title" },
+  const form = h("form", { id: "voucher-find", role: "search", class: "card", novalidate: true, "aria-labelledby": "voucher-find-title" },
     h("h2", { id: "voucher-find-title" }, "Look up a gift voucher"),
     problem,
     field("Code", h("input", { id: "voucher-find-code", name: "code", required: true, maxlength: 40, autocomplete: "off", spellcheck: "false" })),

@@ -2,10 +2,9 @@
 // places per performance, quota and seat category (état des options), with totals, a CSV download and a
 // bar chart drawn as inline SVG (no library).
 
-import { api } from "./api.js";
+import { api, fetchFile } from "./api.js";
 import { listAll } from "./crud.js";
 import { clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
-import { fetchFile } from "./views-options.js";
 
 const FILTERS = ["season_id", "event_id", "performance_id", "quota_id", "category_id"];
 const KINDS = [
@@ -67,7 +66,7 @@ function chooser(id, name, items, text) {
 }
 
 function filterForm(view, catalog, params) {
-  const form = h("form", { id: "report-filters", novalidate: true, "aria-label": "Filter the report" },
+  const form = h("form", { id: "report-filters", role: "search", novalidate: true, "aria-label": "Filter the report" },
     h("div", { class: "row" },
       field("Season", chooser("report-season", "season_id", catalog.seasons, (s) => s.name)),
       field("Event", chooser("report-event", "event_id", catalog.events, (e) => e.name)),

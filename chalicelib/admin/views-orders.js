@@ -63,7 +63,7 @@ async function catalogOf(ctx) {
 function searchForm(view) {
   const performance = h("select", { id: "orders-performance", name: "performance_id" },
     h("option", { value: "" }, "— any —"));
-  const form = h("form", { id: "orders-search", novalidate: true, "aria-label": "Search orders" },
+  const form = h("form", { id: "orders-search", role: "search", novalidate: true, "aria-label": "Search orders" },
     h("div", { class: "row" },
       field("Reference", h("input", {
         id: "orders-reference", name: "reference", maxlength: 40, autocomplete: "off", spellcheck: "false",
@@ -223,7 +223,8 @@ async function showOrder(view, orderId, focus = true) {
     order.refunds.length ? table("order-refunds", "Refunds", ["At", "Amount ", "To", "Details"],
       order.refunds.map((r) => h("tr", {},
         h("td", {}, formatTime(r.at)), h("td", { class: "num" }, money(r.amount, cur)), h("td", {}, label(r.to || "")),
-        h("td", {}, [r.by && `by ${r.by}`, r.reason, r.reference && `ref. ${r.reference}`].filter(Boolean).join(" · ")))))
+        h("td", {}, [r.status === "pending" && "pending: the outbox is refunding it", r.by && `by ${r.by}`, r.reason,
+          r.reference && `ref. ${r.reference}`].filter(Boolean).join(" · ")))))
       : h("p", { class: "muted", id: "order-refunds" }, "None."),
     h("h3", {}, "History"),
     h("ol", { id: "order-history", class: "history" }, order.history.map((entry) => h("li", {},
@@ -243,11 +244,13 @@ async function showOrder(view, orderId, focus = true) {
       onclick: () => {
         view.detail.hidden = true;
         history.replaceState(null, "", `#/${ID}`);
+        ctx.setTitle("Orders");
         view.list.querySelector(`tr[data-order="${CSS.escape(orderId)}"] button`)?.focus();
       },
     }, "Close")));
   view.detail.setAttribute("aria-labelledby", "order-detail-title");
   view.detail.hidden = false;
+  ctx.setTitle("Order", order.order_id);
   if (focus) {
     view.detail.scrollIntoView({ block: "start" });
     view.detail.querySelector("#order-close").focus({ preventScroll: true });
@@ -316,5 +319,24 @@ async function cancelOrder(view, order, button, problem) {
     ctx.notify(`Order ${order.order_id} cancelled.`);
     const form = document.getElementById("orders-search");
     await Promise.all([showOrder(view, order.order_id), form ? search(view, form) : null]);
+    await followRefunds(view, order.order_id);
   });
+}
+
+// A card refund is carried out by the outbox worker a moment after the cancellation: show it once done.
+async function followRefunds(view, orderId) {
+  for (let n = 0; n < 20; n += 1) {
+    let answer;
+    try {
+      answer = await api.get(`/backoffice/orders/${seg(orderId)}`);
+    } catch {
+      return;
+    }
+    if (view.ctx.signal.aborted) return;
+    if (!answer.order.refunds.some((r) => r.status === "pending")) {
+      if (n > 0) await showOrder(view, orderId, false);
+      return;
+    }
+    await new Promise((resolve) => { setTimeout(resolve, 1000); });
+  }
 }

@@ -3,7 +3,8 @@
 // quotas, with the selected seats assigned to a seat category or a quota, and the layout's counts.
 
 import { api, seg } from "./api.js";
-import { crudSection, nameOf, readField, refCache, subPath, tableField } from "./crud.js";
+import { readField, tableField } from "./crud-form.js";
+import { crudSection, nameOf, refCache, subPath } from "./crud.js";
 import { checkRequired, clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
 import { NO_QUOTA, drawPlan, modeSwitch, paletteFor } from "./plan-svg.js";
 
@@ -162,6 +163,7 @@ async function planScreen(root, ctx, planId, layoutId) {
     refCache().list("quotas"),
   ]);
   if (ctx.signal.aborted) return;
+  ctx.setTitle("Seating plan", nameOf(plan));
   const layout = layouts.find((item) => item.id === layoutId) || (layoutId ? null : layouts[0]) || null;
   const view = drawPlan({ id: "plan-svg", blocks: drawing.blocks, areas: drawing.areas, title: `Plan ${nameOf(plan)}` });
   const info = new Map(); // seat id -> {category, quota}

@@ -1,9 +1,11 @@
-// Workflows screen: start a workflow now and read its latest runs.
+// Workflows screen: start a workflow now and read its latest runs: runs that changed nothing are
+// folded into one line per hour with their count, and a switch shows the failures alone.
 
 import { api, seg } from "./api.js";
 import { errorBox, fill, formatTime, h, showError, clearErrors, whileBusy } from "./dom.js";
+import { label } from "./rights.js";
 
-const LIMIT = 50;
+const LIMIT = 200; // the API's most: a schedule every minute still shows its last hours
 const REFRESH_AFTER_START_MS = 3000;
 
 export default {
@@ -27,10 +29,15 @@ function section(workflow, ctx) {
   const runs = h("div", { id: `runs-${name}`, class: "scroll", "data-testid": "runs" },
     h("p", { class: "muted" }, "Loading runs…"));
 
+  const failuresOnly = h("input", {
+    type: "checkbox", id: `failures-${name}`, "data-action": "failures", onchange: () => load(),
+  });
+
   async function load() {
     try {
-      const list = await api.get(`/backoffice/workflows/${seg(name)}/runs?limit=${LIMIT}`);
-      if (!ctx.signal.aborted) renderRuns(runs, name, list);
+      const query = new URLSearchParams({ limit: String(LIMIT), ...(failuresOnly.checked ? { status: "failed" } : {}) });
+      const list = await api.get(`/backoffice/workflows/${seg(name)}/runs?${query}`);
+      if (!ctx.signal.aborted) renderRuns(runs, name, list, failuresOnly.checked);
     } catch (error) {
       if (!ctx.signal.aborted) {
         fill(runs);
@@ -67,6 +74,7 @@ function section(workflow, ctx) {
     h("p", {}, workflow.description, " ", schedulesOf(workflow)),
     buttons, status, problem,
     h("h3", {}, `Latest runs (up to ${LIMIT}, newest first)`),
+    h("p", {}, h("label", { class: "check" }, failuresOnly, " Failures only")),
     runs);
   return { node, load };
 }
@@ -90,15 +98,50 @@ function summaryOf(summary) {
 }
 
 function badge(status) {
-  const kind = { SUCCEEDED: "ok", FAILED: "bad", TIMED_OUT: "bad", ABORTED: "bad", RUNNING: "run" }[status] || "off";
-  return h("span", { class: `badge ${kind}`, "data-testid": "status" }, status);
+  const kind = { succeeded: "ok", failed: "bad", timed_out: "bad", aborted: "bad", running: "run" }[status.toLowerCase()] || "off";
+  return h("span", { class: `badge ${kind}`, "data-testid": "status" }, label(status.toLowerCase()));
 }
 
-function renderRuns(box, name, list) {
-  if (!list.length) return fill(box, h("p", { "data-testid": "no-runs" }, "No runs recorded yet."));
+/** A run that succeeded with a summary of nothing but zeros, empty lists and falses changed nothing. */
+function changedNothing(run) {
+  const nothing = (value) => value === 0 || value === false || value === null || value === "" ||
+    (Array.isArray(value) ? value.every(nothing) : typeof value === "object" && Object.values(value).every(nothing));
+  return run.status.toLowerCase() === "succeeded" && nothing(run.summary || {});
+}
+
+const hourOf = (iso) => formatTime(iso).slice(0, 13); // "2026-05-28 14"
+
+/** The runs to show, in order: a run, or {quiet: [runs]} for the runs of one hour that changed nothing. */
+function folded(list) {
+  const lines = [];
+  for (const run of list) {
+    const last = lines[lines.length - 1];
+    if (!changedNothing(run)) lines.push(run);
+    else if (last?.quiet && hourOf(last.quiet[0].started_at) === hourOf(run.started_at)) last.quiet.push(run);
+    else lines.push({ quiet: [run] });
+  }
+  return lines;
+}
+
+function quietRow(quiet) {
+  const newest = quiet[0];
+  const oldest = quiet[quiet.length - 1];
+  const runsText = quiet.length === 1 ? "1 run" : `${quiet.length} runs`;
+  return h("tr", { class: "quiet", "data-quiet": quiet.length },
+    h("td", { title: oldest.started_at }, formatTime(oldest.started_at)),
+    h("td", { title: newest.finished_at }, formatTime(newest.finished_at)),
+    h("td", { class: "num" }, ""),
+    h("td", {}, badge("succeeded")),
+    h("td", { colspan: 2, class: "muted" }, `${runsText} that changed nothing`));
+}
+
+function renderRuns(box, name, list, failuresOnly) {
+  if (!list.length) {
+    return fill(box, h("p", { "data-testid": "no-runs" }, failuresOnly ? "No failed runs." : "No runs recorded yet."));
+  }
   const head = h("tr", {}, ["Started", "Finished", "Duration", "Status", "Summary", "Error"]
     .map((t) => h("th", { scope: "col" }, t)));
-  const rows = list.map((run) =>
+  const rows = folded(list).map((run) => run.quiet ? quietRow(run.quiet) :
     h("tr", { "data-execution": run.execution },
       h("td", { title: run.started_at }, formatTime(run.started_at)),
       h("td", { title: run.finished_at }, formatTime(run.finished_at)),

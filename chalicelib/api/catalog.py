@@ -10,8 +10,8 @@ from pydantic import Field, create_model
 from chalicelib.api.routing import Api, Body, Out
 from chalicelib.auth.model import OperatorCaller, Right
 from chalicelib.catalog import service
+from chalicelib.catalog.model import Stored
 from chalicelib.catalog.registry import KINDS, Kind
-from chalicelib.catalog.repository import Stored
 
 api = Api(__name__, tag="back-office: catalog")
 blueprint = api.blueprint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.api import openapi
+from chalicelib.api.conditional import conditional
 from chalicelib.api.routing import PUBLIC, ROUTES, Api, Out
 from chalicelib.errors import NotFound
 
@@ -37,6 +39,11 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
 }
+
+# The page itself is revalidated on every load (a 304 when unchanged); the files it links carry the
+# admin files' digest in their URL, so they are kept for a year and never asked for again.
+REVALIDATE = "no-cache"
+FOREVER = "public, max-age=31536000, immutable"
 
 api = Api(__name__, tag="service")
 blueprint = api.blueprint
@@ -68,25 +75,50 @@ def _admin_files() -> dict[str, Path]:
 
 
 @functools.cache
+def admin_version() -> str:
+    """A digest of every admin file: the page links its files under it, so a change is a new URL."""
+    digest = hashlib.sha256()
+    for name, path in sorted(_admin_files().items()):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
 def _admin_file(name: str) -> tuple[str, str]:
     path = _admin_files().get(name)
     if path is None:
         raise NotFound(f"No admin file {name[:100]}", {"file": name[:100]})
     kind = mimetypes.guess_type(path.name)[0] or "text/plain"
-    return path.read_text(encoding="utf-8"), kind
+    body = path.read_text(encoding="utf-8")
+    if name == "index.html":
+        # Relative links "admin/x" become "admin/v/<version>/x"; modules import each other relatively,
+        # so every file of one page load comes from the same version.
+        body = body.replace('="admin/', f'="admin/v/{admin_version()}/')
+    return body, kind
 
 
-def _static(name: str) -> Response:
+def _static(name: str, cache_control: str) -> Response:
     body, kind = _admin_file(name)
-    headers = {"Content-Type": f"{kind}; charset=utf-8", "Cache-Control": "no-cache", **SECURITY_HEADERS}
-    return Response(body, status_code=200, headers=headers)
+    headers = {"Content-Type": f"{kind}; charset=utf-8", "Cache-Control": cache_control, **SECURITY_HEADERS}
+    return conditional(blueprint.current_request.headers, body, headers)
 
 
 @api.route("/admin", summary="The admin web page", auth=PUBLIC, produces="text/html")
 def admin_page(_caller: None) -> Response:
-    return _static("index.html")
+    return _static("index.html", REVALIDATE)
 
 
 @api.route("/admin/{asset}", summary="A file of the admin web page", auth=PUBLIC, produces="text/plain")
 def admin_asset(_caller: None, asset: str) -> Response:
-    return _static(asset)
+    return _static(asset, REVALIDATE)
+
+
+@api.route(
+    "/admin/v/{version}/{asset}",
+    summary="A file of the admin web page, at a version that never changes (cached for a year)",
+    auth=PUBLIC,
+    produces="text/plain",
+)
+def admin_versioned_asset(_caller: None, version: str, asset: str) -> Response:
+    # A page of an older version may still ask: it gets today's file, not cached for long.
+    return _static(asset, FOREVER if version == admin_version() else REVALIDATE)

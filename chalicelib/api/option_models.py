@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from chalicelib.api.routing import Body, Out
 from chalicelib.options import model as m
 from chalicelib.options import service as options
-from chalicelib.options.repository import Option
+
+if TYPE_CHECKING:  # the type only: the routes reach options through its service
+    from chalicelib.options.repository import Option
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 Quantities = Annotated[dict[Id, Annotated[int, Field(ge=1, le=10_000)]], Field(min_length=1, max_length=20)]

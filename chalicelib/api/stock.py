@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from chalice import Response
 from pydantic import Field
 
+from chalicelib.api.conditional import conditional_json
 from chalicelib.api.routing import Api, Body, Out
 from chalicelib.api.selection import SelectionIn
 from chalicelib.auth.model import OperatorCaller, Right
@@ -95,14 +97,16 @@ def open_performance(caller: OperatorCaller, item_id: str) -> OpeningOut:
     return OpeningOut(performance_id=item_id, execution_arn=arn)
 
 
+# The live stock screen asks both reads every 10 s: an ETag lets an unchanged stock answer an empty 304.
 @api.route(
     f"{BASE}/stock",
-    summary="Seats per category, quota and status, and standing places per area",
+    summary="Seats per category, quota and status, and standing places per area (ETag: 304 when unchanged)",
     auth=READ_STOCK,
     response=StockOut,
 )
-def get_stock(caller: OperatorCaller, item_id: str) -> StockOut:
-    return StockOut(**stock.stock_counts(caller.org_id, item_id))
+def get_stock(caller: OperatorCaller, item_id: str) -> Response:
+    counts = StockOut(**stock.stock_counts(caller.org_id, item_id))
+    return conditional_json(blueprint.current_request.headers, counts)
 
 
 class StockSeatOut(Out):
@@ -125,12 +129,14 @@ class StockSeatsOut(Out):
 
 @api.route(
     f"{BASE}/stock/seats",
-    summary="Every seat's live status and quota, for drawing the plan (a held seat past its expiry is free)",
+    summary="Every seat's live status and quota, for drawing the plan (a held seat past its expiry is free; "
+    "ETag: 304 when unchanged)",
     auth=READ_STOCK,
     response=StockSeatsOut,
 )
-def get_stock_seats(caller: OperatorCaller, item_id: str) -> StockSeatsOut:
-    return StockSeatsOut.model_validate(stock.live_seats(caller.org_id, item_id))
+def get_stock_seats(caller: OperatorCaller, item_id: str) -> Response:
+    seats = StockSeatsOut.model_validate(stock.live_seats(caller.org_id, item_id))
+    return conditional_json(blueprint.current_request.headers, seats)
 
 
 def _report(report: stock.ChangeReport) -> ChangeOut:

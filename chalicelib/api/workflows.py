@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -19,6 +19,7 @@ blueprint = api.blueprint
 
 class RunsQuery(Body):
     limit: int = Field(default=50, ge=1, le=200)
+    status: Literal["succeeded", "failed"] | None = None
 
 
 class RunOut(Out):
@@ -81,14 +82,16 @@ def list_workflows(caller: OperatorCaller) -> list[WorkflowOut]:
 
 @api.route(
     "/backoffice/workflows/{name}/runs",
-    summary="A workflow's runs, newest first",
+    summary="A workflow's runs, newest first: those over every organisation and those about the caller's "
+    "(status=failed: its failures only)",
     auth=Right("workflows", "read"),
     query=RunsQuery,
     response=list[RunOut],
 )
 def list_runs(caller: OperatorCaller, name: str, query: RunsQuery) -> list[RunOut]:
     _check_known(name)
-    return [RunOut(**vars(run)) for run in runs.list_runs(name, limit=query.limit)]
+    found = runs.runs_seen_by(caller.org_id, name, limit=query.limit, status=query.status)
+    return [RunOut(**{k: v for k, v in vars(run).items() if k != "scope"}) for run in found]
 
 
 @api.route(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
-
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.auth.model import Operator, Role, Shopper
 from chalicelib.db.accounts import (
     AccountsTable,
@@ -24,21 +22,19 @@ from chalicelib.db.accounts import (
     shopper_sk,
 )
 from chalicelib.db.base import connection
-from chalicelib.db.conditions import condition_failed, transient
+from chalicelib.db.conditions import condition_failed, store_errors, transient
 from chalicelib.errors import AlreadyExists, NotFound
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _is_condition_failure(exc: PutError) -> bool:
     return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
+@store_errors
 def save_organisation(org_id: str, name: str) -> bool:
     """Create the organisation if missing; returns whether it was created."""
-    item = OrganisationItem(org_pk(org_id), organisation_sk(), org_id=org_id, name=name, created_at=_now())
+    created = clock.now()
+    item = OrganisationItem(org_pk(org_id), organisation_sk(), org_id=org_id, name=name, created_at=created)
     try:
         item.save(condition=AccountsTable.sk.does_not_exist())
         return True
@@ -48,6 +44,7 @@ def save_organisation(org_id: str, name: str) -> bool:
         raise
 
 
+@store_errors
 def organisation_exists(org_id: str) -> bool:
     try:
         OrganisationItem.get(org_pk(org_id), organisation_sk())
@@ -56,6 +53,7 @@ def organisation_exists(org_id: str) -> bool:
         return False
 
 
+@store_errors
 def organisation_name(org_id: str) -> str:
     try:
         return OrganisationItem.get(org_pk(org_id), organisation_sk()).name
@@ -78,6 +76,7 @@ def _to_operator(item: OperatorItem) -> Operator:
     )
 
 
+@store_errors
 def get_operator_with_hash(org_id: str, login: str) -> tuple[Operator, str]:
     try:
         item = OperatorItem.get(org_pk(org_id), operator_sk(login))
@@ -86,15 +85,18 @@ def get_operator_with_hash(org_id: str, login: str) -> tuple[Operator, str]:
     return _to_operator(item), item.password_hash
 
 
+@store_errors
 def get_operator(org_id: str, login: str) -> Operator:
     return get_operator_with_hash(org_id, login)[0]
 
 
+@store_errors
 def list_operators(org_id: str) -> list[Operator]:
     query = OperatorItem.query(org_pk(org_id), OperatorItem.sk.startswith("OPERATOR#"))
     return [_to_operator(item) for item in query]
 
 
+@store_errors
 def create_operator(operator: Operator, password_hash: str) -> None:
     item = OperatorItem(
         org_pk(operator.org_id),
@@ -105,7 +107,7 @@ def create_operator(operator: Operator, password_hash: str) -> None:
         password_hash=password_hash,
         roles=set(operator.roles) or None,
         active=operator.active,
-        created_at=_now(),
+        created_at=clock.now(),
     )
     try:
         item.save(condition=AccountsTable.sk.does_not_exist())
@@ -117,6 +119,7 @@ def create_operator(operator: Operator, password_hash: str) -> None:
         raise
 
 
+@store_errors
 def update_operator(
     operator: Operator, password_hash: str | None, changed_by: str | None = None, revoke: bool = False
 ) -> None:
@@ -129,7 +132,7 @@ def update_operator(
     ]
     if password_hash:
         actions.append(OperatorItem.password_hash.set(password_hash))
-        actions.append(OperatorItem.password_changed_at.set(_now()))
+        actions.append(OperatorItem.password_changed_at.set(clock.now()))
         actions.append(OperatorItem.password_changed_by.set(changed_by or operator.login))
     if password_hash or revoke:
         actions.append(OperatorItem.token_version.add(1))
@@ -137,6 +140,7 @@ def update_operator(
     operator.token_version = int(item.token_version or 0)
 
 
+@store_errors
 def revoke_operator_tokens(org_id: str, login: str) -> int:
     """Every token issued to this operator so far stops working at once; the new version."""
     item = OperatorItem(org_pk(org_id), operator_sk(login))
@@ -144,12 +148,14 @@ def revoke_operator_tokens(org_id: str, login: str) -> int:
     return int(item.token_version)
 
 
+@store_errors
 def end_operator_session(org_id: str, login: str, session_key: str) -> None:
     """One session logged out (one atomic set addition: no read, no lost update)."""
     item = OperatorItem(org_pk(org_id), operator_sk(login))
     item.update(actions=[OperatorItem.ended_sessions.add({session_key})], condition=AccountsTable.sk.exists())
 
 
+@store_errors
 def forget_operator_sessions(org_id: str, login: str, session_keys: set[str]) -> None:
     """Logged-out sessions whose tokens have expired need no remembering (a set deletion)."""
     item = OperatorItem(org_pk(org_id), operator_sk(login))
@@ -158,10 +164,12 @@ def forget_operator_sessions(org_id: str, login: str, session_keys: set[str]) ->
     )
 
 
+@store_errors
 def delete_operator(org_id: str, login: str) -> None:
     OperatorItem(org_pk(org_id), operator_sk(login)).delete(condition=AccountsTable.sk.exists())
 
 
+@store_errors
 def list_roles(org_id: str) -> list[Role]:
     query = RoleItem.query(org_pk(org_id), RoleItem.sk.startswith("ROLE#"))
     return [Role(item.name, _rights(item)) for item in query]
@@ -172,6 +180,7 @@ def _rights(item: RoleItem) -> dict[str, list[str]]:
     return {area: list(actions) for area, actions in raw.items()}
 
 
+@store_errors
 def get_roles(org_id: str, names: list[str]) -> list[Role]:
     if not names:
         return []
@@ -179,6 +188,7 @@ def get_roles(org_id: str, names: list[str]) -> list[Role]:
     return [Role(item.name, _rights(item)) for item in RoleItem.batch_get(keys)]
 
 
+@store_errors
 def save_role(org_id: str, role: Role, *, create: bool) -> None:
     item = RoleItem(org_pk(org_id), role_sk(role.name), org_id=org_id, name=role.name, rights=role.rights)
     condition = AccountsTable.sk.does_not_exist() if create else AccountsTable.sk.exists()
@@ -192,10 +202,12 @@ def save_role(org_id: str, role: Role, *, create: bool) -> None:
         raise NotFound(f"Role {role.name} does not exist", {"name": role.name}) from exc
 
 
+@store_errors
 def delete_role(org_id: str, name: str) -> None:
     RoleItem(org_pk(org_id), role_sk(name)).delete(condition=AccountsTable.sk.exists())
 
 
+@store_errors
 def create_shopper(shopper: Shopper, password_hash: str) -> None:
     """Write the shopper and its e-mail guard in one transaction: one account per e-mail, even in a race."""
     item = ShopperItem(
@@ -206,7 +218,7 @@ def create_shopper(shopper: Shopper, password_hash: str) -> None:
         email=shopper.email,
         name=shopper.name,
         password_hash=password_hash,
-        created_at=_now(),
+        created_at=clock.now(),
     )
     guard = ShopperEmailItem(
         org_pk(shopper.org_id), shopper_email_sk(shopper.email), shopper_id=shopper.shopper_id
@@ -234,17 +246,20 @@ def _to_shopper(item: ShopperItem) -> Shopper:
     )
 
 
+@store_errors
 def revoke_shopper_tokens(org_id: str, shopper_id: str) -> int:
     item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
     item.update(actions=[ShopperItem.token_version.add(1)], condition=AccountsTable.sk.exists())
     return int(item.token_version)
 
 
+@store_errors
 def end_shopper_session(org_id: str, shopper_id: str, session_key: str) -> None:
     item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
     item.update(actions=[ShopperItem.ended_sessions.add({session_key})], condition=AccountsTable.sk.exists())
 
 
+@store_errors
 def forget_shopper_sessions(org_id: str, shopper_id: str, session_keys: set[str]) -> None:
     item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
     item.update(
@@ -252,13 +267,14 @@ def forget_shopper_sessions(org_id: str, shopper_id: str, session_keys: set[str]
     )
 
 
+@store_errors
 def set_shopper_password(org_id: str, shopper_id: str, password_hash: str) -> int:
     """A new password, recorded, voiding every token issued before; the new token version."""
     item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
     item.update(
         actions=[
             ShopperItem.password_hash.set(password_hash),
-            ShopperItem.password_changed_at.set(_now()),
+            ShopperItem.password_changed_at.set(clock.now()),
             ShopperItem.token_version.add(1),
         ],
         condition=AccountsTable.sk.exists(),
@@ -266,6 +282,7 @@ def set_shopper_password(org_id: str, shopper_id: str, password_hash: str) -> in
     return int(item.token_version)
 
 
+@store_errors
 def get_shopper_with_hash(org_id: str, shopper_id: str) -> tuple[Shopper, str]:
     try:
         item = ShopperItem.get(org_pk(org_id), shopper_sk(shopper_id))
@@ -274,11 +291,13 @@ def get_shopper_with_hash(org_id: str, shopper_id: str) -> tuple[Shopper, str]:
     return _to_shopper(item), item.password_hash
 
 
+@store_errors
 def mark_email_verified(org_id: str, shopper_id: str) -> None:
     item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
     item.update(actions=[ShopperItem.email_verified.set(True)], condition=AccountsTable.sk.exists())
 
 
+@store_errors
 def get_shopper(org_id: str, shopper_id: str) -> Shopper:
     try:
         return _to_shopper(ShopperItem.get(org_pk(org_id), shopper_sk(shopper_id)))
@@ -286,6 +305,7 @@ def get_shopper(org_id: str, shopper_id: str) -> Shopper:
         raise NotFound("Shopper does not exist", {"shopper_id": shopper_id}) from exc
 
 
+@store_errors
 def find_shopper_by_email(org_id: str, email: str) -> tuple[Shopper, str] | None:
     try:
         guard = ShopperEmailItem.get(org_pk(org_id), shopper_email_sk(email))
@@ -295,9 +315,10 @@ def find_shopper_by_email(org_id: str, email: str) -> tuple[Shopper, str] | None
     return _to_shopper(item), item.password_hash
 
 
+@store_errors
 def forget_expired_sessions(account: Operator | Shopper) -> None:
     """At log-in: logged-out sessions whose tokens have expired leave the account item."""
-    now = int(time.time())
+    now = clock.seconds()
     expired = {key for key in account.ended_sessions if int(key.rsplit(":", 1)[1]) <= now}
     if not expired:
         return

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from chalicelib.catalog.model import EventStatus
+
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Ref = Annotated[str, Field(min_length=1, max_length=64)]
@@ -96,12 +98,6 @@ class QuotaSpec(Spec):
         return self
 
 
-class EventStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
-
-
 class EventSpec(Spec):
     season_id: Ref
     activity_id: Ref
@@ -110,13 +106,6 @@ class EventSpec(Spec):
     description: str = Field(default="", max_length=5000)
     price_grid_id: Ref | None = None
     status: EventStatus = EventStatus.DRAFT
-
-
-class PerformanceStatus(StrEnum):
-    DRAFT = "draft"
-    ON_SALE = "on_sale"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
 
 
 class PerformanceSpec(Spec):

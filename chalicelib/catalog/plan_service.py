@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib.catalog import plans, registry, repository, seating, seating_repository, service
 from chalicelib.catalog.kinds import LayoutSpec, SeatingPlanSpec
-from chalicelib.catalog.repository import Stored
+from chalicelib.catalog.model import Stored
 from chalicelib.catalog.seating import AssignmentChange, LayoutBlock, SeatAssignment, Selection
 from chalicelib.errors import InvalidInput
 from chalicelib.observability import logger

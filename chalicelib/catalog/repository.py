@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
+from chalicelib.catalog.model import Stored
+from chalicelib.db import cursors
 from chalicelib.db.base import connection, plain
 from chalicelib.db.catalog import CatalogItem, CatalogTable, CodeGuardItem, code_sk, item_sk, kind_pk
-from chalicelib.db.conditions import failed_items, transient
-from chalicelib.errors import AlreadyExists, InvalidInput, NotFound, VersionConflict
-
-
-@dataclass
-class Stored:
-    kind: str
-    id: str
-    version: int
-    data: dict[str, Any]
-    state: dict[str, Any] = field(default_factory=dict)
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+from chalicelib.db.conditions import failed_items, store_errors, transient
+from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
 
 
 def _to_stored(kind: str, item: CatalogItem) -> Stored:
@@ -40,6 +28,7 @@ def _to_stored(kind: str, item: CatalogItem) -> Stored:
     )
 
 
+@store_errors
 def get(org_id: str, kind: str, item_id: str) -> Stored:
     try:
         item = CatalogItem.get(kind_pk(org_id, kind), item_sk(item_id), consistent_read=True)
@@ -48,6 +37,19 @@ def get(org_id: str, kind: str, item_id: str) -> Stored:
     return _to_stored(kind, item)
 
 
+@store_errors
+def get_by_code(org_id: str, kind: str, code: str) -> Stored:
+    """The item with this code, found through its code guard: two reads by key, never a filtered query."""
+    pk = kind_pk(org_id, kind)
+    try:
+        guard = CodeGuardItem.get(pk, code_sk(code), consistent_read=True, attributes_to_get=["item_id"])
+    except DoesNotExist:
+        details = {"kind": kind, "code": code}
+        raise NotFound(f"No {kind.replace('_', ' ')} with code {code}", details) from None
+    return get(org_id, kind, guard.item_id)
+
+
+@store_errors
 def existing_ids(org_id: str, kind: str, ids: set[str]) -> set[str]:
     keys = [(kind_pk(org_id, kind), item_sk(i)) for i in ids]
     return {item.item_id for item in CatalogItem.batch_get(keys)} if keys else set()
@@ -64,8 +66,9 @@ def _raise_for(exc: TransactWriteError, kind: str, guarded_code: str | None) -> 
     raise VersionConflict("The item changed since you read it; read it again", {"kind": kind}) from exc
 
 
+@store_errors
 def create(org_id: str, kind: str, item_id: str, data: dict[str, Any], state: dict[str, Any]) -> Stored:
-    now = datetime.now(UTC)
+    now = clock.now()
     code = data.get("code")
     pk = kind_pk(org_id, kind)
     item = CatalogItem(
@@ -92,12 +95,13 @@ def create(org_id: str, kind: str, item_id: str, data: dict[str, Any], state: di
     return _to_stored(kind, item)
 
 
+@store_errors
 def replace(org_id: str, current: Stored, data: dict[str, Any], expected_version: int | None) -> Stored:
     """Write `data` over `current` (moving its code guard); nothing is written if the version moved."""
     pk = kind_pk(org_id, current.kind)
     version = current.version if expected_version is None else expected_version
     old_code, new_code = current.data.get("code"), data.get("code")
-    now = datetime.now(UTC)
+    now = clock.now()
     item = CatalogItem(pk, item_sk(current.id))
     try:
         with TransactWrite(connection=connection()) as tx:
@@ -121,17 +125,19 @@ def replace(org_id: str, current: Stored, data: dict[str, Any], expected_version
     return Stored(current.kind, current.id, version + 1, data, current.state, current.created_at, now)
 
 
+@store_errors
 def update_state(
     org_id: str, kind: str, item_id: str, changes: dict[str, Any], condition: Any = None
 ) -> None:
     """Set system-maintained fields (status, counts); `condition` may guard on the current state."""
     item = CatalogItem(kind_pk(org_id, kind), item_sk(item_id))
     actions = [CatalogItem.state[name].set(value) for name, value in changes.items()]
-    actions.append(CatalogItem.updated_at.set(datetime.now(UTC)))
+    actions.append(CatalogItem.updated_at.set(clock.now()))
     exists = CatalogTable.sk.exists()
     item.update(actions=actions, condition=exists if condition is None else exists & condition)
 
 
+@store_errors
 def delete(org_id: str, current: Stored, expected_version: int | None) -> None:
     pk = kind_pk(org_id, current.kind)
     version = current.version if expected_version is None else expected_version
@@ -144,24 +150,7 @@ def delete(org_id: str, current: Stored, expected_version: int | None) -> None:
         _raise_for(exc, current.kind, None)
 
 
-def _cursor_out(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(key["sk"]["S"]).encode()).decode()
-
-
-def _cursor_in(pk: str, cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        sk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        raise InvalidInput("The cursor is not one this API gave", {"field": "cursor"}) from None
-    if not isinstance(sk, str) or not sk.startswith("ID#"):
-        raise InvalidInput("The cursor is not one this API gave", {"field": "cursor"})
-    return {"pk": {"S": pk}, "sk": {"S": sk}}
-
-
+@store_errors
 def page(
     org_id: str, kind: str, filters: dict[str, str], limit: int, cursor: str | None
 ) -> tuple[list[Stored], str | None]:
@@ -169,15 +158,19 @@ def page(
     pk = kind_pk(org_id, kind)
     condition = None
     for name, value in filters.items():
-        clause = CatalogItem.data[name] == value
+        clause = CatalogItem.data[name] == str(value)  # a StrEnum is stored as its text
         condition = clause if condition is None else condition & clause
     query = CatalogItem.query(
         pk,
         CatalogItem.sk.startswith("ID#"),
         filter_condition=condition,
         limit=limit,
-        last_evaluated_key=_cursor_in(pk, cursor),
+        last_evaluated_key=cursors.decode_key(cursor, fixed={"pk": pk}, valid=_is_item_key),
         page_size=max(limit, 25),
     )
     items = [_to_stored(kind, item) for item in query]
-    return items, _cursor_out(query.last_evaluated_key)
+    return items, cursors.encode_key(query.last_evaluated_key)
+
+
+def _is_item_key(key: dict[str, Any]) -> bool:
+    return set(key) == {"pk", "sk"} and key["sk"].get("S", "").startswith("ID#")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.catalog.seating import LayoutBlock, PlanBlock, PlanSeat, SeatAssignment
+from chalicelib.db.conditions import store_errors
 from chalicelib.db.plans import (
     LayoutBlockItem,
     PlanBlockItem,
@@ -12,6 +13,7 @@ from chalicelib.db.plans import (
 )
 
 
+@store_errors
 def save_plan_blocks(org_id: str, plan_id: str, blocks: list[PlanBlock]) -> None:
     pk = plan_blocks_pk(org_id, plan_id)
     with PlanBlockItem.batch_write() as batch:
@@ -29,6 +31,7 @@ def save_plan_blocks(org_id: str, plan_id: str, blocks: list[PlanBlock]) -> None
             )
 
 
+@store_errors
 def plan_blocks(org_id: str, plan_id: str) -> list[PlanBlock]:
     """Every block of the plan with its seats, ordered by zone then block."""
     query = PlanBlockItem.query(plan_blocks_pk(org_id, plan_id), PlanBlockItem.sk.startswith("BLOCK#"))
@@ -37,10 +40,12 @@ def plan_blocks(org_id: str, plan_id: str) -> list[PlanBlock]:
     ]
 
 
+@store_errors
 def delete_plan_blocks(org_id: str, plan_id: str) -> None:
     _delete_blocks(PlanBlockItem, plan_blocks_pk(org_id, plan_id))
 
 
+@store_errors
 def save_layout_blocks(org_id: str, layout_id: str, blocks: list[LayoutBlock]) -> None:
     pk = layout_blocks_pk(org_id, layout_id)
     with LayoutBlockItem.batch_write() as batch:
@@ -58,6 +63,7 @@ def save_layout_blocks(org_id: str, layout_id: str, blocks: list[LayoutBlock]) -
             )
 
 
+@store_errors
 def layout_blocks(org_id: str, layout_id: str) -> list[LayoutBlock]:
     query = LayoutBlockItem.query(
         layout_blocks_pk(org_id, layout_id), LayoutBlockItem.sk.startswith("BLOCK#")
@@ -73,6 +79,7 @@ def layout_blocks(org_id: str, layout_id: str) -> list[LayoutBlock]:
     return blocks
 
 
+@store_errors
 def delete_layout_blocks(org_id: str, layout_id: str) -> None:
     _delete_blocks(LayoutBlockItem, layout_blocks_pk(org_id, layout_id))
 

@@ -10,12 +10,12 @@ from typing import Any
 
 from chalicelib.catalog import registry, repository, seating, seating_repository
 from chalicelib.catalog.kinds import Spec
+from chalicelib.catalog.model import PerformanceStatus, Stored
 from chalicelib.catalog.registry import Kind
-from chalicelib.catalog.repository import Stored
 from chalicelib.errors import Conflict, InvalidInput
 
 # System-maintained fields a new item starts with, per kind.
-INITIAL_STATE: dict[str, dict[str, Any]] = {"performance": {"status": "draft"}}
+INITIAL_STATE: dict[str, dict[str, Any]] = {"performance": {"status": PerformanceStatus.DRAFT.value}}
 # Fields that may not change once the performance is no longer a draft (its stock was built from them).
 FROZEN_WHEN_OPEN = ("hall_id", "layout_id")
 # Per-block records that go with an item of these kinds (seats, seat assignments).
@@ -105,6 +105,36 @@ def get(org_id: str, kind_name: str, item_id: str) -> Stored:
     return memo[key]
 
 
+def spec_of(stored: Stored) -> Spec:
+    """The item's data parsed into its kind's declared model, defaults applied in that one place.
+    A field an older version stored and the model no longer declares is left out."""
+    spec = registry.kind(stored.kind).spec
+    return spec.model_validate({name: v for name, v in stored.data.items() if name in spec.model_fields})
+
+
+def parsed(org_id: str, kind_name: str, item_id: str) -> Spec:
+    """One item, read (see `get`) and parsed into its declared model once per shared read."""
+    memo = _shared.get()
+    key = ("spec", org_id, kind_name, item_id)
+    if memo is not None and key in memo:
+        return memo[key]
+    spec = spec_of(get(org_id, kind_name, item_id))
+    if memo is not None:
+        memo[key] = spec
+    return spec
+
+
+def get_by_code(org_id: str, kind_name: str, code: str) -> Stored:
+    """The item with this code (codes are unique per kind), read by key; NotFound if none."""
+    memo = _shared.get()
+    if memo is None:
+        return repository.get_by_code(org_id, kind_name, code)
+    key = ("code", org_id, kind_name, code)
+    if key not in memo:
+        memo[key] = repository.get_by_code(org_id, kind_name, code)
+    return memo[key]
+
+
 def list_page(
     org_id: str, kind_name: str, filters: dict[str, str], limit: int, cursor: str | None
 ) -> tuple[list[Stored], str | None]:
@@ -137,7 +167,7 @@ def replace(org_id: str, kind_name: str, item_id: str, spec: Spec, expected_vers
     kind = registry.kind(kind_name)
     current = repository.get(org_id, kind.name, item_id)
     data = spec.model_dump(mode="json")
-    if kind.name == "performance" and current.state.get("status", "draft") != "draft":
+    if kind.name == "performance" and current.performance_status != PerformanceStatus.DRAFT:
         changed = [name for name in FROZEN_WHEN_OPEN if data.get(name) != current.data.get(name)]
         if changed:
             raise Conflict(
@@ -176,7 +206,7 @@ def referencing(org_id: str, kind_name: str, item_id: str) -> list[dict[str, str
 def delete(org_id: str, kind_name: str, item_id: str, expected_version: int | None) -> None:
     _forget_shared()
     current = repository.get(org_id, kind_name, item_id)
-    if current.kind == "performance" and current.state.get("status", "draft") != "draft":
+    if current.kind == "performance" and current.performance_status != PerformanceStatus.DRAFT:
         raise Conflict("A performance opened for sale cannot be deleted; close or cancel it", {"id": item_id})
     users = referencing(org_id, kind_name, item_id)
     if users:

@@ -1,4 +1,5 @@
-"""DynamoDB failures told apart: a failed condition (a domain answer) or a passing fault (retry later)."""
+"""DynamoDB conditions built once (a takeable seat) and failures told apart: a failed condition (a domain
+answer) or a passing fault (retry later)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,26 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
 
+from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem
 from chalicelib.errors import TransientStoreError
 
 T = TypeVar("T")
+
+
+def seat_takeable(now: int, quota_ids: frozenset[str] | None = None) -> Any:
+    """The stock rule as a write condition: the seat exists and is free, or held by a hold that has
+    expired by `now`. Its Python twin is inventory/stock_model.takeable; every hold, block and move
+    writes under this one. `quota_ids` (None: any) also requires the seat's quota to be among them,
+    checked in the write because an operator may move a seat between quotas meanwhile."""
+    condition = SeatItem.pk.exists() & (
+        (SeatItem.status == SEAT_FREE) | ((SeatItem.status == SEAT_HELD) & (SeatItem.hold_expires_at <= now))
+    )
+    if quota_ids is not None:
+        allowed = SeatItem.quota_id.does_not_exist()
+        if quota_ids:
+            allowed = allowed | SeatItem.quota_id.is_in(*sorted(quota_ids))
+        condition = condition & allowed
+    return condition
 
 TRANSIENT_CODES = {
     "ProvisionedThroughputExceededException",

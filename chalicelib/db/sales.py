@@ -7,10 +7,14 @@ Keys (pk, sk):
 - VOUCHER#<org>#<code>, VOUCHER   a gift voucher and its balance (conditional decrements)
 - CREDIT#<org>#<buyer>, CREDIT    a shopper's credit balance (refunds)
 - LIMIT#<performance>#<buyer>, LIMIT   places a buyer holds or bought for a performance (anti-scalping)
-- OUTBOX#<org>#<day>, <time>#<id> an email sent (or not) to a customer, for operators to see
+- OUTBOX#<org>#<day>#<shard>, <time>#<id>  a side effect to carry out (an email, a card refund, a
+                                  settlement...): written in the transaction of the change that caused
+                                  it; while unfinished it sits in the outbox-due index
 """
 
 from __future__ import annotations
+
+import zlib
 
 from pynamodb.attributes import (
     JSONAttribute,
@@ -41,7 +45,7 @@ class OrdersByBuyer(GlobalSecondaryIndex):
 
 
 class OrdersByDay(GlobalSecondaryIndex):
-    """An organisation's orders per day of creation (one partition a day, not one for ever)."""
+    """An organisation's orders per day of creation: `day_key` = ORG#<org>#DAY#<day>#<shard>."""
 
     class Meta:
         index_name = "orders-by-day"
@@ -49,6 +53,36 @@ class OrdersByDay(GlobalSecondaryIndex):
 
     day_key = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
+
+
+class OutboxDue(GlobalSecondaryIndex):
+    """Outbox items not finished yet, by when to look at them: `due_key` = DUE#<shard>, `due_at` epoch.
+
+    Sparse: an item leaves it (its due_key removed) once sent or dead, so the worker and the reconciler
+    read only what is left to do. Keys only: the worker reads the item itself when it claims it.
+    """
+
+    class Meta:
+        index_name = "outbox-due"
+        projection = KeysOnlyProjection()
+
+    due_key = UnicodeAttribute(hash_key=True)
+    due_at = NumberAttribute(range_key=True)
+
+
+class OpenOrders(GlobalSecondaryIndex):
+    """Orders still open (waiting for a payment, reserved), by when they must be looked at again.
+
+    `open_key` = OPEN#<shard>, `open_until` = the order's deadline (epoch); sparse: the keys are removed
+    when the order leaves its open state, so the reconciler reads only open orders.
+    """
+
+    class Meta:
+        index_name = "open-orders"
+        projection = KeysOnlyProjection()
+
+    open_key = UnicodeAttribute(hash_key=True)
+    open_until = NumberAttribute(range_key=True)
 
 
 class SalesTable(TableModel):
@@ -62,8 +96,14 @@ class SalesTable(TableModel):
     buyer_key = UnicodeAttribute(null=True)
     day_key = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute(null=True)
+    due_key = UnicodeAttribute(null=True)
+    due_at = NumberAttribute(null=True)
+    open_key = UnicodeAttribute(null=True)
+    open_until = NumberAttribute(null=True)
     by_buyer = OrdersByBuyer()
     by_day = OrdersByDay()
+    outbox_due = OutboxDue()
+    open_orders = OpenOrders()
     purge_at = TTLAttribute(null=True)
 
 
@@ -158,5 +198,27 @@ def buyer_key(org_id: str, buyer: str) -> str:
     return f"ORG#{org_id}#BUYER#{buyer}"
 
 
-def day_key(org_id: str, day: str) -> str:
-    return f"ORG#{org_id}#DAY#{day}"
+# An organisation's orders of one day spread over this many index partitions (an on-sale rush writes
+# hundreds of orders a second; one index partition takes 1,000 writes a second).
+DAY_SHARDS = 4
+
+
+def day_key(org_id: str, day: str, order_id: str) -> str:
+    return f"ORG#{org_id}#DAY#{day}#{shard_of(order_id, DAY_SHARDS)}"
+
+
+def day_keys(org_id: str, day: str) -> list[str]:
+    return [f"ORG#{org_id}#DAY#{day}#{shard}" for shard in range(DAY_SHARDS)]
+
+
+# Open orders and unfinished outbox items spread over this many index partitions each.
+INDEX_SHARDS = 8
+
+
+def shard_of(ident: str, shards: int = INDEX_SHARDS) -> int:
+    """A stable shard for an id (not Python's salted hash)."""
+    return zlib.crc32(ident.encode()) % shards
+
+
+def open_key(order_id: str) -> str:
+    return f"OPEN#{shard_of(order_id)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.db import cursors
 from chalicelib.db.conditions import store_errors
 from chalicelib.db.holds import HOLD_ACTIVE, HOLD_CONVERTED, HoldItem
 
@@ -16,7 +17,7 @@ def drop_live_purge_times(cursor: str | None, limit: int) -> tuple[int, str | No
     plus a week) lose it, before DynamoDB deletes them. Returns how many changed and the cursor to
     go on from (None: done). Safe to run again."""
     stale = HoldItem.purge_at.exists() & HoldItem.status.is_in(*LIVE)
-    start = {"pk": {"S": cursor}} if cursor else None
+    start = cursors.decode_key(cursor, valid=lambda key: set(key) == {"pk"})
     scan = HoldItem.scan(stale, limit=limit, last_evaluated_key=start, consistent_read=True)
     changed = 0
     for item in scan:
@@ -27,5 +28,4 @@ def drop_live_purge_times(cursor: str | None, limit: int) -> tuple[int, str | No
                 raise
             continue
         changed += 1
-    last = scan.last_evaluated_key
-    return changed, last["pk"]["S"] if last else None
+    return changed, cursors.encode_key(scan.last_evaluated_key)

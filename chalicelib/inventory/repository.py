@@ -7,14 +7,14 @@ actions in one transaction, hence MAX_SEATS_PER_HOLD in service.py.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.db.base import connection
-from chalicelib.db.conditions import condition_failed, failed_items, store_errors, transient
+from chalicelib.db.conditions import condition_failed, failed_items, seat_takeable, store_errors, transient
 from chalicelib.db.holds import (
     HOLD_ACTIVE,
     HOLD_CONVERTED,
@@ -49,19 +49,6 @@ def _to_hold(item: HoldItem) -> Hold:
         cart_id=item.cart_id,
         order_id=item.order_id,
     )
-
-
-def _seat_takeable(now: int, quota_ids: frozenset[str] | None):
-    condition = SeatItem.pk.exists() & (
-        (SeatItem.status == SEAT_FREE) | ((SeatItem.status == SEAT_HELD) & (SeatItem.hold_expires_at <= now))
-    )
-    if quota_ids is not None:
-        # the quota is checked in the write too: an operator may move a seat between quotas meanwhile
-        allowed = SeatItem.quota_id.does_not_exist()
-        if quota_ids:
-            allowed = allowed | SeatItem.quota_id.is_in(*sorted(quota_ids))
-        condition = condition & allowed
-    return condition
 
 
 @store_errors
@@ -104,7 +91,7 @@ def save_new_hold(hold: Hold, now: int, quota_ids: frozenset[str] | None = None)
                         SeatItem.hold_id.set(hold.hold_id),
                         SeatItem.hold_expires_at.set(hold.expires_at),
                     ],
-                    condition=_seat_takeable(now, quota_ids),
+                    condition=seat_takeable(now, quota_ids),
                 )
             for area in hold.areas:
                 tx.update(
@@ -201,7 +188,7 @@ def cancel_converted_hold(hold: Hold, order_id: str, status: str, now: int | Non
     """Give back a sold hold's seats and places (its order is cancelled); Conflict if already done."""
     condition = (HoldItem.status == HOLD_CONVERTED) & (HoldItem.order_id == order_id)
     seat_condition = (SeatItem.status == SEAT_SOLD) & (SeatItem.order_id == order_id)
-    _end(hold, hold.seats, status, int(time.time()) if now is None else now, condition, seat_condition)
+    _end(hold, hold.seats, status, clock.seconds() if now is None else now, condition, seat_condition)
 
 
 def _end(hold: Hold, seats: list[SeatRef], status: str, now: int, condition, seat_condition) -> None:

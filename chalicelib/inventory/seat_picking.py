@@ -17,7 +17,7 @@ from collections.abc import Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.shop.model import natural_key
+from chalicelib.inventory.stock_model import natural_key
 
 RowKey = tuple[str | None, str | None]
 

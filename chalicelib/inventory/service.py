@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import random
-import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
+from chalicelib import clock
 from chalicelib.db.holds import HOLD_ACTIVE, HOLD_CONVERTED, HOLD_EXPIRED, HOLD_RELEASED
+from chalicelib.db.stock import area_counter_sk, seat_pk, seat_sk, shard_pk
 from chalicelib.errors import Conflict, HoldExpired, InvalidInput, NotFound
-from chalicelib.inventory import repository
+from chalicelib.inventory import repository, stock_reads, stock_repository, stock_view
 from chalicelib.inventory.model import AreaTake, BuyerLimit, Hold, ReleaseOutcome, SeatRef
+from chalicelib.inventory.seat_picking import Spread
+from chalicelib.inventory.stock_model import AreaStock, MapSeat, SeatStock, takeable
 
 # One TransactWriteItems takes at most 100 actions: the hold item, the buyer's limit, one per seat.
 MAX_SEATS_PER_HOLD = 98
@@ -19,7 +23,8 @@ RELEASE_ATTEMPTS = 3
 
 
 def now_seconds() -> int:
-    return int(time.time())
+    """Kept for options/rules.py, which reads it: chalicelib.clock is the clock."""
+    return clock.seconds()
 
 
 def place_hold(
@@ -43,7 +48,7 @@ def place_hold(
             f"A hold takes 1 to {MAX_SEATS_PER_HOLD} different seats",
             {"field": "seats", "max": MAX_SEATS_PER_HOLD},
         )
-    now = now_seconds()
+    now = clock.seconds()
     hold = Hold(
         hold_id=uuid.uuid4().hex,
         org_id=org_id,
@@ -70,18 +75,18 @@ def get_holds(hold_ids: list[str]) -> list[Hold]:
 
 def find_expired_holds(limit: int, now: int | None = None) -> list[str]:
     """Ids of active holds past their expiry, at most `limit`."""
-    return repository.expired_hold_ids(now_seconds() if now is None else now, limit)
+    return repository.expired_hold_ids(clock.seconds() if now is None else now, limit)
 
 
 def release_expired_hold(hold_id: str, now: int | None = None) -> ReleaseOutcome:
     """Mark an expired hold ended and free what it still holds; a second call changes nothing."""
-    now = now_seconds() if now is None else now
+    now = clock.seconds() if now is None else now
     return _release(hold_id, now, HOLD_EXPIRED, only_expired=True)
 
 
 def release_hold(hold_id: str, now: int | None = None) -> ReleaseOutcome:
     """End an active hold at once (cart emptied, order abandoned): its seats and places are free again."""
-    now = now_seconds() if now is None else now
+    now = clock.seconds() if now is None else now
     return _release(hold_id, now, HOLD_RELEASED, only_expired=False)
 
 
@@ -108,7 +113,7 @@ def _release(hold_id: str, now: int, status: str, *, only_expired: bool) -> Rele
 def extend_hold(hold: Hold, expires_at: int, order_id: str | None = None) -> Hold:
     """Move a live hold's expiry (later or earlier); HoldExpired if it has lapsed or ended."""
     try:
-        repository.set_expiry(hold, expires_at, now_seconds(), order_id)
+        repository.set_expiry(hold, expires_at, clock.seconds(), order_id)
     except Conflict as exc:
         raise HoldExpired(
             "The seats' hold has expired; choose seats again", {"hold_id": hold.hold_id}
@@ -135,6 +140,12 @@ def sell_hold(hold_id: str, order_id: str) -> Hold:
     return hold
 
 
+def detach_from_order(hold_id: str) -> bool:
+    """A live hold stops belonging to an order (the option keeps the places, its validation is
+    cancelled), so that its lapsing expires no order; False when the hold is no longer active."""
+    return repository.detach_from_order(hold_id)
+
+
 def return_sold_hold(hold_id: str, order_id: str) -> bool:
     """Put a sold hold's seats and places back on sale (its order is cancelled); False if done before."""
     hold = repository.get_hold(hold_id)
@@ -150,10 +161,7 @@ def return_sold_hold(hold_id: str, order_id: str) -> bool:
 def taken_seats(performance_id: str, shards: int, seat_ids: Sequence[str], now: int) -> list[str]:
     """The seats among `seat_ids` that are not free now (read by key): a pick made from a stale read
     is caught for one read unit a seat, before a hold's transaction is spent on it."""
-    from chalicelib.inventory.stock_model import takeable
-    from chalicelib.inventory.stock_repository import seat_states
-
-    states = seat_states(performance_id, shards, seat_ids)
+    states = stock_repository.seat_states(performance_id, shards, seat_ids)
     return [s for s in seat_ids if s not in states or not takeable(states[s][0], states[s][1], now)]
 
 
@@ -164,8 +172,6 @@ def spread_over_counters(
     one counter with room for them all, drawn at random weighted by its free places; else several,
     in random order. None when the counters hold fewer than `quantity`. `counters` are AreaStock
     reads (area, quota, counter, free)."""
-    from chalicelib.db.stock import area_counter_sk, shard_pk
-
     draw = rng or random
     roomy = [c for c in counters if c.free >= quantity]
     if roomy:
@@ -189,3 +195,78 @@ def drop_live_purge_times(cursor: str | None, limit: int) -> tuple[int, str | No
     from chalicelib.inventory import purge_times
 
     return purge_times.drop_live_purge_times(cursor, limit)
+
+
+# The read side: what sales, options and the shop read of a performance's stock (eventually
+# consistent projections; every write's condition decides).
+
+
+def stock_shards(state: Mapping[str, Any]) -> int:
+    """How many shard keys a performance's stock spreads over, from its catalog state."""
+    return stock_reads.stock_shards(dict(state))
+
+
+def seat_refs(performance_id: str, shards: int, seat_ids: Iterable[str]) -> list[SeatRef]:
+    """The stock items of the given seats, to hold them."""
+    return [SeatRef(seat_pk(performance_id, s, shards), seat_sk(s)) for s in seat_ids]
+
+
+def count_rows(performance_id: str, shards: int) -> tuple[list[SeatStock], list[AreaStock]]:
+    """Every seat's state and every standing-area counter, read now, to count from."""
+    return stock_reads.stock_to_count(performance_id, shards)
+
+
+def map_seats(performance_id: str, shards: int) -> list[MapSeat]:
+    """Every numbered seat with its place on the plan and its state, read now."""
+    return stock_reads.seats_to_draw(performance_id, shards)
+
+
+def area_counters(performance_id: str, shards: int, area: str) -> list[AreaStock]:
+    """One standing area's sub-counters, read now (a few small queries, not the whole stock)."""
+    return stock_reads.area_counters(performance_id, shards, area)
+
+
+def area_category(take: AreaTake) -> str | None:
+    """The seat category of the standing places a hold took from this counter."""
+    return stock_repository.area_category(take.pk, take.sk)
+
+
+def view_seats(org_id: str, performance_id: str, shards: int, *, fresh: bool = False) -> list[MapSeat]:
+    """The seats as this instance knows them, to pick from (see stock_view); `fresh` reads them all now."""
+    return stock_view.seats(org_id, performance_id, shards, fresh=fresh)
+
+
+def note_held(org_id: str, performance_id: str, seat_ids: Iterable[str], expires_at: int) -> None:
+    """This instance's own hold: its next picks see these seats taken at once."""
+    stock_view.note_held(org_id, performance_id, seat_ids, expires_at)
+
+
+def note_lost(
+    org_id: str, performance_id: str, seats: Iterable[MapSeat], now: int, *, reread: bool = True
+) -> None:
+    """Seats another buyer took first: this instance re-reads their shards and picks elsewhere."""
+    stock_view.note_lost(org_id, performance_id, seats, now, reread=reread)
+
+
+def pick_spread(org_id: str, performance_id: str) -> Spread:
+    """How this instance draws among the best runs of seats (see seat_picking.Spread)."""
+    return stock_view.spread(org_id, performance_id)
+
+
+def forget_views() -> None:
+    """Drop this instance's views of every performance's seats (tests, benches)."""
+    stock_view.clear()
+
+
+def stock_counts(org_id: str, performance_id: str) -> dict:
+    """Seats per category x quota x status and places per standing area (reports read the stock here)."""
+    from chalicelib.inventory import stock
+
+    return stock.stock_counts(org_id, performance_id)
+
+
+def live_seats(org_id: str, performance_id: str) -> dict:
+    """Every seat of the performance with its zone, block and live status (reports read the stock here)."""
+    from chalicelib.inventory import stock
+
+    return stock.live_seats(org_id, performance_id)

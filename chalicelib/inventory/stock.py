@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.catalog import seating_repository
 from chalicelib.catalog import service as catalog
-from chalicelib.catalog.repository import Stored
+from chalicelib.catalog.model import PerformanceStatus, Stored
 from chalicelib.catalog.seating import Selection
 from chalicelib.db.stock import AREA_COUNTER_PLACES
 from chalicelib.errors import Conflict, InvalidInput, NotFound, SeatUnavailable
@@ -17,7 +17,6 @@ from chalicelib.inventory import stock_repository
 from chalicelib.inventory.stock_model import (
     ALREADY,
     MOVE,
-    ON_SALE,
     AreaCounter,
     count_areas,
     count_seats,
@@ -27,6 +26,7 @@ from chalicelib.inventory.stock_model import (
     select_seats,
 )
 from chalicelib.inventory.stock_opening import status_of
+from chalicelib.inventory.stock_reads import stock_shards
 
 TRANSACTION_ITEMS = changes.TRANSACTION_ITEMS
 # Seats one request may change (chunks of 100 seats, one transaction each, within an API call's time).
@@ -36,12 +36,8 @@ MOVE_ATTEMPTS = 3
 DONE = {"block": "blocked", "unblock": "unblocked", "move": "moved"}
 
 
-def now_seconds() -> int:
-    return int(time.time())
-
-
 def _shards(performance: Stored) -> int:
-    return int(performance.state.get("shards") or 0)
+    return stock_shards(performance.state)
 
 
 def stock_counts(org_id: str, performance_id: str) -> dict[str, Any]:
@@ -54,7 +50,7 @@ def stock_counts(org_id: str, performance_id: str) -> dict[str, Any]:
         "status": status_of(performance),
         "shards": _shards(performance),
         "seat_count": len(seats),
-        "seats": count_seats(seats, now_seconds()),
+        "seats": count_seats(seats, clock.seconds()),
         "areas": count_areas([item for item in items if item["sk"].startswith("AREA#")]),
     }
 
@@ -64,7 +60,7 @@ def live_seats(org_id: str, performance_id: str) -> dict[str, Any]:
     performance = catalog.get(org_id, "performance", performance_id)
     fields = stock_repository.MAP_FIELDS
     items = stock_repository.stock_items(performance_id, _shards(performance), fields, prefix="SEAT#")
-    now = now_seconds()
+    now = clock.seconds()
     seats = []
     for item in items:
         seat = {name: value for name, value in item.items() if name != "sk"}
@@ -84,7 +80,7 @@ class ChangeReport:
 
 def _on_sale(org_id: str, performance_id: str) -> Stored:
     performance = catalog.get(org_id, "performance", performance_id)
-    if status_of(performance) != ON_SALE:
+    if status_of(performance) != PerformanceStatus.ON_SALE:
         raise Conflict(
             f"Performance {performance_id} is {status_of(performance)}: its stock changes once it is on sale",
             {"status": status_of(performance)},
@@ -159,7 +155,7 @@ def _change_chunk(
     whole: bool,
 ) -> None:
     """Write the chunk, dropping the seats whose condition fails until the rest goes through."""
-    now = now_seconds()
+    now = clock.seconds()
     pending = list(seat_ids)
     while pending:
         failed = changes.change_seats(

@@ -7,10 +7,10 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.db.conditions import seat_takeable
 from chalicelib.db.stock import (
     SEAT_BLOCKED,
     SEAT_FREE,
-    SEAT_HELD,
     AreaCounterItem,
     SeatItem,
     area_counter_sk,
@@ -32,13 +32,6 @@ def _connection() -> Any:
     return SeatItem._get_connection().connection
 
 
-def _takeable(now: int) -> Any:
-    """Free, or held by a hold that has expired: the same rule as a shopper's hold."""
-    return (SeatItem.status == SEAT_FREE) | (
-        (SeatItem.status == SEAT_HELD) & (SeatItem.hold_expires_at <= now)
-    )
-
-
 def _write(change: str, target_quota: str | None, now: int) -> tuple[list[Any], Any]:
     """The actions and the condition of one seat's write."""
     if change == BLOCK:
@@ -47,12 +40,12 @@ def _write(change: str, target_quota: str | None, now: int) -> tuple[list[Any], 
             SeatItem.hold_id.remove(),
             SeatItem.hold_expires_at.remove(),
         ]
-        return actions, SeatItem.pk.exists() & _takeable(now)
+        return actions, seat_takeable(now)
     if change == UNBLOCK:
         return [SeatItem.status.set(SEAT_FREE)], SeatItem.status == SEAT_BLOCKED
     if change == MOVE:
         other_quota = SeatItem.quota_id.does_not_exist() | (SeatItem.quota_id != target_quota)
-        return [SeatItem.quota_id.set(target_quota)], SeatItem.pk.exists() & _takeable(now) & other_quota
+        return [SeatItem.quota_id.set(target_quota)], seat_takeable(now) & other_quota
     raise ValueError(f"unknown stock change: {change}")
 
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.catalog.seating import LayoutBlock, PlanBlock, Selection, select
 from chalicelib.errors import InvalidInput, SeatUnavailable
-
-# A performance's `status` (catalog state) as its stock is built: draft -> opening -> on_sale.
-DRAFT = "draft"
-OPENING = "opening"
-ON_SALE = "on_sale"
-OPEN_FAILED = "open_failed"
-# A performance in these states may be opened (open_failed resumes where the failed run stopped).
-OPENABLE = (DRAFT, OPEN_FAILED)
 
 # Operator changes on seats, and the status each leaves a seat in.
 BLOCK = "block"
@@ -24,19 +18,67 @@ MOVE = "move"
 NOT_IN_STOCK = "not in stock"
 ALREADY = "already"
 
+# A seat's stored status (db/stock.py writes the same words).
+SEAT_FREE = "free"
+SEAT_HELD = "held"
+
 
 def takeable(status: str | None, hold_expires_at: int | float | None, now: int) -> bool:
     """The stock rule, written once in Python: a seat is free, or held by a hold that has expired (a
-    lapsed hold is the next buyer's at once). Blocked and sold seats are not. The same rule guards
-    every write in DynamoDB's conditions (inventory/repository.py, stock_changes_repository.py)."""
-    if status == "free":
+    lapsed hold is the next buyer's at once). Blocked and sold seats are not. Its DynamoDB twin,
+    guarding every write, is db/conditions.seat_takeable."""
+    if status == SEAT_FREE:
         return True
-    return status == "held" and hold_expires_at is not None and hold_expires_at <= now
+    return status == SEAT_HELD and hold_expires_at is not None and hold_expires_at <= now
 
 
 def live_status(status: str | None, hold_expires_at: int | float | None, now: int) -> str | None:
     """The status a reader shows: a seat held by an expired hold shows as free."""
-    return "free" if status == "held" and takeable(status, hold_expires_at, now) else status
+    return SEAT_FREE if status == SEAT_HELD and takeable(status, hold_expires_at, now) else status
+
+
+@functools.lru_cache(maxsize=8192)
+def natural_key(text: str | None) -> tuple[tuple[int, Any], ...]:
+    """Row 2 before row 10: digits compare as numbers."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text or "") if p)
+
+
+class SeatStock(NamedTuple):
+    """A numbered seat as counted: a tuple, so 20,000 of them fit a small Lambda."""
+
+    category_id: str | None
+    quota_id: str | None
+    status: str | None
+    hold_expires_at: int | None
+
+
+@dataclass(frozen=True)
+class AreaStock:
+    """One sub-counter of a standing area's places for one quota."""
+
+    area: str
+    quota_id: str | None
+    category_id: str | None
+    free: int
+    counter: int = 0
+
+
+class MapSeat(NamedTuple):
+    """A numbered seat as read from the stock to draw or pick: a tuple, 20,000 of them fit a small Lambda."""
+
+    seat_id: str
+    zone: str | None
+    block: str | None
+    row: str | None
+    number: str | None
+    x: float | None
+    y: float | None
+    category_id: str | None
+    accessible: bool
+    quota_id: str | None
+    status: str | None
+    hold_expires_at: int | None
+    rank: int | None = None
 
 
 @dataclass(frozen=True)

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib import clock
 from chalicelib.catalog import repository as catalog_repository
 from chalicelib.catalog import seating_repository
 from chalicelib.catalog import service as catalog
-from chalicelib.catalog.repository import Stored
+from chalicelib.catalog.model import OPENABLE, PerformanceStatus, Stored
 from chalicelib.db.catalog import CatalogItem
 from chalicelib.db.stock import area_counters, shard_count
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.inventory import stock_repository
 from chalicelib.inventory.repository import store_errors
 from chalicelib.inventory.stock_model import (
-    ON_SALE,
-    OPEN_FAILED,
-    OPENABLE,
-    OPENING,
     AreaShare,
     area_shares,
     block_seats,
@@ -36,11 +32,17 @@ EXECUTION = CatalogItem.state["opening_execution"]
 
 
 def status_of(performance: Stored) -> str:
-    return str(performance.state.get("status", "draft"))
+    return performance.performance_status.value
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat()
+    return clock.now().isoformat()
+
+
+def _opening_by(execution: str) -> Any:
+    """The performance is being opened by this run of the workflow."""
+    opening = PerformanceStatus.OPENING.value
+    return (STATUS == opening) & (EXECUTION == execution)  # noqa: SIM300 - attribute paths, not constants
 
 
 def _set_state(org_id: str, performance_id: str, changes: dict[str, Any], condition: Any) -> bool:
@@ -97,9 +99,9 @@ def prepare(org_id: str, performance_id: str, execution: str) -> dict[str, Any]:
     """
     performance = catalog.get(org_id, "performance", performance_id)
     status = status_of(performance)
-    if status == ON_SALE:
+    if status == PerformanceStatus.ON_SALE:
         return {"already_open": True, "outcome": "already open", "status": status}
-    resumed = status == OPENING and performance.state.get("opening_execution") == execution
+    resumed = status == PerformanceStatus.OPENING and performance.state.get("opening_execution") == execution
     if status not in OPENABLE and not resumed:
         raise Conflict(
             f"Performance {performance_id} is {status}; it cannot be opened now", {"status": status}
@@ -107,7 +109,7 @@ def prepare(org_id: str, performance_id: str, execution: str) -> dict[str, Any]:
     layout, plan, blocks, shares = _what_to_sell(org_id, performance)
     seat_count = sum(blocks.values())
     state = {
-        "status": OPENING,
+        "status": PerformanceStatus.OPENING.value,
         "opening_execution": execution,
         "seating_plan_id": plan.id,
         # A resumed opening keeps the shard count it started with: seats already written sit on those keys.
@@ -115,7 +117,7 @@ def prepare(org_id: str, performance_id: str, execution: str) -> dict[str, Any]:
         "seat_count": seat_count,
         "capacity": seat_count + sum(share.places for share in shares),
     }
-    mine = (STATUS == OPENING) & (execution == EXECUTION)
+    mine = _opening_by(execution)
     if not _set_state(
         org_id, performance_id, state, STATUS.does_not_exist() | STATUS.is_in(*OPENABLE) | mine
     ):
@@ -131,7 +133,7 @@ def prepare(org_id: str, performance_id: str, execution: str) -> dict[str, Any]:
 
 def _require_opening(org_id: str, performance_id: str) -> Stored:
     performance = catalog.get(org_id, "performance", performance_id)
-    if status_of(performance) != OPENING:
+    if status_of(performance) != PerformanceStatus.OPENING:
         raise Conflict(
             f"Performance {performance_id} is {status_of(performance)}, not opening: no stock is written",
             {"status": status_of(performance)},
@@ -187,10 +189,10 @@ def finish(
     org_id: str, performance_id: str, execution: str, started_at: str, summary: dict
 ) -> dict[str, Any]:
     """Mark the performance on_sale and record the run; a second call says it is already open."""
-    changes = {"status": ON_SALE, "opened_at": _now()}
-    if _set_state(org_id, performance_id, changes, (STATUS == OPENING) & (execution == EXECUTION)):
+    changes = {"status": PerformanceStatus.ON_SALE.value, "opened_at": _now()}
+    if _set_state(org_id, performance_id, changes, _opening_by(execution)):
         outcome = "opened"
-    elif status_of(catalog.get(org_id, "performance", performance_id)) == ON_SALE:
+    elif status_of(catalog.get(org_id, "performance", performance_id)) == PerformanceStatus.ON_SALE:
         outcome = "already open"
     else:
         raise Conflict(f"Performance {performance_id} is no longer being opened by this run", {})
@@ -210,8 +212,9 @@ def fail(
     """
     reset = False
     if org_id and performance_id:
-        changes = {"status": OPEN_FAILED, "open_error": error.get("Error") or "unknown"}
-        reset = _set_state(org_id, performance_id, changes, (STATUS == OPENING) & (execution == EXECUTION))
+        failed = PerformanceStatus.OPEN_FAILED.value
+        changes = {"status": failed, "open_error": error.get("Error") or "unknown"}
+        reset = _set_state(org_id, performance_id, changes, _opening_by(execution))
     run, created = runs.record_run(
         WORKFLOW,
         execution,

@@ -200,6 +200,14 @@ def raw_rows(
     """One shard's items (those whose sk starts with `prefix`), each as its raw attribute values in the
     order of `names` (None where absent): a projected, eventually consistent, paged Query, no model
     object. Eventually consistent is enough: every write re-checks the seat in its condition."""
+    for item in raw_items(performance_id, shard, names, prefix, page):
+        yield [item.get(name) for name in names]
+
+
+def raw_items(
+    performance_id: str, shard: int, names: Sequence[str], prefix: str | None = None, page: int | None = None
+) -> Iterator[dict[str, dict[str, Any]]]:
+    """As `raw_rows`, each item as DynamoDB wrote it: attribute name -> {"S": ...} or {"N": ...}."""
     client = _client()
     aliases = {f"#a{n}": name for n, name in enumerate(names)}
     request: dict[str, Any] = {
@@ -216,8 +224,7 @@ def raw_rows(
         request["Limit"] = page
     while True:
         answer = _query(client, request)
-        for item in answer.get("Items", []):
-            yield [item.get(name) for name in names]
+        yield from answer.get("Items", [])
         start = answer.get("LastEvaluatedKey")
         if not start:
             return
@@ -243,6 +250,12 @@ def seat_states(performance_id: str, shards: int, seat_ids: Sequence[str]) -> di
             )
         keys = answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
     return found
+
+
+@store_errors
+def area_category(pk: str, sk: str) -> str | None:
+    """The seat category of a standing-area sub-counter."""
+    return AreaCounterItem.get(pk, sk, attributes_to_get=["category_id"]).category_id
 
 
 def text(value: dict[str, Any] | None) -> str | None:

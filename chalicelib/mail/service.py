@@ -1,32 +1,22 @@
-"""Customer emails: sent through SES, each recorded in the outbox whatever happened, listed for operators."""
+"""Customer emails: queued in the outbox with the change that causes them, sent by its worker through SES."""
 
 from __future__ import annotations
 
 import base64
 import functools
 import json
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.config import settings
-from chalicelib.db.outbox import AttachmentAttribute, OutboxItem, outbox_pk, outbox_sk
-from chalicelib.errors import InvalidInput, NotFound
-from chalicelib.observability import logger
+from chalicelib.db.outbox import AttachmentAttribute, OutboxItem
+from chalicelib.errors import InvalidInput
+from chalicelib.outbox import repository as outbox
+from chalicelib.outbox.model import EMAIL, Effect
 
-SENT = "sent"
-FAILED = "failed"
-KEEP_FOR = timedelta(days=90)
 DAYS_BACK = 30  # without a day, a listing reads today's partition and up to 30 earlier ones
-# An item holds 400 KB: a huge body is cut in the record (the customer got it whole).
-MAX_STORED_BODY = 100_000
-MAX_STORED_ERROR = 1_000
-# The id carries its creation time to the microsecond, so the item's key is rebuilt from it: one GetItem.
-_ID_TIME = "%Y%m%dT%H%M%S%f"
 
 
 @dataclass(frozen=True)
@@ -47,9 +37,9 @@ class AttachmentInfo:
 class OutboxEntry:
     org_id: str
     email_id: str
-    to: str
-    subject: str
-    text: str
+    to: str | None
+    subject: str | None
+    text: str | None
     html: str | None
     kind: str
     reference: str | None
@@ -58,6 +48,37 @@ class OutboxEntry:
     error: str | None
     attachments: tuple[AttachmentInfo, ...]
     created_at: datetime
+    effect: str = EMAIL
+    attempts: int = 0
+    payload: dict[str, Any] | None = None
+    finished_at: str | None = None
+
+
+def email_effect(
+    org_id: str,
+    to: str,
+    subject: str,
+    text: str,
+    *,
+    html: str | None = None,
+    kind: str,
+    reference: str | None = None,
+    document: dict[str, Any] | None = None,
+) -> Effect:
+    """An email to write in the outbox with the change that causes it; `document` names an attachment
+    the worker draws when it sends (e.g. {"document": "tickets", "order_id": ...})."""
+    return Effect(
+        org_id=org_id,
+        effect=EMAIL,
+        kind=kind,
+        reference=reference,
+        payload={"document": document} if document else {},
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        created=_now(),
+    )
 
 
 def send_email(
@@ -67,55 +88,59 @@ def send_email(
     text: str,
     *,
     html: str | None = None,
-    attachments: Sequence[Attachment] = (),
     kind: str,
     reference: str | None = None,
+    document: dict[str, Any] | None = None,
 ) -> OutboxEntry:
-    """Send one email and record it; a failed delivery is recorded as failed and logged, never raised."""
-    created = _now()
-    email_id = f"{created:{_ID_TIME}}-{uuid.uuid4().hex}"
-    context = {"org_id": org_id, "email_id": email_id, "kind": kind, "reference": reference}
-    message_id = error = None
-    try:
-        message_id = _deliver(to, subject, text, html, attachments)
-    except Exception as exc:  # noqa: BLE001 - a checkout must not fail because an email did not go
-        error = _describe(exc)
-        logger.warning("email not sent", extra={**context, "error": error})
-    item = OutboxItem(
-        *_key(org_id, created, email_id),
-        org_id=org_id,
-        email_id=email_id,
-        to=to,
-        subject=subject,
-        text=_cut(text, MAX_STORED_BODY),
-        html=_cut(html, MAX_STORED_BODY),
-        kind=kind,
-        reference=reference,
-        status=FAILED if error else SENT,
-        provider_message_id=message_id,
-        error=error,
-        attachments=[
+    """Queue one email on its own (no other change to write with it); the outbox worker sends it."""
+    effect = email_effect(
+        org_id, to, subject, text, html=html, kind=kind, reference=reference, document=document
+    )
+    outbox.add([effect])
+    return entry_of(effect)
+
+
+def entry_of(effect: Effect) -> OutboxEntry:
+    """What a queued effect looks like in the outbox (pending)."""
+    return _to_entry(outbox.item_for(effect))
+
+
+def deliver_item(org_id: str, payload: dict[str, Any], item: Any) -> dict[str, Any]:
+    """The worker's email handler: draw the attachment, if any, and hand the email to SES."""
+    attachments = []
+    document = payload.get("document")
+    if document:
+        attachments.append(_draw(document))
+    message_id = _deliver(item.to, item.subject, item.text, item.html, attachments)
+    return {
+        "provider_message_id": message_id,
+        "attachments": [
             AttachmentAttribute(filename=a.filename, content_type=a.content_type, size=len(a.data))
             for a in attachments
         ],
-        created_at=_iso(created),
-        purge_at=created + KEEP_FOR,
-    )
-    try:
-        item.save()
-    except Exception:  # noqa: BLE001 - the email went (or not) already; the caller's work must go on
-        logger.exception("email not recorded in the outbox", extra={**context, "status": item.status})
-    return _to_entry(item)
+    }
+
+
+# document name -> "module:function" drawing it from the payload's ids
+DOCUMENTS = {
+    "tickets": "chalicelib.sales.emails:tickets_attachment",
+    "option_summary": "chalicelib.options.documents:summary_attachment",
+}
+
+
+def _draw(document: dict[str, Any]) -> Attachment:
+    import importlib
+
+    where = DOCUMENTS.get(document.get("document", ""))
+    if where is None:
+        raise ValueError(f"unknown document {document!r}")
+    module, _, name = where.partition(":")
+    return getattr(importlib.import_module(module), name)(document)
 
 
 def get_email(org_id: str, email_id: str) -> OutboxEntry:
-    """One email of the organisation's outbox; NotFound for an unknown id or another organisation's."""
-    created = _time_of(email_id)
-    try:
-        item = OutboxItem.get(*_key(org_id, created, email_id))
-    except DoesNotExist:
-        raise NotFound(f"No email {email_id}", {"email_id": email_id}) from None
-    return _to_entry(item)
+    """One item of the organisation's outbox; NotFound for an unknown id or another organisation's."""
+    return _to_entry(outbox.get(org_id, email_id))
 
 
 def list_outbox(
@@ -124,12 +149,13 @@ def list_outbox(
     day: str | None = None,
     kind: str | None = None,
     reference: str | None = None,
+    status: str | None = None,
+    effect: str | None = EMAIL,
     limit: int = 50,
     cursor: str | None = None,
 ) -> tuple[list[OutboxEntry], str | None]:
-    """The organisation's emails, newest first: of one UTC day, else of the last 30 days.
-
-    Returns (entries, next_cursor); next_cursor is None on the last page.
+    """The organisation's outbox items (emails by default), newest first: of one UTC day, else of
+    the last 30 days. Returns (entries, next_cursor); next_cursor is None on the last page.
     """
     if limit < 1:
         raise InvalidInput("limit must be at least 1", {"field": "limit"})
@@ -139,25 +165,15 @@ def list_outbox(
         first, start_sk = _day(day) if day else _now().date(), None
         oldest = first if day else first - timedelta(days=DAYS_BACK)
     condition = None
-    for attribute, value in ((OutboxItem.kind, kind), (OutboxItem.reference, reference)):
+    wanted = ((OutboxItem.kind, kind), (OutboxItem.reference, reference), (OutboxItem.status, status))
+    for attribute, value in (*wanted, (OutboxItem.effect, effect)):
         if value is not None:
             condition = attribute == value if condition is None else condition & (attribute == value)
     found: list[OutboxItem] = []
     current = first
     while current >= oldest and len(found) <= limit:
-        pk = outbox_pk(org_id, current.isoformat())
-        start = {"pk": {"S": pk}, "sk": {"S": start_sk}} if start_sk and current == first else None
-        wanted = limit + 1 - len(found)  # one more than asked: is there a next page?
-        found.extend(
-            OutboxItem.query(
-                pk,
-                filter_condition=condition,
-                scan_index_forward=False,
-                last_evaluated_key=start,
-                limit=wanted,
-                page_size=max(wanted, 25),
-            )
-        )
+        before = start_sk if current == first else None
+        found.extend(outbox.items_of_day(org_id, current, before, limit + 1 - len(found), condition))
         current -= timedelta(days=1)
     page = found[:limit]
     return [_to_entry(item) for item in page], _cursor_out(page[-1], oldest) if len(found) > limit else None
@@ -216,42 +232,10 @@ def _utf8(data: str) -> dict[str, str]:
     return {"Data": data, "Charset": "UTF-8"}
 
 
-def _describe(exc: Exception) -> str:
-    """'MessageRejected: Email address not verified ...' for an AWS error, else the exception's name."""
-    error = (getattr(exc, "response", None) or {}).get("Error") or {}
-    name, message = type(exc).__name__, str(exc)
-    if error.get("Code"):
-        name, message = error["Code"], error.get("Message")
-    return _cut(f"{name}: {message}" if message else name, MAX_STORED_ERROR) or name
-
-
-def _cut(text: str | None, size: int) -> str | None:
-    if text is None or len(text) <= size:
-        return text
-    return text[:size] + "\n[… cut in the outbox record]"
-
-
 def _now() -> datetime:
-    return datetime.now(UTC)
+    from chalicelib import clock
 
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="microseconds")
-
-
-def _key(org_id: str, created: datetime, email_id: str) -> tuple[str, str]:
-    return outbox_pk(org_id, created.date().isoformat()), outbox_sk(_iso(created), email_id)
-
-
-def _time_of(email_id: str) -> datetime:
-    stamp, _, rest = email_id.partition("-")
-    try:
-        created = datetime.strptime(stamp, _ID_TIME).replace(tzinfo=UTC)
-    except ValueError:
-        created = None
-    if created is None or len(rest) != 32:
-        raise NotFound(f"No email {email_id}", {"email_id": email_id})
-    return created
+    return clock.now()
 
 
 def _day(value: str) -> date:
@@ -278,11 +262,15 @@ def _to_entry(item: OutboxItem) -> OutboxEntry:
             AttachmentInfo(a.filename, a.content_type, int(a.size)) for a in item.attachments or []
         ),
         created_at=datetime.fromisoformat(item.created_at),
+        effect=item.effect or EMAIL,
+        attempts=int(item.attempts or 0),
+        payload=item.payload,
+        finished_at=item.finished_at,
     )
 
 
 def _cursor_out(last: OutboxItem, oldest: date) -> str:
-    day = last.pk.rsplit("#", 1)[1]
+    day = last.pk.split("#")[2]
     position = {"day": day, "sk": last.sk, "oldest": oldest.isoformat()}
     return base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
 

@@ -22,6 +22,8 @@ from chalicelib.mail.service import Attachment, OutboxEntry
 from chalicelib.observability import logger
 from chalicelib.options import model as m
 from chalicelib.options.repository import Option
+from chalicelib.outbox import repository as outbox
+from chalicelib.outbox.model import Effect
 
 CONFIRMATION = "option_confirmation"
 EXPIRED = "option_expired"
@@ -292,14 +294,16 @@ def _contact_address(option: Option, names: dict[str, Any]) -> str:
     return address
 
 
-def send_confirmation(option: Option) -> OutboxEntry:
-    """Email the contact where their option stands (request received, placed, confirmed, waiting,
-    refused) with the PDF summary attached; recorded in the outbox, never raised by delivery.
-
-    NotFound when the contact (so their address) is gone. Should the PDF fail to draw, the email
-    goes without it (logged)."""
+def confirmation_effect(option: Option) -> Effect | None:
+    """The email telling the contact where their option stands (request received, placed, confirmed,
+    waiting, refused), to write with the option's change; the worker draws the PDF summary when it
+    sends. None (logged) for a contact without an address: the action stands without the email."""
     names = names_for(option)
-    to = _contact_address(option, names)
+    try:
+        to = _contact_address(option, names)
+    except NotFound:
+        logger.warning("option confirmation not queued: no address", extra={"option_id": option.option_id})
+        return None
     subject, opening = _confirmation_text(option, names)
     text = "\n".join(
         [
@@ -313,21 +317,34 @@ def send_confirmation(option: Option) -> OutboxEntry:
             "The summary of your option is attached.",
         ]
     )
-    attachments = []
-    try:
-        document = summary_pdf(option, names.get("organisation") or option.org_id, names)
-        attachments.append(Attachment(filename(option), "application/pdf", document))
-    except Exception:  # noqa: BLE001 - the customer still gets the news without the summary
-        logger.exception("option summary not drawn", extra={"option_id": option.option_id})
-    return mail.send_email(
+    return mail.email_effect(
         option.org_id,
         to,
         f"{subject} - {_show(option, names)}",
         text,
-        attachments=attachments,
         kind=CONFIRMATION,
         reference=reference(option),
+        document={"document": "option_summary", "option_id": option.option_id},
     )
+
+
+def send_confirmation(option: Option) -> OutboxEntry:
+    """Queue the confirmation email on its own (an operator's "send again"); NotFound when the
+    contact has no address."""
+    _contact_address(option, names_for(option))
+    effect = confirmation_effect(option)
+    outbox.add([effect])
+    return mail.entry_of(effect)
+
+
+def summary_attachment(document: dict) -> Attachment:
+    """The option's PDF summary as it stands when the outbox worker sends the email."""
+    from chalicelib.options import repository
+
+    option = repository.get(document["option_id"])
+    names = names_for(option)
+    pdf = summary_pdf(option, names.get("organisation") or option.org_id, names)
+    return Attachment(filename(option), "application/pdf", pdf)
 
 
 def send_expiry_notice(option: Option) -> OutboxEntry:

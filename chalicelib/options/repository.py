@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib.db.conditions import store_errors
 from chalicelib.db.options import (
@@ -130,20 +130,45 @@ def get(option_id: str) -> Option:
 
 
 @store_errors
-def save(option: Option) -> Option:
-    """Write the option if its version is still the one read; VersionConflict otherwise."""
+def save(option: Option, effects: list | None = None) -> Option:
+    """Write the option if its version is still the one read, with its outbox effects in the same
+    transaction; VersionConflict otherwise."""
     expected = option.version
     option.version = expected + 1
     try:
-        _item(option).save(condition=OptionItem.version == expected)
-    except PutError as exc:
+        if effects:
+            _save_with(option, expected, effects)
+        else:
+            _item(option).save(condition=OptionItem.version == expected)
+    except (PutError, TransactWriteError) as exc:
         option.version = expected
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if _version_failed(exc):
             raise VersionConflict(
                 "The option changed meanwhile; read it again", {"option_id": option.option_id}
             ) from exc
         raise
     return option
+
+
+def _save_with(option: Option, expected: int, effects: list) -> None:
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.db.base import connection
+    from chalicelib.db.outbox import OutboxItem
+    from chalicelib.outbox import repository as outbox
+
+    with TransactWrite(connection=connection()) as tx:
+        tx.save(_item(option), condition=OptionItem.version == expected)
+        for effect in effects:
+            tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
+
+
+def _version_failed(exc: Exception) -> bool:
+    if isinstance(exc, TransactWriteError):
+        from chalicelib.db.conditions import failed_items
+
+        return 0 in failed_items(exc)
+    return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
 @store_errors

@@ -55,7 +55,7 @@ from chalicelib.options.store import (
 from chalicelib.options.validation import (
     Outcome,
     cancel_validation,
-    notify,
+    confirmation,
     validate,
 )
 from chalicelib.options.waiting_list import (
@@ -183,12 +183,11 @@ def place(
         current.history.append({"at": iso(), "state": m.PLACED, "by": operator, "action": m.PLACE})
 
     try:
-        done = update(option_id, change)
+        done = update(option_id, change, confirmation)
     except Exception:
         for line in placed:
             option_stock.release(line)
         raise
-    notify(done)
     return done
 
 
@@ -299,6 +298,13 @@ def expire(option_id: str) -> bool:
 
 def find_lapsed(limit: int) -> list[str]:
     return repository.lapsed_ids(now(), limit)
+
+
+def send_expiry_notice(option_id: str) -> None:
+    """Tell the option's customer it has lapsed (the option-expiry workflow, once `expire` said so)."""
+    from chalicelib.options import documents
+
+    documents.send_expiry_notice(repository.get(option_id))
 
 
 # The whole use-case surface in one place for the API, workflows and tests.

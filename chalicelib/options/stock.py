@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib import clock
 from chalicelib.catalog import service as catalog
-from chalicelib.db.stock import seat_pk, seat_sk
+from chalicelib.catalog.model import PerformanceStatus
 from chalicelib.errors import InvalidInput, SeatUnavailable
 from chalicelib.inventory import seat_picking
 from chalicelib.inventory import service as inventory
-from chalicelib.inventory.model import SeatRef
+from chalicelib.inventory.stock_model import takeable
 from chalicelib.options.repository import PlacedLine
-from chalicelib.shop import service as shop
-from chalicelib.shop.model import seat_is_free
-from chalicelib.shop.repository import stock_shards
 
 
 @dataclass(frozen=True)
@@ -50,14 +48,14 @@ def _owner(option_id: str) -> str:
 def free_in_category(org_id: str, performance_id: str, category_id: str, quota_id: str | None) -> int:
     """Free seats and standing places of the category (in the quota when one is named)."""
     state = catalog.get(org_id, "performance", performance_id).state
-    seats, areas = shop.stock_counts(org_id, performance_id, state, fresh=True)
-    now = inventory.now_seconds()
+    seats, areas = inventory.count_rows(performance_id, inventory.stock_shards(state))
+    now = clock.seconds()
     free = sum(
         1
         for s in seats
         if s.category_id == category_id
         and (quota_id is None or s.quota_id == quota_id)
-        and seat_is_free(s.status, s.hold_expires_at, now)
+        and takeable(s.status, s.hold_expires_at, now)
     )
     free += sum(
         max(0, a.free)
@@ -74,7 +72,7 @@ TAKE_ATTEMPTS = 3
 def category_size(org_id: str, performance_id: str, category_id: str, quota_id: str | None) -> int:
     """All the category's seats and standing places in the performance (in the quota when named)."""
     state = catalog.get(org_id, "performance", performance_id).state
-    seats, areas = shop.stock_counts(org_id, performance_id, state)
+    seats, areas = inventory.count_rows(performance_id, inventory.stock_shards(state))
     size = sum(
         1 for s in seats if s.category_id == category_id and (quota_id is None or s.quota_id == quota_id)
     )
@@ -99,12 +97,13 @@ def _take_once(
     org_id: str, option_id: str, performance_id: str, line: PlacedLine, expires_at: int
 ) -> PlacedLine:
     state = catalog.get(org_id, "performance", performance_id).state
-    if state.get("status") != "on_sale":
+    if state.get("status") != PerformanceStatus.ON_SALE:
         raise InvalidInput("The performance is not open for sale", {"field": "performance_id"})
-    timeout = max(60, expires_at - inventory.now_seconds())
+    timeout = max(60, expires_at - clock.seconds())
     quotas = frozenset({line.quota_id}) if line.quota_id else None
-    seats = shop.stock_seats(org_id, performance_id, state, fresh=True)
-    now = inventory.now_seconds()
+    shards = inventory.stock_shards(state)
+    seats = inventory.view_seats(org_id, performance_id, shards, fresh=True)
+    now = clock.seconds()
     picks = [
         seat_picking.PickSeat(
             s.seat_id,
@@ -116,15 +115,13 @@ def _take_once(
             s.rank,
             s.accessible,
             s.category_id,
-            seat_is_free(s.status, s.hold_expires_at, now) and (quotas is None or s.quota_id in quotas),
+            takeable(s.status, s.hold_expires_at, now) and (quotas is None or s.quota_id in quotas),
         )
         for s in seats
     ]
     if any(p.category_id == line.category_id for p in picks):
-        return _take_seats(
-            org_id, option_id, performance_id, line, picks, stock_shards(state), timeout, quotas
-        )
-    return _take_places(org_id, option_id, performance_id, line, state, timeout)
+        return _take_seats(org_id, option_id, performance_id, line, picks, shards, timeout, quotas)
+    return _take_places(org_id, option_id, performance_id, line, shards, timeout)
 
 
 def _take_seats(org_id, option_id, performance_id, line, picks, shards, timeout, quotas) -> PlacedLine:
@@ -141,7 +138,7 @@ def _take_seats(org_id, option_id, performance_id, line, picks, shards, timeout,
     try:
         for n in range(0, len(pick.seat_ids), inventory.MAX_SEATS_PER_HOLD):
             chunk = pick.seat_ids[n : n + inventory.MAX_SEATS_PER_HOLD]
-            refs = [SeatRef(seat_pk(performance_id, s, shards), seat_sk(s)) for s in chunk]
+            refs = inventory.seat_refs(performance_id, shards, chunk)
             hold = inventory.place_hold(
                 org_id, performance_id, _owner(option_id), refs, timeout, quota_ids=quotas
             )
@@ -153,8 +150,8 @@ def _take_seats(org_id, option_id, performance_id, line, picks, shards, timeout,
     return PlacedLine(line.category_id, line.quantity, line.quota_id, held, list(pick.seat_ids))
 
 
-def _take_places(org_id, option_id, performance_id, line, state, timeout) -> PlacedLine:
-    _, areas = shop.stock_counts(org_id, performance_id, state, fresh=True)
+def _take_places(org_id, option_id, performance_id, line, shards, timeout) -> PlacedLine:
+    _, areas = inventory.count_rows(performance_id, shards)
     counters = [
         a
         for a in areas
@@ -162,7 +159,7 @@ def _take_places(org_id, option_id, performance_id, line, state, timeout) -> Pla
         and (line.quota_id is None or a.quota_id == line.quota_id)
         and a.free > 0
     ]
-    takes = inventory.spread_over_counters(performance_id, stock_shards(state), counters, line.quantity)
+    takes = inventory.spread_over_counters(performance_id, shards, counters, line.quantity)
     if takes is None:
         available = sum(a.free for a in counters)
         raise SeatUnavailable(

@@ -72,13 +72,15 @@ def situation(option: Option) -> m.Situation:
     return m.Situation(option.state, option.refused_from, option.firm, taken_up)
 
 
-def update(option_id: str, change: Callable[[Option], object]) -> Option:
+def update(option_id: str, change: Callable[[Option], object], effects=None) -> Option:
+    """Read, change and write the option, again if it changed meanwhile; `effects(option)` (read as
+    changed) gives the outbox effects to write in the same transaction (the customer's email)."""
     for _ in range(SAVE_ATTEMPTS):
         option = repository.get(option_id)
         if change(option) is False:
             return option
         try:
-            return repository.save(option)
+            return repository.save(option, [e for e in (effects(option) if effects else []) if e])
         except VersionConflict:
             continue
     raise Conflict("The option kept changing; try again", {"option_id": option_id})

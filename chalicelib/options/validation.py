@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from chalicelib.catalog import service as catalog
 from chalicelib.errors import InvalidInput
-from chalicelib.observability import logger
 from chalicelib.options import model as m
 from chalicelib.options import stock as option_stock
 from chalicelib.options.placement import (
@@ -72,20 +71,17 @@ def validate(org_id: str, option_ids: list[str], operator: str) -> list[Outcome]
                     {"at": iso(), "state": m.VALIDATED, "by": operator, "order_id": order_id}
                 )
 
-            done = update(option.option_id, change)
+            done = update(option.option_id, change, confirmation)
             outcomes.append(Outcome(option.option_id, True, done.state, order.order_id))
-            notify(done)
     return outcomes
 
 
-def notify(option: Option) -> None:
-    """The customer's confirmation email with the option's summary; never fails the action."""
+def confirmation(option: Option) -> list:
+    """The customer's confirmation email with the option's summary, written with the option's change
+    (none for a contact without an address: the action stands)."""
     from chalicelib.options import documents
 
-    try:
-        documents.send_confirmation(option)
-    except Exception:  # noqa: BLE001 - e.g. a contact without an address: the action stands
-        logger.exception("option confirmation not sent", extra={"option_id": option.option_id})
+    return [documents.confirmation_effect(option)]
 
 
 def order_for(

@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from chalicelib import clock
 from chalicelib.catalog import service as catalog
 from chalicelib.errors import InvalidInput, InvalidTransition, NotFound, TransientStoreError
 from chalicelib.queue import admission, positions, repository
@@ -39,8 +40,8 @@ POLL_SECONDS = 10
 
 
 def now() -> float:
-    """The one clock of the queue (tests move it)."""
-    return time.time()
+    """Now, in epoch seconds, from chalicelib.clock (tests move that clock)."""
+    return clock.timestamp()
 
 
 # -- operators --

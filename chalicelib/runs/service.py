@@ -89,10 +89,22 @@ def _to_run(item: RunItem) -> Run:
     )
 
 
-def list_runs(workflow: str, scope: str = GLOBAL_SCOPE, limit: int = 50) -> list[Run]:
-    """The most recent runs first."""
-    query = RunItem.query(run_pk(scope, workflow), scan_index_forward=False, limit=limit)
+def list_runs(
+    workflow: str, scope: str = GLOBAL_SCOPE, limit: int = 50, status: str | None = None
+) -> list[Run]:
+    """The most recent runs first; with `status`, only the runs that ended so (e.g. "failed")."""
+    condition = RunItem.status == status if status else None
+    query = RunItem.query(
+        run_pk(scope, workflow), scan_index_forward=False, limit=limit, filter_condition=condition
+    )
     return [_to_run(item) for item in query]
+
+
+def runs_seen_by(org_id: str, workflow: str, limit: int = 50, status: str | None = None) -> list[Run]:
+    """What an organisation's operator sees of a workflow: its runs over every organisation (a sweep)
+    and the runs about this organisation alone (opening one of its performances), newest first."""
+    both = list_runs(workflow, limit=limit, status=status) + list_runs(workflow, org_id, limit, status)
+    return sorted(both, key=lambda run: (run.started_at, run.execution), reverse=True)[:limit]
 
 
 def start_workflow(name: str, payload: dict[str, Any] | None = None, execution: str | None = None) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from chalicelib.outbox.model import Effect
+
 
 @dataclass
 class CartLine:
@@ -133,3 +135,24 @@ class Ticket:
     document: dict[str, Any]
     scans: list[dict[str, Any]] = field(default_factory=list)
     used_at: str | None = None
+
+
+@dataclass
+class Consequences:
+    """What an order's change brings with it, written in the same transaction as the order:
+    outbox effects (emails, card refunds, ...) and money given back to vouchers and credit balances."""
+
+    effects: list[Effect] = field(default_factory=list)
+    voucher_credits: list[tuple[str, int]] = field(default_factory=list)  # (code, amount)
+    credit: tuple[str, int, str] | None = None  # (buyer, amount, note) added to the credit balance
+
+    def __bool__(self) -> bool:
+        return bool(self.effects or self.voucher_credits or self.credit)
+
+    def add(self, other: Consequences) -> Consequences:
+        self.effects += other.effects
+        self.voucher_credits += other.voucher_credits
+        if other.credit:
+            buyer, amount, note = other.credit
+            self.credit = (buyer, amount + (self.credit[1] if self.credit else 0), note)
+        return self

@@ -1,11 +1,16 @@
-"""Customer emails about orders: the confirmation with the e-tickets, the reservation's deadline."""
+"""Customer emails about orders, queued in the outbox: the confirmation with the e-tickets, a reservation."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from chalicelib.sales.documents import Order, Ticket
+from chalicelib.outbox.model import Effect
+from chalicelib.sales.documents import Order
 from chalicelib.sales.tickets import ticket_pdf
+
+if TYPE_CHECKING:
+    from chalicelib.mail.service import Attachment
 
 
 def money(amount: int, currency: str) -> str:
@@ -23,8 +28,10 @@ def _lines(order: Order) -> list[str]:
     return rows
 
 
-def confirmation(order: Order, tickets: list[Ticket]) -> None:
-    from chalicelib.mail.service import Attachment, send_email
+def confirmation_effect(order: Order) -> Effect:
+    """The confirmation email, queued with the change that makes the order paid; the worker draws
+    the e-tickets' PDF when it sends."""
+    from chalicelib.mail.service import email_effect
 
     text = "\n".join(
         [
@@ -38,20 +45,34 @@ def confirmation(order: Order, tickets: list[Ticket]) -> None:
             f"Total paid: {money(order.total, order.currency)}",
         ]
     )
-    pdf = ticket_pdf(order, tickets)
-    send_email(
+    return email_effect(
         order.org_id,
         order.email,
         f"Your tickets - order {order.order_id}",
         text,
-        attachments=[Attachment(f"tickets-{order.order_id}.pdf", "application/pdf", pdf)],
         kind="order_confirmation",
         reference=order.order_id,
+        document={"document": "tickets", "order_id": order.order_id},
     )
 
 
-def reservation(order: Order) -> None:
-    from chalicelib.mail.service import send_email
+def tickets_attachment(document: dict) -> Attachment:
+    """The order's e-tickets as one PDF (drawn by the outbox worker, not in the buyer's request)."""
+    from chalicelib.mail.service import Attachment
+    from chalicelib.outbox.service import Obsolete
+    from chalicelib.sales import repository
+    from chalicelib.sales.order_store import tickets_of
+
+    order = repository.get_order(document["order_id"])
+    tickets = [t for t in tickets_of(order) if t.status != "cancelled"]
+    if not tickets:
+        raise Obsolete("the order's tickets were cancelled before its confirmation went")
+    pdf = ticket_pdf(order, tickets)
+    return Attachment(f"tickets-{order.order_id}.pdf", "application/pdf", pdf)
+
+
+def reservation_effect(order: Order) -> Effect:
+    from chalicelib.mail.service import email_effect
 
     deadline = datetime.fromtimestamp(order.deadline or 0, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = "\n".join(
@@ -66,7 +87,7 @@ def reservation(order: Order) -> None:
             f"Total due: {money(order.total, order.currency)}",
         ]
     )
-    send_email(
+    return email_effect(
         order.org_id,
         order.email,
         f"Your reservation {order.order_id}",

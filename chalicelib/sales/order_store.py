@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import secrets
+import time
 from datetime import UTC, datetime
 
 from chalicelib.errors import (
@@ -12,7 +14,7 @@ from chalicelib.errors import (
 )
 from chalicelib.sales import repository
 from chalicelib.sales.carts import Buyer
-from chalicelib.sales.documents import Order, Ticket
+from chalicelib.sales.documents import Consequences, Order, Ticket
 from chalicelib.sales.model import (
     next_state,
 )
@@ -21,7 +23,7 @@ from chalicelib.sales.model import (
 PAYMENT_WINDOW_SECONDS = 15 * 60
 # Card attempts per order: each keeps the seats held for another payment window.
 MAX_CARD_ATTEMPTS = 3
-SAVE_ATTEMPTS = 5
+SAVE_ATTEMPTS = 8
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -39,26 +41,37 @@ def new_order_id(moment: datetime) -> str:
 
 
 def update(order_id: str, change) -> Order:
-    """Read, change and write the order, again if someone else wrote it meanwhile."""
-    for _ in range(SAVE_ATTEMPTS):
+    """Read, change and write the order, again if someone else wrote it meanwhile.
+
+    `change` returns False for "nothing to write", or the Consequences (outbox effects, money given
+    back) to write in the same transaction as the order.
+    """
+    for attempt in range(SAVE_ATTEMPTS):
         order = repository.get_order(order_id)
-        if change(order) is False:
+        outcome = change(order)
+        if outcome is False:
             return order
         try:
-            return repository.save_order(order)
+            return repository.save_order(order, outcome if isinstance(outcome, Consequences) else None)
         except VersionConflict:
+            time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # noqa: S311 - jitter, not a secret
             continue
     raise Conflict("The order kept changing; try again", {"order_id": order_id})
 
 
-def transition(order_id: str, action: str, by: str, note: str | None = None) -> Order:
-    def change(current: Order) -> None:
+def transition(
+    order_id: str, action: str, by: str, note: str | None = None, consequences=None
+) -> Order:
+    """Move the order on; `consequences(order)` (read as changed) gives what to write with it."""
+
+    def change(current: Order) -> Consequences:
         current.status = next_state(current.status, action)
         current.deadline = None
         entry = {"at": iso(), "status": current.status, "by": by}
         if note:
             entry["note"] = note
         current.history.append(entry)
+        return consequences(current) if consequences else Consequences()
 
     return update(order_id, change)
 

@@ -17,6 +17,7 @@ from chalicelib.catalog import service as catalog
 from chalicelib.errors import (
     Conflict,
     InvalidInput,
+    InvalidTransition,
     NotFound,
     PermissionDenied,
 )
@@ -40,7 +41,7 @@ from chalicelib.sales.model import (
     next_state,
     split_payment,
 )
-from chalicelib.sales.order_holds import holds_to_give_back, order_holds
+from chalicelib.sales.order_holds import order_holds
 from chalicelib.sales.order_store import (
     MAX_CARD_ATTEMPTS,
     PAYMENT_WINDOW_SECONDS,
@@ -53,14 +54,16 @@ from chalicelib.sales.order_store import (
     transition,
 )
 from chalicelib.sales.payments import (
-    give_back_debits,
+    figures_effects,
+    give_back_stock,
+    money_back,
     pay_online,
     payment_callback,
-    refund_card,
-    refund_paid,
+    refund_on_cancel,
     settle,
     start_card,
 )
+from chalicelib.sales.reconciliation import open_orders_due, reconcile
 from chalicelib.sales.reservations import PlacedPlaces, detach_reservation, reservation_for_contact
 
 
@@ -80,7 +83,7 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
     """
     cart = carts.get_cart(org_id, cart_id, buyer)
     if cart.status != carts.OPEN:
-        return _order_of_cart(cart)
+        return _resume(_order_of_cart(cart))
     if not cart.lines:
         raise InvalidInput("The cart is empty", {"field": "cart"})
     rules = carts.rules_for(org_id, cart.pos_id)
@@ -127,15 +130,37 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
     else:
         voucher_debits, credit = _plan_payments(org_id, order, buyer, request)
     try:
-        repository.place_order(cart, order, voucher_debits, credit)
+        repository.place_order(cart, order, voucher_debits, credit, _placed_effects(order))
     except Conflict as exc:
         if exc.details.get("cart_id"):
-            return _order_of_cart(repository.get_cart(cart.cart_id))
+            return _resume(_order_of_cart(repository.get_cart(cart.cart_id)))
         raise
     logger.info(
         "order placed", extra={"order_id": order.order_id, "status": order.status, "total": order.total}
     )
     return _after_checkout(order, holds)
+
+
+def _placed_effects(order: Order) -> list:
+    """Written with the order: a reservation's email. (An order paid in full by vouchers and credit
+    that this request does not live to settle is settled by the reconciler: the open-orders index
+    puts it first.)"""
+    from chalicelib.sales import emails
+
+    if order.status == RESERVATION:
+        return [emails.reservation_effect(order), *figures_effects(order)]
+    return []
+
+
+def _resume(order: Order) -> Order:
+    """A checkout asked again after its first request died: finish what it began (the card
+    payment's session, or the settlement of an order paid by vouchers and credit)."""
+    if order.status != PENDING_PAYMENT:
+        return order
+    card = next((p for p in order.payments if p.method == CARD and p.status == PAYMENT_PENDING), None)
+    if card is not None and card.redirect_url:
+        return order
+    return _after_checkout(order, order_holds(order))
 
 
 def _customer(buyer: Buyer, guest_checkout: bool, request: CheckoutRequest) -> tuple[str, str]:
@@ -217,7 +242,6 @@ def _after_checkout(order: Order, holds: list) -> Order:
     if order.status == RESERVATION:
         for hold in holds:
             inventory.extend_hold(hold, order.deadline, order.order_id)
-        _send_reservation_email(order)
         return order
     card = next((p for p in order.payments if p.method == CARD and p.status == PAYMENT_PENDING), None)
     if card is None:
@@ -247,40 +271,46 @@ def cancel_by_buyer(org_id: str, order_id: str, buyer: Buyer) -> Order:
 
 def _cancel_unpaid(order: Order, by: str) -> Order:
     next_state(order.status, CANCEL)
-    for hold in order_holds(order):
-        inventory.release_hold(hold.hold_id)
-    give_back_debits(order.order_id)
-    return transition(order.order_id, CANCEL, by)
+    order_holds(order)  # HoldMissing: never cancel an order for seats nobody can find any more
+    order = transition(
+        order.order_id, CANCEL, by, consequences=lambda current: money_back(current, f"cancelled by {by}")
+    )
+    give_back_stock(order.order_id)
+    return order
 
 
 def cancel_by_operator(org_id: str, order_id: str, operator: str, refund: str) -> Order:
     """Cancel any open or paid order: its seats go back on sale, its tickets stop being valid.
 
-    `refund`: "credit_balance" (the buyer's account), "card" (back to the card) or "none".
+    `refund`: "credit_balance" (the buyer's account), "card" (back to the card) or "none". The
+    cancellation is written with what it gives back (card refunds as outbox effects, credit in the
+    same transaction), so a failure after it loses nothing: the outbox worker finishes.
     """
     order = order_for_operator(org_id, order_id)
     if order.status != PAID:
         return _cancel_unpaid(order, operator)
     next_state(order.status, CANCEL)
+    order_holds(order)  # HoldMissing, as above
     if refund == CREDIT_BALANCE and order.shopper_id is None:
         raise InvalidInput(
             "A guest order has no account to credit; refund to the card", {"field": "refund", "value": refund}
         )
-    for hold in order_holds(order):
-        inventory.return_sold_hold(hold.hold_id, order.order_id)
-    for line in order.lines:
-        repository.set_ticket_status(line.ticket_id, "cancelled", "valid")
-    order = transition(order.order_id, CANCEL, operator)
-    refund_paid(order, refund, operator)
+    order = transition(
+        order.order_id,
+        CANCEL,
+        operator,
+        consequences=lambda current: refund_on_cancel(current, refund, operator),
+    )
+    give_back_stock(order.order_id)
     return repository.get_order(order.order_id)
 
 
 def expire_order(order_id: str) -> bool:
-    """A hold of this open order ended (hold-cleanup, whoever ended it): the order expires.
+    """A hold of this open order ended (hold-cleanup, the reconciler, whoever ended it): it expires.
 
-    Its other holds end, seats a partial sale took go back, a card payment that went through is
-    refunded, vouchers and credit go back. Each step is safe to repeat, and the order leaves its
-    open state last, so a retry after a failure anywhere finishes the job. False if not open.
+    The expiry is written with what it gives back (a card payment that went through is refunded by
+    the outbox, vouchers and credit in the same transaction); its stock goes back after, again by the
+    outbox if this call dies first. False if the order is not open.
     """
     try:
         order = repository.get_order(order_id)
@@ -288,23 +318,17 @@ def expire_order(order_id: str) -> bool:
         return False
     if order.status not in OPEN_STATES:
         return False
-    for hold in holds_to_give_back(order):
-        if hold.is_sold:
-            inventory.return_sold_hold(hold.hold_id, order_id)
-        elif hold.is_active:
-            inventory.release_hold(hold.hold_id)
-    for payment in order.payments:
-        if payment.method == CARD and payment.status == PAYMENT_SUCCEEDED:
-            refund_card(order, payment, "the order expired before it was settled")
-    give_back_debits(order_id)
-    transition(order_id, EXPIRE, "hold-cleanup")
+    try:
+        transition(
+            order_id,
+            EXPIRE,
+            "hold-cleanup",
+            consequences=lambda current: money_back(current, "the order expired before it was settled"),
+        )
+    except InvalidTransition:
+        return False  # paid or cancelled meanwhile
+    give_back_stock(order_id)
     return True
-
-
-def _send_reservation_email(order: Order) -> None:
-    from chalicelib.sales import emails
-
-    emails.reservation(order)
 
 
 # The whole order surface in one place for the API, workflows and options.
@@ -319,9 +343,11 @@ __all__ = [
     "expire_order",
     "get_order",
     "my_orders",
+    "open_orders_due",
     "order_for_operator",
     "pay_online",
     "payment_callback",
+    "reconcile",
     "reservation_for_contact",
     "tickets_of",
 ]

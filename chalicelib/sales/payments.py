@@ -14,9 +14,10 @@ from chalicelib.errors import (
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.observability import logger
+from chalicelib.outbox.model import CARD_REFUND, FIGURES, GIVE_BACK_STOCK, Effect
 from chalicelib.sales import carts, repository
 from chalicelib.sales.carts import Buyer
-from chalicelib.sales.documents import Order, Payment, Ticket
+from chalicelib.sales.documents import Consequences, Order, Payment, Ticket
 from chalicelib.sales.model import (
     CANCEL,
     CARD,
@@ -42,7 +43,6 @@ from chalicelib.sales.order_store import (
     get_order,
     iso,
     now,
-    tickets_of,
     transition,
     update,
 )
@@ -114,7 +114,11 @@ def pay_online(org_id: str, order_id: str, buyer: Buyer) -> Order:
 
 
 def payment_callback(payload: str, signature: str) -> Order:
-    """Apply a payment provider's signed outcome; a replay changes nothing and answers the same."""
+    """Apply a payment provider's signed outcome; a replay changes nothing and answers the same.
+
+    A success is written with its settlement (or, on an order no longer open, its refund) as an
+    outbox effect in the same transaction: whatever fails after, the worker finishes it.
+    """
     from chalicelib.payments.provider import DECLINED, SUCCEEDED, provider
 
     outcome = provider().verify_callback(payload, signature)
@@ -129,18 +133,22 @@ def payment_callback(payload: str, signature: str) -> Order:
     if payment.status != PAYMENT_PENDING:
         return order
     if outcome.status == SUCCEEDED:
-        if order.status not in OPEN_STATES:
-            refund_card(order, payment, "the order was no longer waiting for payment")
-            return repository.get_order(order.order_id)
 
-        def succeeded(current: Order) -> bool:
+        def succeeded(current: Order) -> Consequences | bool:
             p = current.payment(payment.payment_id)
             if p.status != PAYMENT_PENDING:
                 return False
             p.status, p.reference, p.at = PAYMENT_SUCCEEDED, outcome.provider_reference, iso()
-            return True
+            if current.status in OPEN_STATES:
+                # settled below; should this request die first, the reconciler settles it (the
+                # open-orders index puts an order whose money is all in first)
+                return True
+            late = "the order was no longer waiting for payment"
+            return Consequences(effects=[refund_effect(current, p, late)])
 
-        update(order.order_id, succeeded)
+        order = update(order.order_id, succeeded)
+        if order.status not in OPEN_STATES:
+            return order
         return settle(order.order_id)
     status = PAYMENT_DECLINED if outcome.status == DECLINED else PAYMENT_TIMED_OUT
 
@@ -156,11 +164,11 @@ def payment_callback(payload: str, signature: str) -> Order:
 
 
 def settle(order_id: str) -> Order:
-    """Everything is paid: sell the holds, issue the tickets, mark the order paid, send the tickets."""
+    """Everything is paid: sell the holds, issue the tickets, mark the order paid with its
+    confirmation email queued in the same write. Each step is safe to repeat; on an order that is no
+    longer open (expired or cancelled meanwhile, its money going back), nothing is done."""
     order = repository.get_order(order_id)
-    if order.status == PAID:
-        return order
-    if order.paid_amount < order.total:
+    if order.status not in OPEN_STATES or order.paid_amount < order.total:
         return order
     try:
         for hold_id in order.hold_ids:
@@ -169,22 +177,49 @@ def settle(order_id: str) -> Order:
         return seats_lost(order)
     repository.put_tickets(issued_tickets(order))
 
-    mine = {"paid": False}  # whether this call's write made it paid (the last attempt decides)
-
-    def paid(current: Order) -> bool:
-        mine["paid"] = current.status != PAID
-        if current.status == PAID:
+    def paid(current: Order) -> Consequences | bool:
+        if current.status not in OPEN_STATES:
             return False
         current.status = next_state(current.status, PAY)
         current.deadline = None
         current.history.append({"at": iso(), "status": PAID, "by": "payment"})
-        return True
+        return Consequences(effects=[confirmation_effect(current), *figures_effects(current)])
 
     order = update(order_id, paid)
-    if mine["paid"]:
+    if order.status == PAID:
         logger.info("order paid", extra={"order_id": order_id, "total": order.total})
-        send_confirmation(order)
     return order
+
+
+def refund_effect(order: Order, payment: Payment, reason: str) -> Effect:
+    """The card refund to carry out, and its entry on the order (pending until the provider did it)."""
+    order.refunds.append(
+        {
+            "at": iso(),
+            "amount": payment.amount,
+            "to": CARD,
+            "status": "pending",
+            "payment_id": payment.payment_id,
+            "reason": reason,
+        }
+    )
+    payload = {"order_id": order.order_id, "payment_id": payment.payment_id, "amount": payment.amount}
+    return Effect(order.org_id, CARD_REFUND, "card_refund", order.order_id, {**payload, "reason": reason})
+
+
+def confirmation_effect(order: Order) -> Effect:
+    from chalicelib.sales import emails
+
+    return emails.confirmation_effect(order)
+
+
+def figures_effects(order: Order) -> list[Effect]:
+    return figures_of(order.org_id, order.order_id)
+
+
+def figures_of(org_id: str, order_id: str) -> list[Effect]:
+    """The sales figures count the order again (the outbox worker; idempotent by the order's version)."""
+    return [Effect(org_id, FIGURES, "figures", order_id, {"order_id": order_id})]
 
 
 def issued_tickets(order: Order) -> list[Ticket]:
@@ -218,20 +253,70 @@ def issued_tickets(order: Order) -> list[Ticket]:
 
 
 def seats_lost(order: Order) -> Order:
-    """The payment came back after the seats went to someone else: give everything back."""
-    for hold in holds_to_give_back(order):
-        inventory.return_sold_hold(hold.hold_id, order.order_id)
-        inventory.release_hold(hold.hold_id)
+    """The payment came back after the seats went to someone else: cancel, everything goes back."""
+    order = transition(
+        order.order_id,
+        CANCEL,
+        "system",
+        "seats no longer held when the payment came back",
+        lambda current: money_back(current, "the seats were no longer held"),
+    )
+    give_back_stock(order.order_id)
+    return order
+
+
+def money_back(order: Order, reason: str) -> Consequences:
+    """An order that will not be paid: each succeeded card payment is refunded (an outbox effect),
+    vouchers and credit go back in the same write, and its stock is given back."""
+    consequences = Consequences(effects=[stock_effect(order), *figures_effects(order)])
     for payment in order.payments:
         if payment.method == CARD and payment.status == PAYMENT_SUCCEEDED:
-            refund_card(order, payment, "the seats were no longer held")
-    give_back_debits(order.order_id)
-    return transition(order.order_id, CANCEL, "system", "seats no longer held when the payment came back")
+            consequences.effects.append(refund_effect(order, payment, reason))
+    return consequences.add(debits_back(order))
 
 
-def refund_card(order: Order, payment: Payment, reason: str) -> None:
+def debits_back(order: Order) -> Consequences:
+    """Vouchers and credit debited at checkout go back, once: marked returned in the same write."""
+    consequences = Consequences()
+    for payment in order.payments:
+        if payment.method not in (GIFT_VOUCHER, CREDIT_BALANCE) or payment.status != PAYMENT_SUCCEEDED:
+            continue
+        payment.status = PAYMENT_RETURNED
+        if payment.method == GIFT_VOUCHER:
+            consequences.voucher_credits.append((payment.code, payment.amount))
+        else:
+            consequences.add(Consequences(credit=(order.owner, payment.amount, "order not completed")))
+    return consequences
+
+
+def stock_effect(order: Order) -> Effect:
+    payload = {"order_id": order.order_id}
+    return Effect(order.org_id, GIVE_BACK_STOCK, "stock_given_back", order.order_id, payload)
+
+
+def give_back_stock(order_id: str) -> None:
+    """A cancelled or expired order's seats and places go back on sale and its tickets stop being
+    valid; safe to repeat (the outbox repeats it if the request died first)."""
+    order = repository.get_order(order_id)
+    if order.status in OPEN_STATES or order.status == PAID:
+        return
+    for hold in holds_to_give_back(order):
+        if hold.is_sold:
+            inventory.return_sold_hold(hold.hold_id, order_id)
+        elif hold.is_active:
+            inventory.release_hold(hold.hold_id)
+    for line in order.lines:
+        repository.set_ticket_status(line.ticket_id, "cancelled", "valid")
+
+
+def carry_out_refund(org_id: str, payload: dict, item=None) -> dict:
+    """The outbox's card refund: ask the provider (idempotent on the payment), then record it."""
     from chalicelib.payments.provider import provider
 
+    order = repository.get_order(payload["order_id"])
+    payment = order.payment(payload["payment_id"])
+    if payment is None or payment.status == PAYMENT_REFUNDED:
+        return {}
     # the charge's own reference and organisation spare a real provider a lookup
     reference = provider().refund(
         payment.payment_id, payment.amount, reference=payment.reference or None, org_id=order.org_id
@@ -242,70 +327,49 @@ def refund_card(order: Order, payment: Payment, reason: str) -> None:
         if p is None or p.status == PAYMENT_REFUNDED:
             return False
         p.status = PAYMENT_REFUNDED
+        pending = next(
+            (
+                r
+                for r in current.refunds
+                if r.get("payment_id") == p.payment_id and r.get("status") == "pending"
+            ),
+            None,
+        )
+        if pending is not None:
+            pending.update(status="done", reference=reference, done_at=iso())
+            return True
         current.refunds.append(
-            {"at": iso(), "amount": payment.amount, "to": "card", "reference": reference, "reason": reason}
+            {
+                "at": iso(),
+                "amount": payment.amount,
+                "to": "card",
+                "reference": reference,
+                "reason": payload.get("reason", ""),
+            }
         )
         return True
 
     update(order.order_id, refunded)
+    return {"provider_message_id": reference}
 
 
-def give_back_debits(order_id: str) -> None:
-    """Vouchers and credit debited at checkout go back, once: the call whose write marks the payment
-    returned gives the money back; a concurrent or later call finds it returned and does nothing."""
-    order = repository.get_order(order_id)
-    for payment in order.payments:
-        if payment.method not in (GIFT_VOUCHER, CREDIT_BALANCE) or payment.status != PAYMENT_SUCCEEDED:
-            continue
-        mine = {"returned": False}
-
-        def returned(current: Order, payment_id: str = payment.payment_id, mine: dict = mine) -> bool:
-            p = current.payment(payment_id)
-            mine["returned"] = p.status == PAYMENT_SUCCEEDED
-            if not mine["returned"]:
-                return False
-            p.status = PAYMENT_RETURNED
-            return True
-
-        update(order_id, returned)
-        if not mine["returned"]:
-            continue
-        if payment.method == GIFT_VOUCHER:
-            repository.credit_voucher(order.org_id, payment.code, payment.amount, order_id, iso())
-        else:
-            repository.add_credit(
-                order.org_id, order.owner, payment.amount, order_id, iso(), "order not completed"
-            )
-
-
-def refund_paid(order: Order, refund: str, operator: str) -> None:
+def refund_on_cancel(order: Order, refund: str, operator: str) -> Consequences:
+    """What cancelling a paid order gives back: to the card (vouchers and credit to where they
+    came from), all of it to the credit balance, or nothing."""
+    consequences = Consequences(effects=[stock_effect(order), *figures_effects(order)])
     if refund == "none":
-        return
+        return consequences
     if refund == "card":
         for payment in order.payments:
             if payment.method == CARD and payment.status == PAYMENT_SUCCEEDED:
-                refund_card(order, payment, f"cancelled by {operator}")
-        give_back_debits(order.order_id)
-        return
+                consequences.effects.append(refund_effect(order, payment, f"cancelled by {operator}"))
+        return consequences.add(debits_back(order))
     amount = order.paid_amount
-
-    mine = {"credited": False}
-
-    def credited(current: Order) -> bool:
-        mine["credited"] = not any(r.get("to") == CREDIT_BALANCE for r in current.refunds)
-        if not mine["credited"]:
-            return False
-        current.refunds.append({"at": iso(), "amount": amount, "to": CREDIT_BALANCE, "by": operator})
-        return True
-
-    update(order.order_id, credited)
-    if mine["credited"]:
-        repository.add_credit(
-            order.org_id, order.owner, amount, order.order_id, iso(), f"refund by {operator}"
-        )
+    order.refunds.append({"at": iso(), "amount": amount, "to": CREDIT_BALANCE, "by": operator})
+    return consequences.add(Consequences(credit=(order.owner, amount, f"refund by {operator}")))
 
 
-def send_confirmation(order: Order) -> None:
-    from chalicelib.sales import emails
-
-    emails.confirmation(order, tickets_of(order))
+def give_back_stock_effect(org_id: str, payload: dict, item=None) -> dict:
+    """The outbox's side of give_back_stock: finishes a cancellation or expiry whose request died."""
+    give_back_stock(payload["order_id"])
+    return {}

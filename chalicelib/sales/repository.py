@@ -13,6 +13,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.db.base import connection, plain
 from chalicelib.db.conditions import condition_failed, failed_items, store_errors, transient
+from chalicelib.db.outbox import OutboxItem
 from chalicelib.db.sales import (
     CartItem,
     CreditItem,
@@ -26,12 +27,16 @@ from chalicelib.db.sales import (
     cart_key,
     credit_key,
     day_key,
+    day_keys,
+    open_key,
     order_key,
     ticket_key,
     voucher_key,
 )
 from chalicelib.errors import AlreadyExists, Conflict, InsufficientBalance, NotFound, VersionConflict
-from chalicelib.sales.documents import Cart, CartLine, Order, Ticket
+from chalicelib.outbox import repository as outbox
+from chalicelib.outbox.model import Effect
+from chalicelib.sales.documents import Cart, CartLine, Consequences, Order, Ticket
 
 PURGE_CARTS_AFTER = timedelta(days=2)
 CONFIRM_ATTEMPTS = 5
@@ -130,8 +135,27 @@ def save_cart(cart: Cart) -> Cart:
     return _save_versioned(cart, _cart_item, CartItem, "cart", {"cart_id": cart.cart_id})
 
 
+# Open orders: waiting for a payment or reserved (sales.model.OPEN_STATES, not imported: a leaf here).
+_OPEN = ("pending_payment", "reservation")
+# An open order without a deadline yet (its payment session not started) is looked at after this.
+_START_WINDOW = 15 * 60
+
+
+def _open_until(order: Order) -> int | None:
+    """When the reconciler should look at an open order: at once when its money is all in (the
+    request settling it may have died), else at its deadline or after its payment's start window."""
+    if order.status not in _OPEN:
+        return None
+    if order.payments and order.paid_amount >= order.total:
+        return int(datetime.now(UTC).timestamp())
+    if order.deadline:
+        return int(order.deadline)
+    return int(datetime.fromisoformat(order.created_at).timestamp()) + _START_WINDOW
+
+
 def _order_item(order: Order) -> OrderItem:
     pk, sk = order_key(order.order_id)
+    until = _open_until(order)
     return OrderItem(
         pk,
         sk,
@@ -146,8 +170,10 @@ def _order_item(order: Order) -> OrderItem:
         document=order.document(),
         version=order.version,
         buyer_key=buyer_key(order.org_id, order.owner),
-        day_key=day_key(order.org_id, order.created_at[:10]),
+        day_key=day_key(order.org_id, order.created_at[:10], order.order_id),
         created_at=order.created_at,
+        open_key=None if until is None else open_key(order.order_id),
+        open_until=until,
     )
 
 
@@ -156,7 +182,13 @@ def _order(item: OrderItem) -> Order:
 
 
 @store_errors
-def place_order(cart: Cart, order: Order, voucher_debits: list[tuple[str, int]], credit_debit: int) -> None:
+def place_order(
+    cart: Cart,
+    order: Order,
+    voucher_debits: list[tuple[str, int]],
+    credit_debit: int,
+    effects: list[Effect] = (),
+) -> None:
     """The cart becomes the order, and vouchers and credit are debited: one transaction.
 
     Raises Conflict (`cart`) if the cart was checked out or changed meanwhile, InsufficientBalance
@@ -202,6 +234,8 @@ def place_order(cart: Cart, order: Order, voucher_debits: list[tuple[str, int]],
                     ],
                     condition=CreditItem.balance >= credit_debit,
                 )
+            for effect in effects:
+                tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
     except TransactWriteError as exc:
         failed = failed_items(exc)
         if not failed:
@@ -231,8 +265,83 @@ def get_order(order_id: str) -> Order:
 
 
 @store_errors
-def save_order(order: Order) -> Order:
-    return _save_versioned(order, _order_item, OrderItem, "order", {"order_id": order.order_id})
+def save_order(order: Order, consequences: Consequences | None = None) -> Order:
+    """Write the order if its version is still the one read, with what the change brings (outbox
+    effects, money given back) in the same transaction; VersionConflict if it changed meanwhile."""
+    if not consequences:
+        return _save_versioned(order, _order_item, OrderItem, "order", {"order_id": order.order_id})
+    expected = order.version
+    order.version = expected + 1
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(_order_item(order), condition=OrderItem.version == expected)
+            for code, amount in consequences.voucher_credits:
+                voucher = VoucherItem(*voucher_key(order.org_id, code))
+                tx.update(voucher, actions=_voucher_credit(order, amount))
+            if consequences.credit:
+                buyer, amount, note = consequences.credit
+                at = order_store_now()
+                actions = _credit_actions(order.org_id, buyer, amount, order.order_id, at, note)
+                tx.update(CreditItem(*credit_key(order.org_id, buyer)), actions=actions)
+            for effect in consequences.effects:
+                tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
+    except TransactWriteError as exc:
+        order.version = expected
+        if 0 in failed_items(exc) or _collided(exc):
+            raise VersionConflict(
+                "The order changed meanwhile; read it again", {"order_id": order.order_id}
+            ) from exc
+        raise transient(exc) from exc
+    return order
+
+
+def _collided(exc: TransactWriteError) -> bool:
+    """Another transaction wrote the order at the same moment: read it again, as for a new version."""
+    return any(r is not None and r.code == "TransactionConflict" for r in exc.cancellation_reasons or [])
+
+
+def order_store_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _voucher_credit(order: Order, amount: int) -> list:
+    return [
+        VoucherItem.balance.add(amount),
+        VoucherItem.uses.set(
+            (VoucherItem.uses | []).append(
+                [{"order_id": order.order_id, "amount": -amount, "at": order_store_now()}]
+            )
+        ),
+    ]
+
+
+def _credit_actions(org_id: str, buyer: str, amount: int, order_id: str, at: str, note: str) -> list:
+    return [
+        CreditItem.org_id.set(org_id),
+        CreditItem.buyer.set(buyer),
+        CreditItem.balance.add(amount),
+        CreditItem.movements.set(
+            (CreditItem.movements | []).append(
+                [{"order_id": order_id, "amount": amount, "at": at, "note": note}]
+            )
+        ),
+    ]
+
+
+@store_errors
+def open_orders_due(until: int, limit: int = 200) -> list[Order]:
+    """Open orders whose deadline (or start window) has passed `until`, read whole."""
+    from chalicelib.db.sales import INDEX_SHARDS
+
+    keys: list[tuple[str, str]] = []
+    for shard in range(INDEX_SHARDS):
+        page = SalesTable.open_orders.query(
+            f"OPEN#{shard}", range_key_condition=SalesTable.open_until <= until, limit=limit - len(keys)
+        )
+        keys.extend((item.pk, item.sk) for item in page)
+        if len(keys) >= limit:
+            break
+    return [_order(item) for item in OrderItem.batch_get(keys)] if keys else []
 
 
 def _cursor(key: dict[str, Any] | None) -> str | None:
@@ -285,16 +394,17 @@ def orders_of_buyer(
 
 @store_errors
 def orders_of_day(org_id: str, day: str) -> list[Order]:
-    """An organisation's orders created on one day (UTC), oldest first."""
+    """An organisation's orders created on one day (UTC), oldest first, from the day's partitions."""
     found: list[Order] = []
-    start = None
-    while True:
-        page, start = _orders_from_index(
-            OrdersByDay.Meta.index_name, day_key(org_id, day), newest_first=False, start=start
-        )
-        found.extend(page)
-        if not start:
-            return found
+    for key in day_keys(org_id, day):
+        start = None
+        while True:
+            index = OrdersByDay.Meta.index_name
+            page, start = _orders_from_index(index, key, newest_first=False, start=start)
+            found.extend(page)
+            if not start:
+                break
+    return sorted(found, key=lambda order: (order.created_at, order.order_id))
 
 
 @store_errors
@@ -366,23 +476,25 @@ def set_ticket_status(ticket_id: str, status: str, expected: str) -> bool:
 
 
 @store_errors
-def record_scan(ticket_id: str, scan: dict[str, Any], admit: bool) -> bool:
-    """Append the scan; when `admit`, mark the ticket used only if it was valid. True if admitted."""
+def record_scan(ticket_id: str, scan: dict[str, Any], admit: bool, effects: list[Effect] = ()) -> bool:
+    """Append the scan; when `admit`, mark the ticket used only if it was valid, with its `effects`
+    (the sales figures count the entry) in the same transaction. True if admitted."""
     item = TicketItem(*ticket_key(ticket_id))
     if admit:
+        actions = [
+            TicketItem.status.set("used"),
+            TicketItem.used_at.set(scan["at"]),
+            TicketItem.scans.set((TicketItem.scans | []).append([scan])),
+        ]
         try:
-            item.update(
-                actions=[
-                    TicketItem.status.set("used"),
-                    TicketItem.used_at.set(scan["at"]),
-                    TicketItem.scans.set((TicketItem.scans | []).append([scan])),
-                ],
-                condition=TicketItem.status == "valid",
-            )
+            with TransactWrite(connection=connection()) as tx:
+                tx.update(item, actions=actions, condition=TicketItem.status == "valid")
+                for effect in effects:
+                    tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
             return True
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
+        except TransactWriteError as exc:
+            if 0 not in failed_items(exc):
+                raise transient(exc) from exc
     item.update(actions=[TicketItem.scans.set((TicketItem.scans | []).append([{**scan, "admitted": False}]))])
     return False
 
@@ -446,18 +558,7 @@ def credit_balance(org_id: str, buyer: str) -> int:
 def add_credit(org_id: str, buyer: str, amount: int, order_id: str, at: str, note: str) -> None:
     """Add to (or take back into) a buyer's credit balance; the item is made on first use."""
     pk, sk = credit_key(org_id, buyer)
-    CreditItem(pk, sk).update(
-        actions=[
-            CreditItem.org_id.set(org_id),
-            CreditItem.buyer.set(buyer),
-            CreditItem.balance.add(amount),
-            CreditItem.movements.set(
-                (CreditItem.movements | []).append(
-                    [{"order_id": order_id, "amount": amount, "at": at, "note": note}]
-                )
-            ),
-        ]
-    )
+    CreditItem(pk, sk).update(actions=_credit_actions(org_id, buyer, amount, order_id, at, note))
 
 
 def condition_failed_update(exc: UpdateError) -> bool:

@@ -67,6 +67,13 @@ class ScanResult:
     holder: str | None
 
 
+def _entry_counted(ticket) -> list:
+    """The sales figures count the entry (the order's scans) once the ticket is admitted."""
+    from chalicelib.sales.payments import figures_of
+
+    return figures_of(ticket.org_id, ticket.order_id)
+
+
 def scan(
     org_id: str, barcode: str, performance_id: str | None, gate: str | None, operator: str
 ) -> ScanResult:
@@ -98,7 +105,7 @@ def scan(
         repository.record_scan(ticket.ticket_id, {**entry, "result": REFUSED_CANCELLED}, admit=False)
         return answer(REFUSED_CANCELLED)
     admitted = ticket.status == VALID and repository.record_scan(
-        ticket.ticket_id, {**entry, "result": ADMIT}, admit=True
+        ticket.ticket_id, {**entry, "result": ADMIT}, admit=True, effects=_entry_counted(ticket)
     )
     if admitted:
         return answer(ADMIT, at)

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from chalicelib.inventory.stock_model import takeable
+from chalicelib.catalog.model import EventStatus, PerformanceStatus
+from chalicelib.inventory.stock_model import AreaStock, MapSeat, SeatStock, natural_key, takeable
 
-ON_SALE = "on_sale"
-PUBLISHED = "published"
 EXTERNAL_CHANNEL = "external"
 EXTERNAL_QUOTA = "external"
 NO_PLAN = "no_plan"
-SEAT_FREE = "free"
-SEAT_HELD = "held"
 
 # Positions of a seat's values in the seat map's rows (documented in the API).
 SEAT_FIELDS = ("seat_id", "row", "number", "x", "y", "category_id", "accessible", "available")
@@ -103,8 +98,8 @@ class Showing:
 
 def is_on_sale(showing: Showing, event_status: str | None, now: datetime) -> bool:
     return (
-        showing.status == ON_SALE
-        and event_status == PUBLISHED
+        showing.status == PerformanceStatus.ON_SALE
+        and event_status == EventStatus.PUBLISHED
         and showing.starts_at > now
         and in_sales_window(now, showing.sales_open_at, showing.sales_close_at)
     )
@@ -127,22 +122,6 @@ def page_after(
 def seat_is_free(status: str | None, hold_expires_at: int | None, now: int) -> bool:
     """Free, or held by a hold that has expired: inventory's one rule."""
     return takeable(status, hold_expires_at, now)
-
-
-class SeatStock(NamedTuple):
-    category_id: str | None
-    quota_id: str | None
-    status: str | None
-    hold_expires_at: int | None
-
-
-@dataclass(frozen=True)
-class AreaStock:
-    area: str
-    quota_id: str | None
-    category_id: str | None
-    free: int
-    counter: int = 0
 
 
 @dataclass
@@ -177,35 +156,11 @@ def count_free(
     return count
 
 
-class MapSeat(NamedTuple):
-    """A numbered seat as read from the stock: a tuple, 20,000 of them fit a small Lambda."""
-
-    seat_id: str
-    zone: str | None
-    block: str | None
-    row: str | None
-    number: str | None
-    x: float | None
-    y: float | None
-    category_id: str | None
-    accessible: bool
-    quota_id: str | None
-    status: str | None
-    hold_expires_at: int | None
-    rank: int | None = None
-
-
 @dataclass
 class MapBlock:
     zone: str | None
     block: str | None
     seats: list[tuple[Any, ...]]  # in SEAT_FIELDS order
-
-
-@functools.lru_cache(maxsize=8192)
-def natural_key(text: str | None) -> tuple[tuple[int, Any], ...]:
-    """Row 2 before row 10: digits compare as numbers."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text or "") if p)
 
 
 def seat_available(seat: MapSeat, sellable: Sellable, now: int) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from chalicelib.catalog.model import EventStatus
 from chalicelib.shop.model import (
     CategoryPrices,
     Channel,
@@ -18,7 +19,8 @@ from chalicelib.shop.model import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.catalog.repository import Stored
+    from chalicelib.catalog.kinds import SalesChannelSpec
+    from chalicelib.catalog.model import Stored
 
 
 @dataclass(frozen=True)
@@ -96,14 +98,13 @@ class SeatMap:
     blocks: list[MapBlock]
 
 
-def channel_of(item: Stored) -> Channel:
-    d = item.data
+def channel_of(channel_id: str, spec: SalesChannelSpec) -> Channel:
     return Channel(
-        item.id,
-        d["type"],
-        frozenset(d.get("quota_ids") or ()),
-        d["seat_selection"],
-        d["max_tickets_per_performance"],
+        channel_id,
+        spec.type,
+        frozenset(spec.quota_ids),
+        spec.seat_selection,
+        spec.max_tickets_per_performance,
     )
 
 
@@ -125,7 +126,7 @@ def showing_of(item: Stored) -> Showing:
         parse_time(d["starts_at"]),  # type: ignore[arg-type]
         parse_time(d.get("sales_open_at")),
         parse_time(d.get("sales_close_at")),
-        item.state.get("status", "draft"),
+        item.performance_status,
         d.get("price_grid_id"),
     )
 
@@ -133,7 +134,11 @@ def showing_of(item: Stored) -> Showing:
 def event_of(item: Stored) -> EventInfo:
     d = item.data
     return EventInfo(
-        item.id, d["name"], d.get("description", ""), d.get("status", "draft"), d.get("price_grid_id")
+        item.id,
+        d["name"],
+        d.get("description", ""),
+        d.get("status", EventStatus.DRAFT),
+        d.get("price_grid_id"),
     )
 
 

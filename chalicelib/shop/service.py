@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
+from chalicelib import clock
 from chalicelib.catalog import service as catalog
-from chalicelib.catalog.repository import Stored
-from chalicelib.errors import InvalidInput, NotFound
+from chalicelib.catalog.model import EventStatus, Stored
+from chalicelib.db import cursors
+from chalicelib.errors import NotFound
+from chalicelib.inventory import service as inventory
 from chalicelib.inventory.seat_picking import Spread
-from chalicelib.shop import repository, stock_view
 from chalicelib.shop.model import (
     NO_PLAN,
-    PUBLISHED,
     SEAT_FIELDS,
     AreaStock,
     CategoryPrices,
@@ -63,14 +62,10 @@ _cache: dict[tuple[str, ...], tuple[float, datetime, Any]] = {}
 _cache_lock = threading.Lock()
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
-    stock_view.clear()
+    inventory.forget_views()
 
 
 def _cached(key: tuple[str, ...], read: Callable[[], T]) -> tuple[T, datetime]:
@@ -79,7 +74,7 @@ def _cached(key: tuple[str, ...], read: Callable[[], T]) -> tuple[T, datetime]:
         hit = _cache.get(key)
     if hit is not None and hit[0] > time.monotonic():
         return hit[2], hit[1]
-    value, read_at = read(), now()
+    value, read_at = read(), clock.now()
     with _cache_lock:
         if len(_cache) >= CACHE_ENTRIES:
             _cache.pop(min(_cache, key=lambda k: _cache[k][0]))
@@ -96,11 +91,13 @@ class ShopFront:
 
 def shop_front(org_id: str, pos_code: str) -> ShopFront:
     """The point of sale with this code and its sales channel; a distributor's channel is no shop."""
-    found = catalog.all_items(org_id, "point_of_sale", code=pos_code)
-    if not found:
+    try:
+        pos = catalog.get_by_code(org_id, "point_of_sale", pos_code)
+    except NotFound:
         details = {"org_id": org_id, "pos_code": pos_code}
-        raise NotFound(f"No point of sale {pos_code} in organisation {org_id}", details)
-    channel = channel_of(catalog.get(org_id, "sales_channel", found[0].data["channel_id"]))
+        raise NotFound(f"No point of sale {pos_code} in organisation {org_id}", details) from None
+    channel_id = pos.data["channel_id"]
+    channel = channel_of(channel_id, catalog.parsed(org_id, "sales_channel", channel_id))
     if not channel.is_shop:
         details = {"pos_code": pos_code, "channel_type": channel.type}
         raise NotFound(f"Point of sale {pos_code} sells through a distributor; it is not a shop", details)
@@ -129,20 +126,18 @@ def _offer(
 
 
 def _after(cursor: str | None) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    try:
-        starts_at, item_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        moment = parse_time(starts_at)
-        if moment is None or not isinstance(item_id, str):
-            raise ValueError(cursor)
-    except (ValueError, TypeError):
-        raise InvalidInput("The cursor is not one this API gave", {"field": "cursor"}) from None
-    return moment, item_id
+    """The (start, id) of the last performance a previous page showed."""
+    position = cursors.decode(cursor, _is_position)
+    return None if position is None else (parse_time(position[0]), position[1])
 
 
-def _cursor(showing: Showing) -> str:
-    return base64.urlsafe_b64encode(json.dumps([showing.starts_at.isoformat(), showing.id]).encode()).decode()
+def _is_position(position: Any) -> bool:
+    starts_at, item_id = position  # anything but a pair is no cursor of ours
+    return isinstance(starts_at, str) and parse_time(starts_at) is not None and isinstance(item_id, str)
+
+
+def _cursor(showing: Showing) -> str | None:
+    return cursors.encode([showing.starts_at.isoformat(), showing.id])
 
 
 def performances_on_sale(
@@ -157,13 +152,16 @@ def performances_on_sale(
     """Performances this point of sale sells now, by start time, starting in [start, end)."""
     after, start, end = _after(cursor), parse_time(start), parse_time(end)
     front = shop_front(org_id, pos_code)
-    moment = now()
-    events = {e.id: event_of(e) for e in catalog.all_items(org_id, "event", status=PUBLISHED)}
+    moment = clock.now()
+    published = catalog.all_items(org_id, "event", status=EventStatus.PUBLISHED.value)
+    events = {e.id: event_of(e) for e in published}
     filters = {"event_id": event_id} if event_id else {}
     showings = [
         s
         for s in map(showing_of, catalog.all_items(org_id, "performance", **filters))
-        if s.event_id in events and is_on_sale(s, PUBLISHED, moment) and in_period(s.starts_at, start, end)
+        if s.event_id in events
+        and is_on_sale(s, EventStatus.PUBLISHED, moment)
+        and in_period(s.starts_at, start, end)
     ]
     page, more = page_after(showings, after, limit)
     if not page:
@@ -191,7 +189,7 @@ def _on_sale(front: ShopFront, performance_id: str) -> tuple[Showing, EventInfo,
         event = event_of(catalog.get(front.org_id, "event", showing.event_id))
     except NotFound:
         raise _not_on_sale(front, performance_id) from None
-    if not is_on_sale(showing, event.status, now()):
+    if not is_on_sale(showing, event.status, clock.now()):
         raise _not_on_sale(front, performance_id)
     return showing, event, stored
 
@@ -229,11 +227,11 @@ def availability(org_id: str, pos_code: str, performance_id: str) -> Availabilit
     """Free places this point of sale may sell, per seat category and per standing area."""
     front = shop_front(org_id, pos_code)
     showing, _, stored = _on_sale(front, performance_id)
-    shards = repository.stock_shards(stored.state)
+    shards = inventory.stock_shards(stored.state)
     stock, as_of = _cached(
-        (org_id, performance_id, "count"), lambda: repository.stock_to_count(performance_id, shards)
+        (org_id, performance_id, "count"), lambda: inventory.count_rows(performance_id, shards)
     )
-    count = count_free(*stock, sellable(front), int(now().timestamp()))
+    count = count_free(*stock, sellable(front), int(clock.now().timestamp()))
     known = {c.id: c for c in map(category_of, catalog.all_items(org_id, "seat_category"))}
     names = _area_names(org_id, showing.layout_id) if count.areas else {}
     categories, areas = category_rows(count, known), area_rows(count, names)
@@ -252,11 +250,11 @@ def seat_map(org_id: str, pos_code: str, performance_id: str) -> SeatMap:
             f"Point of sale {pos_code} sells without a seating plan; it shows no seat map", details
         )
     _, _, stored = _on_sale(front, performance_id)
-    shards = repository.stock_shards(stored.state)
+    shards = inventory.stock_shards(stored.state)
     seats, as_of = _cached(
-        (org_id, performance_id, "map"), lambda: repository.seats_to_draw(performance_id, shards)
+        (org_id, performance_id, "map"), lambda: inventory.map_seats(performance_id, shards)
     )
-    blocks = seat_map_blocks(seats, sellable(front), int(now().timestamp()))
+    blocks = seat_map_blocks(seats, sellable(front), int(clock.now().timestamp()))
     used = {s.category_id for s in seats}
     categories = sorted(
         (c for c in map(category_of, catalog.all_items(org_id, "seat_category")) if c.id in used),
@@ -280,37 +278,34 @@ def on_sale(front: ShopFront, performance_id: str) -> tuple[Showing, EventInfo, 
     return _on_sale(front, performance_id)
 
 
+# Compatible wrappers: sales/carts.py reads the stock through these; they go to inventory.service,
+# which callers should use directly.
+
+
 def stock_seats(org_id: str, performance_id: str, state: dict[str, Any], *, fresh: bool = False) -> list[Any]:
-    """Every numbered seat of an open performance as this instance knows it (see stock_view);
-    `fresh` reads every shard now."""
-    return stock_view.seats(org_id, performance_id, repository.stock_shards(state), fresh=fresh)
+    """Every numbered seat of an open performance as this instance knows it; `fresh` reads them all now."""
+    return inventory.view_seats(org_id, performance_id, inventory.stock_shards(state), fresh=fresh)
 
 
 def stock_counts(org_id: str, performance_id: str, state: dict[str, Any], *, fresh: bool = False) -> Any:
     """Seats and standing-area counters to count from (the shared 2 s read unless `fresh`)."""
-    shards = repository.stock_shards(state)
+    shards = inventory.stock_shards(state)
     if fresh:
-        return repository.stock_to_count(performance_id, shards)
-    return _cached(
-        (org_id, performance_id, "count"), lambda: repository.stock_to_count(performance_id, shards)
-    )[0]
+        return inventory.count_rows(performance_id, shards)
+    return _cached((org_id, performance_id, "count"), lambda: inventory.count_rows(performance_id, shards))[0]
 
 
 def note_held(org_id: str, performance_id: str, seat_ids: set[str], expires_at: int) -> None:
-    """This process's own hold, written into its view of the seats: its next choices see it at once."""
-    stock_view.note_held(org_id, performance_id, seat_ids, expires_at)
+    inventory.note_held(org_id, performance_id, seat_ids, expires_at)
 
 
 def note_lost(org_id: str, performance_id: str, seats: list[Any], now: int, *, reread: bool = True) -> None:
-    """Seats another buyer took first: this instance reads their shards again and picks elsewhere."""
-    stock_view.note_lost(org_id, performance_id, seats, now, reread=reread)
+    inventory.note_lost(org_id, performance_id, seats, now, reread=reread)
 
 
 def pick_spread(org_id: str, performance_id: str) -> Spread:
-    """How this instance draws among the best runs of seats (see seat_picking.Spread)."""
-    return stock_view.spread(org_id, performance_id)
+    return inventory.pick_spread(org_id, performance_id)
 
 
 def area_counters(performance_id: str, shards: int, area: str) -> list[AreaStock]:
-    """One standing area's sub-counters, read now (a few small queries, not the whole stock)."""
-    return repository.area_counters(performance_id, shards, area)
+    return inventory.area_counters(performance_id, shards, area)

@@ -59,12 +59,30 @@ STATE_MACHINES = (
         title="Queue admitter",
         description="Admits the next buyers of each virtual queue at its rate, and records the run.",
     ),
+    StateMachine(
+        name="reconciler",
+        functions={"ReconcilerFunctionArn": "reconciler"},
+        title="Reconciler",
+        description=(
+            "Finishes what faults left half done: settles open orders whose money is all in, expires those"
+            " past their deadline, carries out outbox items due (card refunds, emails, stock given back);"
+            " counts dead outbox items; records the run."
+        ),
+    ),
+    StateMachine(
+        name="figures-rebuild",
+        functions={"FiguresRebuildFunctionArn": "figures_rebuild"},
+        title="Figures rebuild",
+        description="Recounts an organisation's sales figures from its orders, then switches reports over.",
+        manual_start=False,
+    ),
 )
 
 SCHEDULES = (
     Schedule(name="hold-cleanup-every-minute", state_machine="hold-cleanup", rate_seconds=60),
     Schedule(name="option-expiry-every-15-minutes", state_machine="option-expiry", rate_seconds=900),
     Schedule(name="queue-admitter-every-minute", state_machine="queue-admitter", rate_seconds=60),
+    Schedule(name="reconciler-every-5-minutes", state_machine="reconciler", rate_seconds=300),
 )
 
 

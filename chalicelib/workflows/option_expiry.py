@@ -22,10 +22,8 @@ def expire(event: dict[str, Any]) -> dict[str, Any]:
     """Expire one option (its stock goes back) and tell the customer; again, nothing happens."""
     expired = options.expire(event["option_id"])
     if expired:
-        from chalicelib.options import documents, repository
-
         try:
-            documents.send_expiry_notice(repository.get(event["option_id"]))
+            options.send_expiry_notice(event["option_id"])
         except Exception:  # noqa: BLE001 - the option has expired whether or not the email went
             logger.exception("expiry notice not sent", extra={"option_id": event["option_id"]})
     return {"option_id": event["option_id"], "expired": expired}

@@ -37,6 +37,7 @@ class Grants:
     secrets: tuple[str, ...] = ()  # logical ids of the stack's secrets it reads
     start_workflows: bool = False
     send_email: bool = False
+    read_outbox_stream: bool = False
 
 
 ALL_TABLES = ("*",)
@@ -59,6 +60,14 @@ FUNCTION_GRANTS = {
     "option_expiry": Grants(send_email=True),
     # admits the next buyers of each virtual queue: queue items and run records only
     "queue_admitter": Grants(),
+    # carries out outbox items: emails with PDFs, card refunds, settlements (tickets are signed)
+    "outbox_worker": Grants(
+        secrets=(*PAYMENT_SECRETS, names.BARCODE_SECRET), send_email=True, read_outbox_stream=True
+    ),
+    # recounts an organisation's sales figures from its orders
+    "figures_rebuild": Grants(),
+    # the same work found by its schedule, and open orders past due
+    "reconciler": Grants(secrets=(*PAYMENT_SECRETS, names.BARCODE_SECRET), send_email=True),
 }
 
 
@@ -126,6 +135,12 @@ def function_policy(function: Function) -> dict[str, Any]:
         # SES v2 SendEmail, simple or raw, only as the configured sender
         condition = {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}}
         statements.append(statement(["ses:SendEmail"], sender_identities(), Condition=condition))
+    if grants.read_outbox_stream:
+        stream = {"Fn::GetAtt": [names.table_id("sales"), "StreamArn"]}
+        actions = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+        statements.append(statement(actions, [stream]))
+        streams = {"Fn::Sub": "${" + names.table_id("sales") + ".Arn}/stream/*"}
+        statements.append(statement(["dynamodb:ListStreams"], [streams]))
     return document(*statements)
 
 

@@ -28,7 +28,34 @@ def table_resource(model: type) -> dict[str, Any]:
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}
     properties["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
     properties["DeletionProtectionEnabled"] = True
+    if model.Meta.logical_name == OUTBOX_TABLE:
+        # the outbox worker hears of each new outbox item through the table's stream (keys are enough)
+        properties["StreamSpecification"] = {"StreamViewType": "KEYS_ONLY"}
     return {"Type": "AWS::DynamoDB::Table", **RETAIN, "Properties": properties}
+
+
+OUTBOX_TABLE = "sales"
+OUTBOX_WORKER = "outbox_worker"
+
+
+def outbox_stream_resources() -> dict[str, dict[str, Any]]:
+    """New outbox items go to the outbox worker at once; what it fails, the reconciler finds later."""
+    pattern = '{"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "OUTBOX#"}]}}}}'
+    return {
+        "OutboxStreamMapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Properties": {
+                "FunctionName": names.ref(names.function_id(OUTBOX_WORKER)),
+                "EventSourceArn": {"Fn::GetAtt": [names.table_id(OUTBOX_TABLE), "StreamArn"]},
+                "StartingPosition": "LATEST",
+                "BatchSize": 10,
+                "MaximumBatchingWindowInSeconds": 1,
+                "MaximumRetryAttempts": 2,
+                "BisectBatchOnFunctionError": True,
+                "FilterCriteria": {"Filters": [{"Pattern": pattern}]},
+            },
+        }
+    }
 
 
 def table_resources() -> dict[str, dict[str, Any]]:
@@ -114,6 +141,7 @@ def build_merge_template(api_stage: str, functions: list[Function]) -> dict[str,
         **secret_resources(),
         **workflow_resources(),
         **function_resources(functions),
+        **outbox_stream_resources(),
         names.REST_API: rest_api_override(api_stage),
         **api_resources(),
         **waf_resources(),

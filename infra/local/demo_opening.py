@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from chalicelib.catalog import service as catalog
+from chalicelib.catalog.model import OPENABLE, PerformanceStatus
 from chalicelib.catalog.repository import Stored
 from chalicelib.inventory import stock_opening
-from chalicelib.inventory.stock_model import ON_SALE, OPENABLE, OPENING
 from chalicelib.runs import service as runs
 from infra.local.workflows import wait_for_execution
 
@@ -44,7 +44,7 @@ def _start(org_id: str, performance: Stored, client: Any, machine_arn: str) -> s
     status = performance.state.get("status", "draft")
     if status in OPENABLE:
         return stock_opening.start(org_id, performance.id)
-    if status != OPENING:
+    if status != PerformanceStatus.OPENING:
         raise OpeningError(f"Performance {performance.data['code']} is {status}: it cannot be put on sale")
     name = performance.state["opening_execution"]
     with contextlib.suppress(client.exceptions.ExecutionAlreadyExists):  # it runs now: wait for it
@@ -77,7 +77,7 @@ def _quiet_logs() -> Iterator[None]:
 
 def _check_on_sale(org_id: str, performance: Stored, execution: dict[str, Any]) -> None:
     state = catalog.get(org_id, "performance", performance.id).state
-    if execution["status"] == "SUCCEEDED" and state.get("status") == ON_SALE:
+    if execution["status"] == "SUCCEEDED" and state.get("status") == PerformanceStatus.ON_SALE:
         return
     name = execution["executionArn"].rsplit(":", 1)[-1]
     run = next((r for r in runs.list_runs(stock_opening.WORKFLOW, scope=org_id) if r.execution == name), None)
@@ -91,7 +91,7 @@ def open_for_sale(org_id: str, performance_ids: list[str]) -> str:
     """Open those of the performances not on sale yet, all at once, and wait until each is on sale
     (moto runs the executions; their Lambda tasks run in this process). What it did, or ""."""
     current = [catalog.get(org_id, "performance", performance_id) for performance_id in performance_ids]
-    closed = [p for p in current if p.state.get("status") != ON_SALE]
+    closed = [p for p in current if p.state.get("status") != PerformanceStatus.ON_SALE]
     if not closed:
         return ""
     began = time.monotonic()

@@ -307,6 +307,13 @@ def demo_options(cat: Catalog) -> str:
     return made.seed_options(ORG, cat.id, cat.id("contact", demo.RELAY[0]))
 
 
+def sales_history(cat: Catalog) -> str:
+    """Sales, cancellations, a reservation and door scans, through the services (the reports' demo)."""
+    from infra.local import demo_history
+
+    return demo_history.seed_demo(ORG, cat.id)
+
+
 def catalog_steps() -> tuple[Callable[[], str], ...]:
     cat = Catalog(ORG)
     return tuple(
@@ -321,6 +328,7 @@ def catalog_steps() -> tuple[Callable[[], str], ...]:
             open_for_sale,
             option_customers,
             demo_options,
+            sales_history,
         )
     )
 

@@ -113,6 +113,7 @@ class LocalStack:
         self._dynamodb_starter: BackgroundStart | None = None
         self._chalice: ChaliceLocal | None = None
         self._schedules = None
+        self._outbox = None
         self._environment = EnvironmentPatch()
 
     @classmethod
@@ -142,6 +143,7 @@ class LocalStack:
         alive = [
             ("moto server", self.moto.running),
             ("schedules", bool(self._schedules and self._schedules.running)),
+            ("outbox worker", bool(self._outbox and self._outbox.running)),
             ("dynamodb launcher", bool(self._dynamodb_starter and self._dynamodb_starter.is_alive())),
         ]
         return [name for name, running in alive if running]
@@ -241,6 +243,11 @@ class LocalStack:
             client, self.state_machines, speedup=self.schedule_speedup, say=self.say
         )
         self._schedules.start()
+        from infra.local.outbox_loop import OutboxLoop
+        from infra.local.workflows import app_functions
+
+        self._outbox = OutboxLoop(app_functions()["outbox_worker"], self.say)
+        self._outbox.start()
 
     @property
     def schedule_starts(self) -> list:
@@ -269,6 +276,8 @@ class LocalStack:
             self._chalice.stop()
 
     def _stop_schedules(self) -> None:
+        if self._outbox is not None:
+            self._outbox.stop()
         if self._schedules is not None:
             self._schedules.stop()
 

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from chalicelib import clock
 from chalicelib.config import settings
 from chalicelib.mail import service
 from chalicelib.mail.service import Attachment
+from chalicelib.outbox import service as outbox
+from chalicelib.outbox.model import MAX_ATTEMPTS
 from infra.local.mail import verify_sender
 
 ORG = "demo"
 
 
+def tickets_document(spec: dict) -> Attachment:
+    return Attachment("tickets.pdf", "application/pdf", b"%PDF-1.7")
+
+
 @pytest.fixture
-def sent(api):
-    """Three emails of the demo organisation, oldest first."""
+def sent(api, monkeypatch):
+    """Three emails of the demo organisation, oldest first, sent by the outbox worker."""
     service._sesv2.cache_clear()
     verify_sender(None, settings().region, settings().mail_from)
-    pdf = Attachment("tickets.pdf", "application/pdf", b"%PDF-1.7")
-    yield [
+    monkeypatch.setitem(service.DOCUMENTS, "test", f"{__name__}:tickets_document")
+    queued = [
         service.send_email(
             ORG, "ann@example.com", "Your tickets", "Thanks, Ann.", kind="order_confirmation", reference="o-1"
         ),
@@ -27,7 +36,7 @@ def sent(api):
             "bob@example.com",
             "Your tickets",
             "Thank you, Bob.",
-            attachments=[pdf],
+            document={"document": "test"},
             kind="order_confirmation",
             reference="o-2",
         ),
@@ -35,6 +44,8 @@ def sent(api):
             ORG, "ann@example.com", "Payment due", "Please pay.", kind="payment_reminder", reference="o-1"
         ),
     ]
+    outbox.drain()
+    yield [service.get_email(ORG, entry.email_id) for entry in queued]
     service._sesv2.cache_clear()
 
 
@@ -63,6 +74,7 @@ def test_outbox_lists_emails_newest_first(api, sent):
         "reference": "o-1",
         "status": "sent",
         "error": None,
+        "attempts": 1,
     }
 
 
@@ -142,3 +154,48 @@ def test_bad_query_is_422_naming_the_field(api, sent, query):
 
     assert response.status_code == 422
     assert response.json_body["code"] in ("invalid_input", "validation_error")
+
+
+def dead_email(monkeypatch) -> str:
+    """An email that failed every attempt (SES refused it each time)."""
+    entry = service.send_email(ORG, "cy@example.com", "Hello", "Hello Cy", kind="account")
+    with monkeypatch.context() as patched:
+        patched.setattr(service, "_deliver", lambda *args: (_ for _ in ()).throw(RuntimeError("SES down")))
+        for attempt in range(MAX_ATTEMPTS):
+            outbox.drain(at=clock.now() + timedelta(hours=attempt))
+    return entry.email_id
+
+
+def test_the_outbox_lists_items_by_status_and_an_operator_retries_a_dead_one(api, sent, monkeypatch):
+    email_id = dead_email(monkeypatch)
+    admin = api.login()
+
+    dead = api.call("GET", "/backoffice/outbox?status=dead", token=admin).json_body["items"]
+    retried = api.call("POST", f"/backoffice/outbox/{email_id}/retry", token=admin)
+    outbox.drain()
+    after = api.call("GET", f"/backoffice/emails/{email_id}", token=admin).json_body
+
+    assert [(e["email_id"], e["effect"], e["attempts"]) for e in dead] == [(email_id, "email", MAX_ATTEMPTS)]
+    assert retried.status_code == 200 and retried.json_body["status"] == "pending"
+    assert after["status"] == "sent"
+
+
+def test_retry_all_puts_every_dead_item_back(api, sent, monkeypatch):
+    email_id = dead_email(monkeypatch)
+
+    answer = api.call("POST", "/backoffice/outbox/retry", token=api.login())
+
+    assert answer.status_code == 200 and answer.json_body == {"retried": 1}
+    assert service.get_email(ORG, email_id).status == "pending"
+
+
+def test_retrying_needs_orders_modify_and_an_id_of_ours(api, sent):
+    reader = operator_with(api, {"orders": ["read"]})
+
+    refused = api.call("POST", f"/backoffice/outbox/{sent[0].email_id}/retry", token=reader)
+    unknown = api.call("POST", "/backoffice/outbox/nonsense/retry", token=api.login())
+    bad_filter = api.call("GET", "/backoffice/outbox?status=lost", token=api.login())
+
+    assert refused.status_code == 403
+    assert unknown.status_code == 404
+    assert bad_filter.status_code == 422 and "status" in str(bad_filter.json_body["details"])

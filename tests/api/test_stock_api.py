@@ -7,6 +7,7 @@ import json
 import boto3
 import pytest
 
+from chalicelib import clock
 from chalicelib.auth import service as auth
 from chalicelib.auth.model import Role
 from chalicelib.db.stock import seat_pk, seat_sk
@@ -208,10 +209,8 @@ def test_live_seats_show_each_seat_state_and_a_lapsed_hold_as_free(api, opened, 
     admin = api.login()
     listed = api.call("GET", path(opened, "/stock/seats"), token=admin).json_body
     first, second = (seat["seat_id"] for seat in listed["seats"][:2])
-    real_now = inventory.now_seconds
-    monkeypatch.setattr(inventory, "now_seconds", lambda: real_now() - 3600)
-    hold(opened, first)
-    monkeypatch.undo()
+    with clock.moved(-3600):
+        hold(opened, first)
     hold(opened, second)
 
     after = api.call("GET", path(opened, "/stock/seats"), token=admin).json_body

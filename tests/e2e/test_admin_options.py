@@ -134,6 +134,8 @@ def test_admin_places_and_validates_a_relays_option_then_follows_it_to_its_reser
     page.fill("#option-place-quantity-0", "10")
     page.click("#option-place-submit")
     expect(state_of(request)).to_have_text("Placed")
+    expect(page.locator("#option-detail-title")).to_be_focused()  # not lost with the form it left
+    expect(page).to_have_title(re.compile(r"^Option · No\. \d+ · guichet$"))
     placed = detail.locator(f"#option-placed-lines tr[data-category='{cat2}']")
     expect(placed.locator("td[data-col=quantity]")).to_have_text("10")
     expect(detail.locator("#option-confirmation [data-key=order]")).to_have_text("Not ordered yet")
@@ -149,7 +151,11 @@ def test_admin_places_and_validates_a_relays_option_then_follows_it_to_its_reser
 
     # Validate it from the list: the buttons follow the selected option's allowed actions.
     row.locator("input.pick").check()
-    expect(page.locator("#options-selection")).to_have_text(f"Option {number} selected.")
+    # The page, not a tooltip, says why an action is unavailable.
+    why = rf"Make firm \(not possible for option {number}\)"
+    expect(page.locator("#options-selection")).to_have_text(
+        re.compile(rf"^Option {number} selected\. Unavailable: .*{why}")
+    )
     expect(page.locator("#options-act-validate")).to_be_enabled()
     expect(page.locator("#options-act-refuse")).to_be_enabled()
     expect(page.locator("#options-act-cancel_validation")).to_be_disabled()

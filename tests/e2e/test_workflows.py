@@ -45,6 +45,8 @@ def test_unknown_workflow_cannot_be_started(api, admin_token):
         "open-performance",
         "option-expiry",
         "queue-admitter",
+        "reconciler",
+        "figures-rebuild",
     ]
 
 

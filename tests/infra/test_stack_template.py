@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 from typing import Any
 
 import pytest
@@ -16,7 +17,12 @@ from infra.aws import names
 from infra.aws.package import Package
 from tests.infra.cfn import PSEUDO, resolve, resources_of
 
-TABLE_EXTRAS = ("TimeToLiveSpecification", "PointInTimeRecoverySpecification", "DeletionProtectionEnabled")
+TABLE_EXTRAS = (
+    "TimeToLiveSpecification",
+    "PointInTimeRecoverySpecification",
+    "DeletionProtectionEnabled",
+    "StreamSpecification",
+)
 
 
 def normalised(definition: dict[str, Any]) -> dict[str, Any]:
@@ -174,3 +180,14 @@ def test_the_outputs_name_the_admin_page_and_the_table_prefix(template: dict[str
     admin = resolve(outputs["AdminURL"]["Value"], {**PSEUDO, names.REST_API: "abc123"})
     assert admin == endpoint + "admin"
     assert resolve(outputs["TablePrefix"]["Value"]) == PSEUDO["AWS::StackName"] + "-"
+
+
+def test_new_outbox_items_reach_the_outbox_worker_through_the_sales_tables_stream(template):
+    sales = template["Resources"][names.table_id("sales")]["Properties"]
+    mapping = template["Resources"]["OutboxStreamMapping"]["Properties"]
+
+    assert sales["StreamSpecification"] == {"StreamViewType": "KEYS_ONLY"}
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": [names.table_id("sales"), "StreamArn"]}
+    assert mapping["FunctionName"] == {"Ref": names.function_id("outbox_worker")}
+    pattern = json.loads(mapping["FilterCriteria"]["Filters"][0]["Pattern"])
+    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "OUTBOX#"}]}}}}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from unittest import mock
 
+from chalicelib import clock
 from chalicelib.db.holds import HoldItem
 from chalicelib.db.stock import SeatItem, seat_pk, seat_sk
 from chalicelib.inventory import service as inventory
@@ -36,7 +36,7 @@ def missing_seat(performance_id: str, seat_id: str) -> SeatRef:
 def place_expired_hold(performance_id: str, seats: list[SeatRef], owner: str = "cart-old") -> Hold:
     """A hold placed an hour ago for one minute: expired, still active, its seats still marked held."""
     an_hour_ago = int(time.time()) - 3600
-    with mock.patch.object(inventory, "now_seconds", return_value=an_hour_ago):
+    with clock.at(an_hour_ago):
         return inventory.place_hold(ORG, performance_id, owner, seats, timeout_seconds=60)
 
 

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 ORG = "demo"
 POS = "WEB1"
@@ -113,8 +112,8 @@ def _hold(
     cart_id: str, buyer: Any, request: dict[str, Any], payload: dict[str, Any], *, lapsed: bool
 ) -> dict[str, Any]:
     """Add one hold to the cart; `lapsed`: placed with the clock a timeout back, so already expired."""
+    from chalicelib import clock
     from chalicelib.errors import DomainError
-    from chalicelib.inventory import service as inventory
     from chalicelib.sales import carts
     from chalicelib.sales.carts import HoldRequest
 
@@ -128,13 +127,10 @@ def _hold(
     else:
         wanted = HoldRequest(payload["performance_id"], area="PIT", quantity=request["quantity"])
     before = set(carts.get_cart(ORG, cart_id, buyer).hold_ids)
-    clock = inventory.now_seconds() - payload["hold_seconds"] - 5 if lapsed else None
+    back = -payload["hold_seconds"] - 5 if lapsed else 0
     try:
-        if clock is None:
+        with clock.moved(back):
             priced = carts.add_to_cart(ORG, cart_id, buyer, wanted)
-        else:
-            with mock.patch.object(inventory, "now_seconds", return_value=clock):
-                priced = carts.add_to_cart(ORG, cart_id, buyer, wanted)
     except DomainError as exc:
         if exc.code not in EXPECTED_REFUSALS:
             raise

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib import clock
 from chalicelib.db.holds import HOLD_ACTIVE, HOLD_EXPIRED, KEEP_ENDED_HOLD_SECONDS, HoldItem, hold_pk
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem, seat_pk, seat_sk
 from chalicelib.errors import Conflict, InvalidInput, SeatUnavailable
@@ -30,8 +32,11 @@ def status(ref: SeatRef) -> tuple[str, str | None]:
     return item.status, item.hold_id
 
 
-def at(monkeypatch, moment: int) -> None:
-    monkeypatch.setattr(service, "now_seconds", lambda: moment)
+@pytest.fixture
+def at():
+    """Stand the clock at a moment, then at another: at(1_000) ... at(1_061)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda moment: stack.enter_context(clock.at(moment))
 
 
 def test_hold_marks_every_seat_held_by_it(aws):
@@ -58,32 +63,32 @@ def test_hold_on_a_seat_that_does_not_exist_fails(aws):
         service.place_hold("demo", PERF, "cart-1", [SeatRef("PERF#perf-1#0", "SEAT#ghost")], 600)
 
 
-def test_seats_of_an_expired_hold_go_to_the_next_buyer_before_any_cleanup(aws, monkeypatch):
+def test_seats_of_an_expired_hold_go_to_the_next_buyer_before_any_cleanup(aws, at):
     refs = seats(aws, 2)
-    at(monkeypatch, 1_000)
+    at(1_000)
     service.place_hold("demo", PERF, "cart-1", refs, timeout_seconds=60)
-    at(monkeypatch, 1_061)
+    at(1_061)
 
     second = service.place_hold("demo", PERF, "cart-2", refs, timeout_seconds=60)
 
     assert [status(r) for r in refs] == [(SEAT_HELD, second.hold_id)] * 2
 
 
-def test_a_live_hold_cannot_be_taken_over(aws, monkeypatch):
+def test_a_live_hold_cannot_be_taken_over(aws, at):
     refs = seats(aws, 1)
-    at(monkeypatch, 1_000)
+    at(1_000)
     service.place_hold("demo", PERF, "cart-1", refs, timeout_seconds=60)
-    at(monkeypatch, 1_059)
+    at(1_059)
 
     with pytest.raises(Conflict):
         service.place_hold("demo", PERF, "cart-2", refs, timeout_seconds=60)
 
 
-def test_release_frees_only_the_seats_the_hold_still_has(aws, monkeypatch):
+def test_release_frees_only_the_seats_the_hold_still_has(aws, at):
     refs = seats(aws, 3)
-    at(monkeypatch, 1_000)
+    at(1_000)
     old = service.place_hold("demo", PERF, "cart-1", refs, timeout_seconds=60)
-    at(monkeypatch, 1_100)
+    at(1_100)
     new = service.place_hold("demo", PERF, "cart-2", refs[:1], timeout_seconds=600)
 
     outcome = service.release_expired_hold(old.hold_id, now=1_100)
@@ -93,9 +98,9 @@ def test_release_frees_only_the_seats_the_hold_still_has(aws, monkeypatch):
     assert HoldItem.get(hold_pk(old.hold_id)).status == HOLD_EXPIRED
 
 
-def test_releasing_twice_changes_nothing_the_second_time(aws, monkeypatch):
+def test_releasing_twice_changes_nothing_the_second_time(aws, at):
     refs = seats(aws, 2)
-    at(monkeypatch, 1_000)
+    at(1_000)
     hold = service.place_hold("demo", PERF, "cart-1", refs, timeout_seconds=60)
 
     first = service.release_expired_hold(hold.hold_id, now=2_000)
@@ -114,9 +119,9 @@ def test_a_hold_not_yet_expired_is_not_released(aws):
     assert HoldItem.get(hold_pk(hold.hold_id)).status == HOLD_ACTIVE
 
 
-def test_expired_holds_are_found_through_the_index_and_ended_ones_are_not(aws, monkeypatch):
+def test_expired_holds_are_found_through_the_index_and_ended_ones_are_not(aws, at):
     refs = seats(aws, 3)
-    at(monkeypatch, 1_000)
+    at(1_000)
     ended = service.place_hold("demo", PERF, "c1", refs[:1], timeout_seconds=60)
     waiting = service.place_hold("demo", PERF, "c2", refs[1:2], timeout_seconds=60)
     service.place_hold("demo", PERF, "c3", refs[2:], timeout_seconds=10_000)
@@ -159,9 +164,9 @@ def purge_at(hold_id: str):
     return HoldItem.get(hold_pk(hold_id), consistent_read=True).purge_at
 
 
-def test_a_live_hold_has_no_purge_time_and_ending_it_sets_one_a_week_on(aws, monkeypatch):
+def test_a_live_hold_has_no_purge_time_and_ending_it_sets_one_a_week_on(aws, at):
     refs = seats(aws, 2)
-    at(monkeypatch, 1_000_000)
+    at(1_000_000)
     hold = service.place_hold("demo", PERF, "cart-1", refs, timeout_seconds=600)
     assert purge_at(hold.hold_id) is None
 
@@ -170,9 +175,9 @@ def test_a_live_hold_has_no_purge_time_and_ending_it_sets_one_a_week_on(aws, mon
     assert purge_at(hold.hold_id).timestamp() == 1_000_000 + KEEP_ENDED_HOLD_SECONDS
 
 
-def test_a_sold_hold_keeps_no_purge_time_until_its_order_gives_it_back(aws, monkeypatch):
+def test_a_sold_hold_keeps_no_purge_time_until_its_order_gives_it_back(aws, at):
     refs = seats(aws, 1)
-    at(monkeypatch, 1_000_000)
+    at(1_000_000)
     hold = service.place_hold("demo", PERF, "cart-1", refs, timeout_seconds=600)
 
     service.sell_hold(hold.hold_id, "order-1")

@@ -9,22 +9,22 @@ import io
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from chalicelib import clock
 from chalicelib.catalog import kinds as k
 from chalicelib.catalog import service as catalog
 from chalicelib.config import settings
 from chalicelib.errors import Conflict
-from chalicelib.inventory import service as inventory
 from chalicelib.mail import service as mail
 from chalicelib.options import documents, report, repository
 from chalicelib.options import model as m
 from chalicelib.options import service as options
 from chalicelib.options.service import LineIn, RequestIn
+from chalicelib.outbox import service as worker
 from chalicelib.shop.model import parse_time
 from infra.local.mail import verify_sender
 from tests.service.test_options import activity_settings
@@ -122,9 +122,7 @@ def many(world, other):
 
     lapsing = ask(other, anne, {"CAT2": 2})
     place(other, lapsing, [("CAT2", 2, None)])
-    with mock.patch.object(
-        inventory, "now_seconds", return_value=options.get(ORG, lapsing.option_id).deadline + 1
-    ):
+    with clock.at(options.get(ORG, lapsing.option_id).deadline + 1):
         assert options.expire(lapsing.option_id)
     return {"anne": anne, "bob": bob}
 
@@ -263,14 +261,22 @@ def outbox(aws):
     mail._sesv2.cache_clear()
 
 
+def sent(entry):
+    """The email once the outbox worker has tried to send it."""
+    worker.drain()
+    return mail.get_email(ORG, entry.email_id)
+
+
 def test_the_confirmation_goes_with_the_pdf_summary(world, outbox):
     anne = new_contact("ANNE", "Anne")
     option = ask(world, anne, {"CAT2": 6})
     place(world, option, [("CAT2", 4, "WEB")])
     option = options.get(ORG, option.option_id)
 
-    entry = documents.send_confirmation(option)
+    queued = documents.send_confirmation(option)
+    entry = sent(queued)
 
+    assert queued.status == "pending" and queued.attachments == ()  # the PDF is drawn when it is sent
     assert entry.status == "sent" and entry.error is None
     assert entry.kind == "option_confirmation" and entry.reference == f"option-{option.number}"
     assert entry.to == "anne@school.example"
@@ -291,10 +297,10 @@ def test_the_confirmation_goes_with_the_pdf_summary(world, outbox):
 def test_each_state_has_its_own_wording(world, outbox):
     anne = new_contact("ANNE", "Anne")
     option = ask(world, anne, {"CAT2": 2})
-    requested = documents.send_confirmation(option)
+    requested = sent(documents.send_confirmation(option))
     place(world, option, [("CAT2", 2, None)])
     options.validate(ORG, [option.option_id], "admin")
-    validated = documents.send_confirmation(options.get(ORG, option.option_id))
+    validated = sent(documents.send_confirmation(options.get(ORG, option.option_id)))
 
     assert "received your option request" in requested.text
     assert "is confirmed under reservation" in validated.text
@@ -310,11 +316,11 @@ def test_the_expiry_notice_lands_in_the_outbox(world, outbox):
     with pytest.raises(Conflict):  # not expired yet
         documents.send_expiry_notice(options.get(ORG, option.option_id))
     deadline = options.get(ORG, option.option_id).deadline
-    with mock.patch.object(inventory, "now_seconds", return_value=deadline + 1):
+    with clock.at(deadline + 1):
         options.expire(option.option_id)
     expired = options.get(ORG, option.option_id)
 
-    entry = documents.send_expiry_notice(expired)
+    entry = sent(documents.send_expiry_notice(expired))
 
     assert expired.state == m.EXPIRED
     assert entry.status == "sent" and entry.kind == "option_expired"
@@ -329,7 +335,7 @@ def test_an_unverified_sender_is_recorded_as_failed(world, aws):
     anne = new_contact("ANNE", "Anne")
     option = ask(world, anne, {"CAT2": 2})
 
-    entry = documents.send_confirmation(option)
+    entry = sent(documents.send_confirmation(option))
 
     assert entry.status == "failed"
     assert mail.list_outbox(ORG, kind="option_confirmation")[0][0].status == "failed"

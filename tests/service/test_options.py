@@ -3,10 +3,9 @@ list, validation into a reservation, expiry."""
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 
+from chalicelib import clock
 from chalicelib.catalog import kinds as k
 from chalicelib.catalog import service as catalog
 from chalicelib.db.stock import SeatItem
@@ -292,7 +291,7 @@ def test_a_lapsed_option_expires_through_the_workflow_task_and_its_seats_return(
     option = requested(world, contact, 2)
     placed = options.place(ORG, option.option_id, "admin", None, [LineIn(world.category("CAT2"), 2)])
     later = placed.deadline + 1
-    with mock.patch.object(inventory, "now_seconds", return_value=later):
+    with clock.at(later):
         found = option_expiry.find({"limit": 10})
         results = [option_expiry.expire({"option_id": o}) for o in found["option_ids"]]
         again = option_expiry.find({"limit": 10})

@@ -7,9 +7,11 @@ from unittest import mock
 
 import pytest
 
+from chalicelib import clock
 from chalicelib.db.holds import HoldItem, hold_pk
 from chalicelib.errors import HoldMissing, TransientStoreError
 from chalicelib.inventory import service as inventory
+from chalicelib.outbox import service as outbox
 from chalicelib.payments.simulator import SimulatedProvider
 from chalicelib.sales import backoffice, carts, orders, repository
 from chalicelib.sales.carts import Buyer, HoldRequest
@@ -94,9 +96,7 @@ def voucher_order(world: World, seat: str) -> tuple[orders.Order, str]:
 
 
 def after_the_payment_window(order: orders.Order):
-    return mock.patch.object(
-        inventory, "now_seconds", return_value=inventory.now_seconds() + PAYMENT_WINDOW_SECONDS + 60
-    )
+    return clock.at(inventory.now_seconds() + PAYMENT_WINDOW_SECONDS + 60)
 
 
 def test_cleanup_expires_an_open_order_whose_hold_someone_else_already_ended(world):
@@ -159,6 +159,7 @@ def test_an_order_expired_after_its_card_went_through_is_refunded(world):
 
     with after_the_payment_window(order):
         result = hold_cleanup.release({"hold_id": order.hold_ids[0]})
+    outbox.drain()  # the refund is written with the expiry, carried out by the outbox worker
 
     expired = repository.get_order(order.order_id)
     assert result["order_expired"] and expired.status == "expired"

@@ -1,8 +1,9 @@
-"""The email outbox: every email is recorded, sent or not; operators page through it newest first."""
+"""The email outbox: emails are queued, sent by the worker with retries, and paged through newest first."""
 
 from __future__ import annotations
 
 import email
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,10 +13,12 @@ from moto.ses.models import ses_backends
 
 from chalicelib import config
 from chalicelib.config import settings
-from chalicelib.db.outbox import OutboxItem
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.mail import service
 from chalicelib.mail.service import Attachment, AttachmentInfo
+from chalicelib.outbox import repository as outbox_store
+from chalicelib.outbox import service as outbox
+from chalicelib.outbox.model import LEASE_SECONDS, MAX_ATTEMPTS
 from infra.local.mail import verify_sender
 
 ORG = "demo"
@@ -54,75 +57,150 @@ def send(subject: str = "Your tickets", **kwargs):
     return service.send_email(ORG, "ann@example.com", subject, "Thank you, Ann.", **options)
 
 
-def test_email_sent_is_recorded_as_sent_with_the_ses_message_id(mail):
+def later(seconds: int) -> datetime:
+    return datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def document(monkeypatch):
+    """A document the worker draws when it sends (as it draws the e-tickets' PDF)."""
+    drawn = []
+
+    def draw(spec):
+        drawn.append(spec)
+        return Attachment("tickets.pdf", "application/pdf", PDF)
+
+    monkeypatch.setitem(service.DOCUMENTS, "test", "tests.service.test_outbox:_draw_test_document")
+    monkeypatch.setattr(sys.modules[__name__], "_draw_test_document", draw, raising=False)
+    return drawn
+
+
+PDF = b"%PDF-1.7 tickets \x00\xff"
+
+
+def test_a_queued_email_waits_in_the_outbox_until_the_worker_sends_it(mail):
     entry = send(html="<p>Thank you, Ann.</p>")
 
-    assert entry.status == "sent"
-    assert entry.error is None
-    assert [m.id for m in mail] == [entry.provider_message_id]
+    assert entry.status == "pending"
+    assert mail == []
+    assert outbox.drain().carried_out == 1
+    sent = service.get_email(ORG, entry.email_id)
+    assert sent.status == "sent"
+    assert sent.error is None
+    assert [m.id for m in mail] == [sent.provider_message_id]
     assert mail[0].destinations == {"ToAddresses": ["ann@example.com"]}
     assert mail[0].subject == "Your tickets"
-    assert service.get_email(ORG, entry.email_id) == entry
-    assert entry.html == "<p>Thank you, Ann.</p>"
+    assert sent.html == "<p>Thank you, Ann.</p>"
 
 
-def test_attachment_travels_in_the_raw_mime_and_only_its_name_and_size_are_recorded(mail):
-    pdf = b"%PDF-1.7 tickets \x00\xff"
+def test_a_second_drain_sends_nothing_again(mail):
+    send()
 
-    entry = send(html="<p>Hi</p>", attachments=[Attachment("tickets.pdf", "application/pdf", pdf)])
+    first, second = outbox.drain(), outbox.drain()
+
+    assert (first.carried_out, second.carried_out) == (1, 0)
+    assert len(mail) == 1
+
+
+def test_the_attachment_is_drawn_by_the_worker_and_only_its_name_and_size_are_recorded(mail, document):
+    entry = send(html="<p>Hi</p>", document={"document": "test", "order_id": "order-1"})
+    assert document == []  # nothing drawn in the request that queued it
+
+    outbox.drain()
 
     message = email.message_from_string(mail[0].raw_data)
     parts = {part.get_content_type(): part for part in message.walk()}
     assert message.get_content_type() == "multipart/mixed"
     assert parts["application/pdf"].get_filename() == "tickets.pdf"
-    assert parts["application/pdf"].get_payload(decode=True) == pdf
+    assert parts["application/pdf"].get_payload(decode=True) == PDF
     assert "text/plain" in parts
     assert "text/html" in parts
-    assert entry.status == "sent"
-    assert entry.provider_message_id == mail[0].id
-    assert entry.attachments == (AttachmentInfo("tickets.pdf", "application/pdf", len(pdf)),)
-    stored = OutboxItem.get(*service._key(ORG, entry.created_at, entry.email_id))
-    assert [a.as_dict() for a in stored.attachments] == [
-        {"filename": "tickets.pdf", "content_type": "application/pdf", "size": len(pdf)}
-    ]
+    sent = service.get_email(ORG, entry.email_id)
+    assert sent.provider_message_id == mail[0].id
+    assert sent.attachments == (AttachmentInfo("tickets.pdf", "application/pdf", len(PDF)),)
+    assert document == [{"document": "test", "order_id": "order-1"}]
 
 
-def test_unverified_sender_is_recorded_as_failed_and_does_not_raise(mail, monkeypatch):
+def test_an_unverified_sender_fails_then_is_retried_after_a_backoff_until_dead(mail, monkeypatch):
     monkeypatch.setenv("GUICHET_MAIL_FROM", "nobody@unverified.example")
     config.reset()
-
     entry = send()
 
-    assert entry.status == "failed"
-    assert entry.provider_message_id is None
-    assert entry.error.startswith("MessageRejected")
+    outbox.drain()
+    failed = service.get_email(ORG, entry.email_id)
+    assert (failed.status, failed.attempts) == ("failed", 1)
+    assert failed.error.startswith("MessageRejected")
+    assert outbox.drain().carried_out + outbox.drain().failed == 0  # not due again before its backoff
+
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        outbox.drain(at=later(4000 * attempt))
+    dead = service.get_email(ORG, entry.email_id)
+    assert (dead.status, dead.attempts) == ("dead", MAX_ATTEMPTS)
     assert mail == []
-    assert service.get_email(ORG, entry.email_id).status == "failed"
+    assert outbox.drain(at=later(10**6)).as_dict() == {"carried_out": 0, "failed": 0, "dead": 0, "skipped": 0}
 
 
-def test_unreachable_ses_is_recorded_as_failed_and_does_not_raise(mail, monkeypatch):
+def test_an_email_that_failed_goes_once_ses_is_reachable_again(mail, monkeypatch):
+    client = service._sesv2(settings().region, settings().aws_endpoint)
+    real = client.send_email
+
     def unreachable(**kwargs):
         raise EndpointConnectionError(endpoint_url="https://email.eu-west-1.amazonaws.com")
 
-    client = service._sesv2(settings().region, settings().aws_endpoint)
     monkeypatch.setattr(client, "send_email", unreachable)
-
-    entry = send(attachments=[Attachment("a.txt", "text/plain", b"a")])
-
-    assert entry.status == "failed"
-    assert entry.error.startswith("EndpointConnectionError: Could not connect")
-    assert service.get_email(ORG, entry.email_id).attachments == (AttachmentInfo("a.txt", "text/plain", 1),)
-
-
-def test_email_not_recorded_still_does_not_raise(mail, monkeypatch):
-    def refuse(self, *args, **kwargs):
-        raise RuntimeError("table gone")
-
-    monkeypatch.setattr(OutboxItem, "save", refuse)
-
     entry = send()
+    outbox.drain()
+    error = service.get_email(ORG, entry.email_id).error
+    assert error.startswith("EndpointConnectionError: Could not connect")
 
-    assert entry.status == "sent"
+    monkeypatch.setattr(client, "send_email", real)
+    outbox.drain(at=later(60))
+
+    assert service.get_email(ORG, entry.email_id).status == "sent"
+    assert len(mail) == 1
+
+
+def test_an_item_whose_worker_died_is_taken_again_once_its_lease_ends(mail):
+    entry = send()
+    [(pk, sk)] = outbox_store.due(datetime.now(UTC))
+    assert outbox_store.claim(pk, sk, datetime.now(UTC)) is not None  # a worker took it, then died
+
+    assert outbox.drain().skipped + outbox.drain().carried_out == 0  # its lease still runs
+    outbox.drain(at=later(LEASE_SECONDS + 1))
+
+    assert service.get_email(ORG, entry.email_id).status == "sent"
+    assert len(mail) == 1
+
+
+def test_emails_go_no_faster_than_the_configured_rate(mail, monkeypatch):
+    monkeypatch.setenv("GUICHET_MAIL_RATE", "2")
+    config.reset()
+    waits = []
+    monkeypatch.setattr(outbox.time, "sleep", waits.append)
+    for n in range(3):
+        send(f"Email {n}")
+
+    outbox.drain()
+
+    assert len(mail) == 3
+    assert len(waits) == 2
+    assert all(0.3 < wait <= 0.5 for wait in waits)
+
+
+def test_an_operator_retries_a_dead_item_and_it_goes(mail, monkeypatch):
+    monkeypatch.setenv("GUICHET_MAIL_FROM", "nobody@unverified.example")
+    config.reset()
+    entry = send()
+    for attempt in range(MAX_ATTEMPTS):
+        outbox.drain(at=later(4000 * attempt))
+    assert service.get_email(ORG, entry.email_id).status == "dead"
+    monkeypatch.delenv("GUICHET_MAIL_FROM")
+    config.reset()
+
+    assert outbox.retry_all(ORG) == 1
+    outbox.drain()
+
+    assert service.get_email(ORG, entry.email_id).status == "sent"
     assert len(mail) == 1
 
 

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from pynamodb.exceptions import CancellationReason, TransactWriteError
 
+from chalicelib import clock
 from chalicelib.catalog import kinds as k
 from chalicelib.catalog import service as catalog
 from chalicelib.db.holds import HoldItem, hold_pk
@@ -231,7 +232,7 @@ def test_an_expired_hold_is_the_next_buyers_at_once(world):
     hold_seats(world, ANN, world.seat("L", "B", 4))
     later = inventory.now_seconds() + 21 * 60  # the channel's hold lasts 20 minutes
     with (
-        mock.patch.object(inventory, "now_seconds", return_value=later),
+        clock.at(later),
         mock.patch.object(carts, "now_seconds", return_value=later),
     ):
         shop.clear_cache()
@@ -261,7 +262,7 @@ def test_an_expired_hold_cannot_be_extended(world):
     priced = hold_seats(world, ANN, world.seat("L", "B", 4))
     later = inventory.now_seconds() + 3600
     with (
-        mock.patch.object(inventory, "now_seconds", return_value=later),
+        clock.at(later),
         mock.patch.object(carts, "now_seconds", return_value=later),
         pytest.raises(HoldExpired),
     ):

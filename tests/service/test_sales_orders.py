@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 
+from chalicelib import clock
 from chalicelib.catalog import service as catalog
 from chalicelib.db.stock import AreaCounterItem, SeatItem, seat_pk, seat_sk
 from chalicelib.errors import (
@@ -19,6 +20,8 @@ from chalicelib.errors import (
     PermissionDenied,
 )
 from chalicelib.inventory import service as inventory
+from chalicelib.mail import service as mail
+from chalicelib.outbox import service as outbox
 from chalicelib.payments.simulator import SimulatedProvider
 from chalicelib.sales import backoffice, carts, orders, payments, repository, tickets
 from chalicelib.sales.carts import Buyer, HoldRequest
@@ -160,7 +163,7 @@ def test_a_reservation_expires_with_its_hold_and_the_seats_go_back(organisation)
     order = orders.checkout(ORG, cart_with(world, GUEST, seat, pit=2), GUEST, DETAILS)
 
     later = order.deadline + 1
-    with mock.patch.object(inventory, "now_seconds", return_value=later):
+    with clock.at(later):
         found = inventory.find_expired_holds(10)
         results = [hold_cleanup.release({"hold_id": hold_id}) for hold_id in found]
 
@@ -287,7 +290,14 @@ def test_a_guest_order_is_refunded_to_the_card_not_to_a_credit_balance(world):
     with pytest.raises(InvalidInput):
         orders.cancel_by_operator(ORG, order.order_id, "admin", "credit_balance")
     cancelled = orders.cancel_by_operator(ORG, order.order_id, "admin", "card")
-    assert cancelled.payments[0].status == "refunded" and cancelled.refunds[0]["to"] == "card"
+    assert cancelled.payments[0].status == "succeeded"  # the refund is written, for the outbox
+    assert [(r["to"], r["status"]) for r in cancelled.refunds] == [("card", "pending")]
+
+    outbox.drain()
+
+    refunded = repository.get_order(order.order_id)
+    assert refunded.payments[0].status == "refunded"
+    assert [(r["to"], r["status"]) for r in refunded.refunds] == [("card", "done")]
 
 
 def test_a_shopper_cannot_cancel_a_paid_order_online(world):
@@ -301,15 +311,17 @@ def test_a_payment_back_after_the_seats_went_to_someone_else_is_refunded(world):
     order = orders.checkout(ORG, cart_with(world, GUEST, seat), GUEST, DETAILS)
     later = order.deadline + 1
     with (
-        mock.patch.object(inventory, "now_seconds", return_value=later),
+        clock.at(later),
         mock.patch.object(carts, "now_seconds", return_value=later),
     ):
         shop.clear_cache()
         cart_with(world, Buyer(ORG, "guest-eve"), seat)
 
     result = pay(order)
+    outbox.drain()
 
-    assert result.status == "cancelled" and result.payments[0].status == "refunded"
+    assert result.status == "cancelled"
+    assert repository.get_order(order.order_id).payments[0].status == "refunded"
     assert seat_status(world, seat) == "held"  # still Eve's
 
 
@@ -392,3 +404,14 @@ def test_a_late_replay_of_the_payment_never_resets_a_scanned_ticket(world):
     orders.payment_callback(callback["payload"], callback["signature"])
 
     assert tickets.scan(ORG, barcode, None, None, "gate").result == "already_used"
+
+
+def test_a_confirmation_whose_tickets_were_cancelled_before_it_went_is_not_sent(world):
+    order = pay(orders.checkout(ORG, cart_with(world, GUEST, world.seat("L", "B", 4)), GUEST, DETAILS))
+    orders.cancel_by_operator(ORG, order.order_id, "admin", "card")
+
+    outbox.drain()
+
+    emails, _ = mail.list_outbox(ORG, reference=order.order_id)
+    [confirmation] = [e for e in emails if e.kind == "order_confirmation"]
+    assert confirmation.status == "obsolete" and "cancelled" in confirmation.error

@@ -14,7 +14,8 @@ from chalicelib.catalog import repository as catalog_repository
 from chalicelib.catalog import service as catalog
 from chalicelib.db.stock import AreaCounterItem, SeatItem, area_counter_sk, seat_pk, seat_sk, shard_pk
 from chalicelib.errors import InvalidInput, NotFound
-from chalicelib.shop import repository, service
+from chalicelib.inventory import stock_reads
+from chalicelib.shop import service
 
 ORG = "demo"
 SOON = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
@@ -277,7 +278,7 @@ def test_a_point_of_sale_without_a_seating_plan_shows_no_seat_map(shop):
 def test_stock_is_read_with_one_paged_projected_query_per_shard(shop, monkeypatch):
     seats = [seat(f"A-{n // 50}-{n % 50}") for n in range(600)]
     open_with_stock(performance("big"), seats, shards=3)
-    monkeypatch.setattr(repository, "PAGE_SIZE", 100)
+    monkeypatch.setattr(stock_reads, "PAGE_SIZE", 100)
 
     with counting_stock_queries() as calls:
         drawn = service.seat_map(ORG, "WEB", "big")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib import clock
 from chalicelib.catalog.seating import Selection
 from chalicelib.db.stock import SEAT_SOLD, AreaCounterItem, SeatItem, seat_pk, seat_sk
 from chalicelib.errors import Conflict, InvalidInput, SeatUnavailable
@@ -73,9 +74,9 @@ def test_a_sold_seat_is_neither_blocked_nor_moved(opened):
 
 
 def test_the_seat_of_an_expired_hold_may_be_blocked(opened, monkeypatch):
-    monkeypatch.setattr(inventory, "now_seconds", lambda: 1_000)
-    inventory.place_hold(opened.org_id, opened.performance_id, "cart-1", [ref(opened, "STALLS-L-A-1")], 60)
-    monkeypatch.undo()
+    chosen = [ref(opened, "STALLS-L-A-1")]
+    with clock.at(1_000):
+        inventory.place_hold(opened.org_id, opened.performance_id, "cart-1", chosen, 60)
 
     report = change(opened, Selection(seat_ids=("STALLS-L-A-1",)), BLOCK)
 
@@ -176,8 +177,8 @@ def test_a_held_seat_counts_as_held_until_its_hold_expires(opened, monkeypatch):
         return sum(c["seats"] for c in counts if c["status"] == "held")
 
     assert held_seats() == 1
-    monkeypatch.setattr(stock, "now_seconds", lambda: hold.expires_at)
-    assert held_seats() == 0
+    with clock.at(hold.expires_at):
+        assert held_seats() == 0
 
 
 def test_standing_places_move_between_quotas_by_conditional_counters(opened):

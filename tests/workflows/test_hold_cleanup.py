@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib import clock
 from chalicelib.db.holds import HoldItem, hold_pk
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem, seat_pk, seat_sk
 from chalicelib.inventory import service as inventory
@@ -37,9 +38,8 @@ def seat_status(ref: SeatRef) -> str:
 
 def test_cleanup_frees_seats_of_expired_holds_and_keeps_live_ones(sfn, monkeypatch):
     seats = make_seats(6)
-    monkeypatch.setattr(inventory, "now_seconds", lambda: 1_000)
-    expired = inventory.place_hold("demo", PERFORMANCE, "cart-1", seats[:3], timeout_seconds=60)
-    monkeypatch.undo()
+    with clock.at(1_000):
+        expired = inventory.place_hold("demo", PERFORMANCE, "cart-1", seats[:3], timeout_seconds=60)
     live = inventory.place_hold("demo", PERFORMANCE, "cart-2", seats[3:], timeout_seconds=3600)
 
     execution = sfn.run("hold-cleanup")
@@ -60,9 +60,8 @@ def test_cleanup_frees_seats_of_expired_holds_and_keeps_live_ones(sfn, monkeypat
 
 def test_second_run_changes_nothing_and_says_so(sfn, monkeypatch):
     seats = make_seats(2)
-    monkeypatch.setattr(inventory, "now_seconds", lambda: 1_000)
-    inventory.place_hold("demo", PERFORMANCE, "cart-1", seats, timeout_seconds=60)
-    monkeypatch.undo()
+    with clock.at(1_000):
+        inventory.place_hold("demo", PERFORMANCE, "cart-1", seats, timeout_seconds=60)
 
     first = sfn.run("hold-cleanup")
     second = sfn.run("hold-cleanup")

@@ -6,9 +6,9 @@ import json
 
 from botocore.exceptions import ClientError
 
+from chalicelib import clock
 from chalicelib.catalog import kinds as k
 from chalicelib.catalog import service as catalog
-from chalicelib.inventory import service as inventory
 from chalicelib.options import model as m
 from chalicelib.options import service as options
 from chalicelib.options.service import LineIn, RequestIn
@@ -33,11 +33,9 @@ def test_lapsed_options_expire_their_seats_return_and_a_rerun_changes_nothing(sf
     live = options.request_for_contact(
         ORG, "admin", option.contact_id, RequestIn(option.performance_id, {option.placed[0].category_id: 1})
     )
-    later = option.deadline + 1
-    monkeypatch.setattr(inventory, "now_seconds", lambda: later)
-
-    first = sfn.run("option-expiry")
-    second = sfn.run("option-expiry")
+    with clock.at(option.deadline + 1):
+        first = sfn.run("option-expiry")
+        second = sfn.run("option-expiry")
 
     assert first["status"] == second["status"] == "SUCCEEDED"
     assert options.get(ORG, option.option_id).state == m.EXPIRED and held_by(option.option_id) == []
@@ -49,7 +47,6 @@ def test_lapsed_options_expire_their_seats_return_and_a_rerun_changes_nothing(sf
 
 def test_a_throttled_index_query_is_retried(sfn, monkeypatch):
     option = placed_option()
-    monkeypatch.setattr(inventory, "now_seconds", lambda: option.deadline + 1)
     throttled = {"left": 1}
 
     def throttle_once(**kwargs):
@@ -62,7 +59,8 @@ def test_a_throttled_index_query_is_retried(sfn, monkeypatch):
     client = OptionsTable._get_connection().connection.client
     client.meta.events.register("before-parameter-build.dynamodb.Query", throttle_once)
     try:
-        execution = sfn.run("option-expiry")
+        with clock.at(option.deadline + 1):
+            execution = sfn.run("option-expiry")
     finally:
         client.meta.events.unregister("before-parameter-build.dynamodb.Query", throttle_once)
 

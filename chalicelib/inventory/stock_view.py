@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.db.stock import seat_shard
+from chalicelib.inventory import stock_reads
 from chalicelib.inventory.seat_picking import Spread
-from chalicelib.shop import repository
-from chalicelib.shop.model import SEAT_FREE, SEAT_HELD, MapSeat
+from chalicelib.inventory.stock_model import SEAT_FREE, SEAT_HELD, MapSeat
 
 SHARD_SECONDS = 2.0
 FULL_SECONDS = 30.0
@@ -55,7 +55,7 @@ def clear() -> None:
 def _read_all(performance_id: str, shards: int) -> _View:
     READS["full"] += 1
     same: dict[Any, Any] = {}
-    seats = [repository.seats_of_shard(performance_id, n, same) for n in range(shards)]
+    seats = [stock_reads.seats_of_shard(performance_id, n, same) for n in range(shards)]
     return _View(seats, [time.monotonic()] * shards, same)
 
 
@@ -64,7 +64,7 @@ def _refresh(view: _View, performance_id: str, shard: int) -> None:
     instance sells now: this one's picks go elsewhere for a while."""
     READS["shard"] += 1
     before = {s.seat_id: s.status for s in view.shards[shard]}
-    seats = repository.seats_of_shard(performance_id, shard, view.same)
+    seats = stock_reads.seats_of_shard(performance_id, shard, view.same)
     view.shards[shard], view.read_at[shard] = seats, time.monotonic()
     until = time.monotonic() + AVOID_SECONDS
     taken = [s for s in seats if before.get(s.seat_id) == SEAT_FREE and s.status != SEAT_FREE]

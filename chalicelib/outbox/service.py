@@ -1,0 +1,174 @@
+"""The outbox worker: carries out due items with a lease, retries with backoff, gives up into `dead`."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib.config import settings
+from chalicelib.errors import DomainError, TransientStoreError
+from chalicelib.observability import logger
+from chalicelib.outbox import model as m
+from chalicelib.outbox import repository
+from chalicelib.outbox.repository import now
+
+# effect -> "module:function" taking (org_id, payload, item) and returning a result dict
+HANDLERS = {
+    m.EMAIL: "chalicelib.mail.service:deliver_item",
+    m.CARD_REFUND: "chalicelib.sales.payments:carry_out_refund",
+    m.GIVE_BACK_STOCK: "chalicelib.sales.payments:give_back_stock_effect",
+    m.FIGURES: "chalicelib.reports.service:count_order_effect",
+}
+
+
+class PermanentFailure(Exception):
+    """An effect that cannot succeed by trying again (a contact without an address)."""
+
+
+class Obsolete(Exception):
+    """An effect no longer to be carried out (the tickets of a confirmation were cancelled since)."""
+
+
+@dataclass
+class Drained:
+    carried_out: int = 0
+    failed: int = 0
+    dead: int = 0
+    skipped: int = 0  # finished or held by another worker meanwhile
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _handler(effect: str) -> Callable[..., dict[str, Any] | None]:
+    module, _, name = HANDLERS[effect].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def describe(exc: BaseException) -> str:
+    """'MessageRejected: Email address not verified ...' for an AWS error, else the exception."""
+    error = (getattr(exc, "response", None) or {}).get("Error") or {}
+    name, message = type(exc).__name__, str(exc)
+    if error.get("Code"):
+        name, message = error["Code"], error.get("Message")
+    return f"{name}: {message}" if message else name
+
+
+def _permanent(exc: Exception) -> bool:
+    if isinstance(exc, PermanentFailure):
+        return True
+    # our own domain refusals (not found, invalid) will not change by waiting; store faults will
+    return isinstance(exc, DomainError) and not isinstance(exc, TransientStoreError)
+
+
+def carry_out(pk: str, sk: str, at: datetime | None = None) -> str:
+    """One attempt at one item: 'sent', 'failed', 'dead' or 'skipped'. Safe to call for any key."""
+    return _attempt(pk, sk, at)[0]
+
+
+def _attempt(pk: str, sk: str, at: datetime | None) -> tuple[str, str | None]:
+    moment = at or now()
+    item = repository.claim(pk, sk, moment)
+    if item is None:
+        return "skipped", None
+    context = {"item_id": item.email_id, "effect": item.effect, "kind": item.kind}
+    try:
+        handler = _handler(item.effect)
+        result = handler(item.org_id, dict(item.payload or {}), item) or {}
+    except Obsolete as exc:
+        note = {"note": str(exc)}
+        _record(lambda: repository.finish(item, now(), note, m.OBSOLETE))
+        logger.info("outbox item obsolete", extra={**context, "reason": note["note"]})
+        return m.OBSOLETE, item.effect
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the item and retried
+        status = repository.fail(item, now(), describe(exc), _permanent(exc))
+        log = logger.error if status == m.DEAD else logger.warning
+        log("outbox item failed", extra={**context, "status": status, "error": describe(exc)})
+        return status, item.effect
+    _record(lambda: repository.finish(item, now(), result))
+    logger.debug("outbox item carried out", extra=context)
+    return m.SENT, item.effect
+
+
+def _record(write: Callable[[], Any], attempts: int = 3) -> None:
+    """Write the outcome of an attempt that happened (an email went, a refund was made): a store
+    fault here would have the item done twice, so the write is tried again at once a few times."""
+    for attempt in range(attempts):
+        try:
+            write()
+            return
+        except TransientStoreError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+
+
+def carry_out_all(keys: Iterable[tuple[str, str]], at: datetime | None = None) -> Drained:
+    """Carry out items in turn, emails no faster than the configured SES rate."""
+    drained = Drained()
+    rate = max(0.1, float(settings().mail_rate_per_second))
+    next_email = 0.0
+    for pk, sk in keys:
+        wait = next_email - time.monotonic()
+        if wait > 0:  # the previous item was an email: SES takes `rate` a second
+            time.sleep(wait)
+        outcome, effect = _attempt(pk, sk, at)
+        if effect == m.EMAIL:
+            next_email = time.monotonic() + 1 / rate
+        if outcome in (m.SENT, m.OBSOLETE):
+            drained.carried_out += 1
+        elif outcome == m.FAILED:
+            drained.failed += 1
+        elif outcome == m.DEAD:
+            drained.dead += 1
+        else:
+            drained.skipped += 1
+    return drained
+
+
+def drain(limit: int = 100, at: datetime | None = None) -> Drained:
+    """Carry out what is due now: new items, retries past their backoff, items of a worker that died."""
+    return carry_out_all(repository.due(at or now(), limit), at)
+
+
+def on_new_items(records: list[dict[str, Any]]) -> Drained:
+    """The stream's new outbox items (DynamoDB Streams, keys only), carried out at once."""
+    keys = []
+    for record in records:
+        key = (record.get("dynamodb") or {}).get("Keys") or {}
+        pk, sk = key.get("pk", {}).get("S", ""), key.get("sk", {}).get("S", "")
+        if pk.startswith("OUTBOX#") and sk:
+            keys.append((pk, sk))
+    return carry_out_all(keys)
+
+
+def retry(org_id: str, item_id: str) -> Any:
+    return repository.retry(org_id, item_id, now())
+
+
+def retry_all(org_id: str, limit: int = 100) -> int:
+    """Every dead item of the organisation goes back to pending (failed ones retry on their own)."""
+    count = 0
+    for item in repository.read(repository.dead(limit)):
+        if item.org_id == org_id:
+            repository.retry(org_id, item.email_id, now())
+            count += 1
+    return count
+
+
+
+def problem_counts(org_id: str, limit: int = 200) -> dict[str, int]:
+    """The organisation's items that failed (to be tried again) or died, read from the two small
+    indexes of unfinished and dead items, not from its whole outbox."""
+    from datetime import timedelta
+
+    keys = repository.due(now() + timedelta(days=3650), limit) + repository.dead(limit)
+    counts = {m.FAILED: 0, m.DEAD: 0}
+    for item in repository.read(keys):
+        if item.org_id == org_id and item.status in counts:
+            counts[item.status] += 1
+    return counts

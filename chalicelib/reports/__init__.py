@@ -1,0 +1,1 @@
+"""Sales reports and the figures they read, kept up to date from orders."""

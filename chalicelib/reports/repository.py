@@ -1,0 +1,135 @@
+"""Figures in DynamoDB: an order's counted contribution and the sharded aggregate cells, one transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.db.base import connection
+from chalicelib.db.conditions import failed_items, store_errors, transient, update_if
+from chalicelib.db.reports import (
+    ContributionItem,
+    FigureItem,
+    FiguresMetaItem,
+    contribution_key,
+    figure_pk,
+    meta_key,
+)
+from chalicelib.reports.model import MEASURES, SHARDS, Contribution, decode, encode, shard_of
+
+# One TransactWriteItems holds at most 100 actions: the contribution item and 99 cells.
+MAX_CELLS = 99
+
+
+class TooManyCells(RuntimeError):
+    """An order whose change touches more cells than one transaction holds (never seen in practice)."""
+
+
+@store_errors
+def generations(org_id: str) -> tuple[int, int | None]:
+    """The organisation's current generation of figures, and the one a rebuild is writing, if any."""
+    try:
+        item = FiguresMetaItem.get(*meta_key(org_id), consistent_read=True)
+    except DoesNotExist:
+        return 0, None
+    rebuilding = None if item.rebuilding is None else int(item.rebuilding)
+    return int(item.generation or 0), rebuilding
+
+
+@store_errors
+def begin_generation(org_id: str) -> int:
+    """The generation a rebuild writes: the next one (a rebuild started again resumes the same one)."""
+    current, _ = generations(org_id)
+    pk, sk = meta_key(org_id)
+    FiguresMetaItem(pk, sk).update(
+        actions=[FiguresMetaItem.org_id.set(org_id), FiguresMetaItem.rebuilding.set(current + 1)]
+    )
+    return current + 1
+
+
+@store_errors
+def switch_generation(org_id: str, generation: int) -> bool:
+    """Reports read `generation` from now on; False when another rebuild switched meanwhile."""
+    pk, sk = meta_key(org_id)
+    return update_if(
+        FiguresMetaItem(pk, sk),
+        [
+            FiguresMetaItem.generation.set(generation),
+            FiguresMetaItem.rebuilding.remove(),
+            FiguresMetaItem.rebuilt_at.set(datetime.now(UTC).isoformat(timespec="seconds")),
+        ],
+        FiguresMetaItem.rebuilding == generation,
+    )
+
+
+@store_errors
+def counted(order_id: str, generation: int) -> tuple[tuple[int, int] | None, Contribution]:
+    """What the order contributed when last counted in `generation`, and at which (version, scans)."""
+    try:
+        item = ContributionItem.get(*contribution_key(order_id, generation), consistent_read=True)
+    except DoesNotExist:
+        return None, {}
+    return (int(item.order_version), int(item.scans_seen or 0)), decode(item.cells)
+
+
+@store_errors
+def apply(
+    org_id: str,
+    generation: int,
+    order_id: str,
+    read_at: tuple[int, int],
+    now: Contribution,
+    delta: Contribution,
+) -> bool:
+    """Store `now` as the order's contribution and add `delta` to the cells, in one transaction whose
+    condition holds only if nothing later than `read_at` was counted: False (nothing written) else."""
+    if len(delta) > MAX_CELLS:
+        raise TooManyCells(f"Order {order_id} changes {len(delta)} cells; one transaction holds {MAX_CELLS}")
+    version, scans = read_at
+    pk, sk = contribution_key(order_id, generation)
+    stored = ContributionItem(
+        pk,
+        sk,
+        org_id=org_id,
+        order_version=version,
+        scans_seen=scans,
+        cells=encode(now),
+        counted_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    later = (ContributionItem.order_version < version) | (
+        (ContributionItem.order_version == version) & (ContributionItem.scans_seen < scans)
+    )
+    shard = shard_of(order_id)
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(stored, condition=ContributionItem.pk.does_not_exist() | later)
+            for (family, bucket, sort), change in delta.items():
+                cell = FigureItem(figure_pk(org_id, generation, family, bucket, shard), sort)
+                tx.update(cell, actions=[getattr(FigureItem, m).add(v) for m, v in sorted(change.items())])
+    except TransactWriteError as exc:
+        if 0 in failed_items(exc):
+            return False
+        raise transient(exc) from exc
+    return True
+
+
+@store_errors
+def read_cells(
+    org_id: str, generation: int, family: str, bucket: str, low: str, high: str
+) -> dict[str, dict[str, int]]:
+    """The cells of one bucket whose sort key is between `low` and `high`, summed over the shards."""
+    summed: dict[str, dict[str, int]] = {}
+    for shard in range(SHARDS):
+        pk = figure_pk(org_id, generation, family, bucket, shard)
+        for item in FigureItem.query(pk, FigureItem.sk.between(low, high)):
+            cell = summed.setdefault(item.sk, dict.fromkeys(MEASURES, 0))
+            for measure in MEASURES:
+                cell[measure] += int(getattr(item, measure) or 0)
+    return summed
+
+
+def sum_cells(rows: dict[str, dict[str, int]]) -> dict[str, Any]:
+    return {m: sum(row[m] for row in rows.values()) for m in MEASURES}

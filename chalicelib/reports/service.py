@@ -1,0 +1,85 @@
+"""Keeping the figures: count an order's change (the outbox worker's "figures" item), rebuild from orders."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from chalicelib.errors import NotFound
+from chalicelib.observability import logger
+from chalicelib.reports import model, repository
+from chalicelib.sales import orders as sales_orders
+from chalicelib.sales import repository as sales_store
+
+
+def _read(order_id: str):
+    """The order as it is now, and its tickets once it was ever paid (their scans are entries)."""
+    order = sales_store.get_order(order_id)
+    was_paid = any(entry.get("status") == model.PAID for entry in order.history)
+    return order, (sales_orders.tickets_of(order) if was_paid else [])
+
+
+def count_order(order_id: str) -> bool:
+    """Bring the figures up to date with the order as it is now; True if they changed.
+
+    Safe under at-least-once, out-of-order delivery: each call reads the order now and applies the
+    difference from what was last counted, in one transaction that holds only if no later read of
+    the order was counted first. While a rebuild writes the next generation, both are kept.
+    """
+    try:
+        order, tickets = _read(order_id)
+    except NotFound:
+        logger.warning("figures: no such order", extra={"order_id": order_id})
+        return False
+    current, rebuilding = repository.generations(order.org_id)
+    changed = False
+    for generation in (current, rebuilding):
+        if generation is not None:
+            changed = _count(order, tickets, generation) or changed
+    return changed
+
+
+def _count(order, tickets, generation: int) -> bool:
+    read_at = (order.version, model.scans_seen(tickets))
+    last, before = repository.counted(order.order_id, generation)
+    if not model.newer(*read_at, than=last):
+        return False
+    now = model.contribution(order, tickets)
+    delta = model.difference(before, now)
+    written = repository.apply(order.org_id, generation, order.order_id, read_at, now, delta)
+    return written and bool(delta)
+
+
+def count_order_effect(org_id: str, payload: dict, item=None) -> dict:
+    """The outbox worker's "figures" item: count the order it names again."""
+    return {"changed": count_order(payload["order_id"])}
+
+
+# The rebuild: the next generation is written from every order, then reports switch to it.
+
+
+def begin_rebuild(org_id: str) -> int:
+    return repository.begin_generation(org_id)
+
+
+def rebuild_days(org_id: str, generation: int, days: list[str]) -> dict[str, int]:
+    """Count every order created on `days` into `generation` (again: a no-op); figures of the count."""
+    orders = counted = 0
+    for day in days:
+        for order in sales_store.orders_of_day(org_id, day):
+            orders += 1
+            was_paid = any(entry.get("status") == model.PAID for entry in order.history)
+            tickets = sales_orders.tickets_of(order) if was_paid else []
+            counted += _count(order, tickets, generation)
+    return {"orders": orders, "counted": counted}
+
+
+def finish_rebuild(org_id: str, generation: int) -> bool:
+    return repository.switch_generation(org_id, generation)
+
+
+def days_between(first: date, last: date) -> list[str]:
+    return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+
+
+def generation(org_id: str) -> int:
+    return repository.generations(org_id)[0]
