@@ -93,11 +93,12 @@ export function fillChart({ id, title, rows }) {
 export function figuresTable({ id, caption, columns, rows, totals }) {
   const cell = (row, [key, , format, numeric]) =>
     h("td", { class: numeric ? "num" : null, "data-col": key }, format ? format(row[key], row) : String(row[key] ?? ""));
-  return h("table", { id, class: "counts", "data-testid": id },
+  // Kept a table on a phone (figures read across): it scrolls in its own focusable box.
+  return h("div", { class: "scroll" }, h("table", { id, class: "counts", "data-testid": id },
     h("caption", { class: "sr-only" }, caption),
     h("thead", {}, h("tr", {}, columns.map(([, text, , numeric]) => h("th", { scope: "col", class: numeric ? "num" : null }, text)))),
     h("tbody", {}, rows.map((row) => h("tr", {}, columns.map((column) => cell(row, column))))),
     totals ? h("tfoot", {}, h("tr", { "data-testid": `${id}-totals` }, columns.map((column, i) => (i === 0
       ? h("th", { scope: "row" }, "Total")
-      : column[0] in totals ? cell(totals, column) : h("td", {}))))) : null);
+      : column[0] in totals ? cell(totals, column) : h("td", {}))))) : null));
 }

@@ -134,12 +134,15 @@ const MOVES = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], Arrow
 
 function keyboard(svg, { seats, r, selection, hovered }) {
   let cursor = -1;
-  const nodes = svg.querySelectorAll("circle.seat");
+  // Looked up each time: the seats' circles may be drawn again (a selection, a refresh) meanwhile.
+  const showCursor = () => {
+    for (const node of svg.querySelectorAll("circle.cursor")) node.classList.remove("cursor");
+    svg.querySelectorAll("circle.seat")[cursor]?.classList.add("cursor");
+  };
   const moveTo = (n) => {
     if (n < 0) return;
-    nodes[cursor]?.classList.remove("cursor");
     cursor = n;
-    nodes[n].classList.add("cursor");
+    showCursor();
     hovered(seats[n], true);
   };
   return (event) => {
@@ -151,11 +154,13 @@ function keyboard(svg, { seats, r, selection, hovered }) {
     } else if ((event.key === " " || event.key === "Enter") && cursor >= 0) {
       event.preventDefault();
       selection.toggle(cursor);
+      showCursor();
     } else if (event.key.toLowerCase() === "r" && cursor >= 0) {
       const { zone, block, row } = seats[cursor];
       const sameRow = [];
       seats.forEach((s, n) => { if (s.zone === zone && s.block === block && s.row === row) sameRow.push(n); });
       selection.select(sameRow, event.shiftKey);
+      showCursor();
     }
   };
 }

@@ -334,7 +334,8 @@ async function followRefunds(view, orderId) {
     }
     if (view.ctx.signal.aborted) return;
     if (!answer.order.refunds.some((r) => r.status === "pending")) {
-      if (n > 0) await showOrder(view, orderId, false);
+      // drawn again even on the first read: the worker may have finished since the screen was drawn
+      if (answer.order.refunds.length) await showOrder(view, orderId, false);
       return;
     }
     await new Promise((resolve) => { setTimeout(resolve, 1000); });

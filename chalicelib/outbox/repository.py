@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.db.conditions import store_errors
+from chalicelib.db.conditions import store_errors, update_if
 from chalicelib.db.outbox import (
     DAY_SHARDS,
     OutboxItem,
@@ -92,23 +92,21 @@ def claim(pk: str, sk: str, now: datetime) -> OutboxItem | None:
     """Take the item for one attempt (a lease): None if it is finished, or another worker holds it."""
     at = int(now.timestamp())
     item = OutboxItem(pk, sk)
-    try:
-        item.update(
-            actions=[
-                OutboxItem.status.set(m.SENDING),
-                OutboxItem.attempts.add(1),
-                OutboxItem.due_at.set(at + m.LEASE_SECONDS),
-            ],
-            condition=OutboxItem.pk.exists()
-            & (
-                OutboxItem.status.is_in(m.PENDING, m.FAILED)
-                | ((OutboxItem.status == m.SENDING) & (OutboxItem.due_at <= at))
-            ),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return None
-        raise
+    taken = update_if(
+        item,
+        [
+            OutboxItem.status.set(m.SENDING),
+            OutboxItem.attempts.add(1),
+            OutboxItem.due_at.set(at + m.LEASE_SECONDS),
+        ],
+        OutboxItem.pk.exists()
+        & (
+            OutboxItem.status.is_in(m.PENDING, m.FAILED)
+            | ((OutboxItem.status == m.SENDING) & (OutboxItem.due_at <= at))
+        ),
+    )
+    if not taken:
+        return None
     return item
 
 
@@ -150,16 +148,8 @@ def fail(item: OutboxItem, now: datetime, error: str, permanent: bool) -> str:
 
 
 def _own_update(item: OutboxItem, actions: list) -> bool:
-    try:
-        item.update(
-            actions=actions,
-            condition=(OutboxItem.status == m.SENDING) & (OutboxItem.attempts == int(item.attempts)),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    own = (OutboxItem.status == m.SENDING) & (OutboxItem.attempts == int(item.attempts))
+    return update_if(item, actions, own)
 
 
 @store_errors
@@ -168,20 +158,14 @@ def retry(org_id: str, item_id: str, now: datetime) -> OutboxItem:
     item = get(org_id, item_id)
     if item.status not in (m.FAILED, m.DEAD):
         return item
-    try:
-        item.update(
-            actions=[
-                OutboxItem.status.set(m.PENDING),
-                OutboxItem.attempts.set(0),
-                OutboxItem.due_key.set(due_key(item_id)),
-                OutboxItem.due_at.set(int(now.timestamp())),
-                OutboxItem.finished_at.remove(),
-            ],
-            condition=OutboxItem.status.is_in(m.FAILED, m.DEAD),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    again = [
+        OutboxItem.status.set(m.PENDING),
+        OutboxItem.attempts.set(0),
+        OutboxItem.due_key.set(due_key(item_id)),
+        OutboxItem.due_at.set(int(now.timestamp())),
+        OutboxItem.finished_at.remove(),
+    ]
+    if not update_if(item, again, OutboxItem.status.is_in(m.FAILED, m.DEAD)):
         item.refresh(consistent_read=True)
     return item
 

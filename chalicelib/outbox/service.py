@@ -25,10 +25,6 @@ HANDLERS = {
 }
 
 
-class PermanentFailure(Exception):
-    """An effect that cannot succeed by trying again (a contact without an address)."""
-
-
 class Obsolete(Exception):
     """An effect no longer to be carried out (the tickets of a confirmation were cancelled since)."""
 
@@ -59,8 +55,6 @@ def describe(exc: BaseException) -> str:
 
 
 def _permanent(exc: Exception) -> bool:
-    if isinstance(exc, PermanentFailure):
-        return True
     # our own domain refusals (not found, invalid) will not change by waiting; store faults will
     return isinstance(exc, DomainError) and not isinstance(exc, TransientStoreError)
 

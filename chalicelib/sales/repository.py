@@ -11,6 +11,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.db.base import connection, plain
 from chalicelib.db.conditions import condition_failed, failed_items, store_errors, transient
 from chalicelib.db.outbox import OutboxItem
@@ -37,6 +38,7 @@ from chalicelib.errors import AlreadyExists, Conflict, InsufficientBalance, NotF
 from chalicelib.outbox import repository as outbox
 from chalicelib.outbox.model import Effect
 from chalicelib.sales.documents import Cart, CartLine, Consequences, Order, Ticket
+from chalicelib.sales.model import OPEN_STATES
 
 PURGE_CARTS_AFTER = timedelta(days=2)
 CONFIRM_ATTEMPTS = 5
@@ -135,19 +137,17 @@ def save_cart(cart: Cart) -> Cart:
     return _save_versioned(cart, _cart_item, CartItem, "cart", {"cart_id": cart.cart_id})
 
 
-# Open orders: waiting for a payment or reserved (sales.model.OPEN_STATES, not imported: a leaf here).
-_OPEN = ("pending_payment", "reservation")
 # An open order without a deadline yet (its payment session not started) is looked at after this.
-_START_WINDOW = 15 * 60
+_START_WINDOW = 15 * 60  # order_store.PAYMENT_WINDOW_SECONDS (order_store imports this module)
 
 
 def _open_until(order: Order) -> int | None:
     """When the reconciler should look at an open order: at once when its money is all in (the
     request settling it may have died), else at its deadline or after its payment's start window."""
-    if order.status not in _OPEN:
+    if order.status not in OPEN_STATES:
         return None
     if order.payments and order.paid_amount >= order.total:
-        return int(datetime.now(UTC).timestamp())
+        return clock.seconds()
     if order.deadline:
         return int(order.deadline)
     return int(datetime.fromisoformat(order.created_at).timestamp()) + _START_WINDOW
@@ -280,7 +280,7 @@ def save_order(order: Order, consequences: Consequences | None = None) -> Order:
                 tx.update(voucher, actions=_voucher_credit(order, amount))
             if consequences.credit:
                 buyer, amount, note = consequences.credit
-                at = order_store_now()
+                at = clock.iso()
                 actions = _credit_actions(order.org_id, buyer, amount, order.order_id, at, note)
                 tx.update(CreditItem(*credit_key(order.org_id, buyer)), actions=actions)
             for effect in consequences.effects:
@@ -300,16 +300,12 @@ def _collided(exc: TransactWriteError) -> bool:
     return any(r is not None and r.code == "TransactionConflict" for r in exc.cancellation_reasons or [])
 
 
-def order_store_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _voucher_credit(order: Order, amount: int) -> list:
     return [
         VoucherItem.balance.add(amount),
         VoucherItem.uses.set(
             (VoucherItem.uses | []).append(
-                [{"order_id": order.order_id, "amount": -amount, "at": order_store_now()}]
+                [{"order_id": order.order_id, "amount": -amount, "at": clock.iso()}]
             )
         ),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored: screenshots, chalice.log
@@ -28,3 +29,15 @@ def children_of(pid: int) -> dict[int, str]:
         if int(parent) == pid and state != "Z":
             found[int(stat.parent.name)] = cmdline
     return found
+
+
+def confirmation_once_sent(api, admin_token: str, order_id: str, seconds: float = 20) -> list[dict]:
+    """The order's confirmation emails once the outbox worker (every second locally) has sent them."""
+    deadline = time.monotonic() + seconds
+    while True:
+        emails = api.get("/backoffice/emails", token=admin_token, params={"reference": order_id})
+        assert emails.status_code == 200, emails.text
+        sent = [e for e in emails.json()["items"] if e["kind"] == "order_confirmation"]
+        if (sent and all(e["status"] == "sent" for e in sent)) or time.monotonic() > deadline:
+            return sent
+        time.sleep(0.5)

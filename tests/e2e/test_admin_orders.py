@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import ARTIFACTS
+from tests.e2e.support import ARTIFACTS, confirmation_once_sent
 from tests.e2e.test_shop_purchase import (
     check_out,
     free_row_start,
@@ -80,10 +80,13 @@ def seat_on_plan(page: Page, seat_id: str):
     return page.locator(f"#plan-svg circle.seat[data-seat='{seat_id}']")
 
 
-def test_admin_finds_an_order_sees_its_seat_sold_on_the_live_plan_and_its_confirmation(page, stack, api):
+def test_admin_finds_an_order_sees_its_seat_sold_on_the_live_plan_and_its_confirmation(
+    page, stack, api, admin_token
+):
     buyer = {"email": "olga.e2e@example.com", "name": "Olga E2E"}
     order, performance_id, seat = bought_seat(api, stack, buyer)
     order_id = order["order_id"]
+    confirmation_once_sent(api, admin_token, order_id)  # the outbox worker sends it a moment later
     log_in(page, stack, stack.admin_login, stack.admin_password)
 
     go(page, "orders")
@@ -162,8 +165,9 @@ def test_admin_cancels_a_paid_order_and_its_ticket_stops_being_valid(page, stack
         "Cancelled"
     )
     expect(detail.locator("#order-refunds")).to_contain_text("Card")
+    # the outbox worker refunds the card a moment after the cancellation; the screen follows it
     expect(detail.locator("#order-payments tr[data-method=card] [data-testid=status]")).to_have_text(
-        "Refunded"
+        "Refunded", timeout=20_000
     )
     expect(detail.locator("#order-cancel")).to_have_count(0)
     expect(page.locator(f"#orders-table tr[data-order='{order_id}'] [data-testid=status]")).to_have_text(

@@ -4,14 +4,13 @@ headless Chromium, downloads the tickets' PDF, gets in at the entrance once, and
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from collections import defaultdict
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import ARTIFACTS
+from tests.e2e.support import ARTIFACTS, confirmation_once_sent
 
 POS = "WEB"
 BUYER = {"email": "ann.e2e@example.com", "name": "Ann E2E"}
@@ -168,14 +167,3 @@ def test_a_guest_buys_two_seats_pays_on_the_simulator_page_and_gets_in_once(page
     assert [(e["to"], e["status"], e["error"]) for e in sent] == [(BUYER["email"], "sent", None)]
     assert page.script_errors == []
 
-
-def confirmation_once_sent(api, admin_token: str, order_id: str, seconds: float = 20) -> list[dict]:
-    """The order's confirmation emails once the outbox worker (every second locally) has sent them."""
-    deadline = time.monotonic() + seconds
-    while True:
-        emails = api.get("/backoffice/emails", token=admin_token, params={"reference": order_id})
-        assert emails.status_code == 200, emails.text
-        sent = [e for e in emails.json()["items"] if e["kind"] == "order_confirmation"]
-        if (sent and all(e["status"] == "sent" for e in sent)) or time.monotonic() > deadline:
-            return sent
-        time.sleep(0.5)
