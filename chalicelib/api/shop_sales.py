@@ -7,12 +7,13 @@ never read from the client.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from chalice import Response
 from pydantic import Field, model_validator
 
+from chalicelib import clock
 from chalicelib.api.accounts_models import EmailStr
 from chalicelib.api.routing import BUYER, PUBLIC, SHOPPER, Api, Body, Out
 from chalicelib.api.sales_models import (
@@ -376,7 +377,7 @@ class CreditOut(Out):
 @api.route("/shop/{org_id}/account/credit", summary="My credit balance", auth=SHOPPER, response=CreditOut)
 def my_credit(caller: ShopperCaller, org_id: str) -> CreditOut:
     balance = sales_repository.credit_balance(org_id, caller.buyer_id)
-    return CreditOut(balance=balance, as_of=datetime.now(UTC))
+    return CreditOut(balance=balance, as_of=clock.now())
 
 
 class VoucherBalance(Out):

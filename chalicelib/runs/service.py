@@ -11,6 +11,7 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
+from chalicelib import clock
 from chalicelib.db.runs import RunItem, run_pk
 
 GLOBAL_SCOPE = "global"
@@ -59,7 +60,7 @@ def record_run(
         execution=execution,
         status=status,
         started_at=started,
-        finished_at=datetime.now(UTC),
+        finished_at=clock.now(),
         summary=summary,
         error=error,
         cause=cause,

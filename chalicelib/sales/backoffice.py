@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
+from chalicelib import clock
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.sales import repository
 from chalicelib.sales.documents import Order
@@ -31,7 +32,7 @@ def search_orders(
         except NotFound:
             return []
         return [order] if order.org_id == org_id else []
-    today = datetime.now(UTC).date()
+    today = clock.now().date()
     day_to = day_to or today
     day_from = day_from or day_to - timedelta(days=6)
     if day_from > day_to:

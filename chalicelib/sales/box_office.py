@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 
+from chalicelib.clock import iso, now
 from chalicelib.errors import Conflict, HoldExpired, NotFound
 from chalicelib.inventory import service as inventory
 from chalicelib.sales import payments, repository
 from chalicelib.sales.documents import Order, Payment
 from chalicelib.sales.model import CARD, PAY, PAYMENT_PENDING, PAYMENT_SUCCEEDED, next_state
-from chalicelib.sales.order_store import iso, now, order_for_operator, update
+from chalicelib.sales.order_store import order_for_operator, update
 
 CASH = "cash"
 CARD_TERMINAL = "card_terminal"  # a card paid on the box office's own terminal, not online

@@ -7,8 +7,8 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from chalicelib import clock
 from chalicelib.catalog import service as catalog
 from chalicelib.db.sales import limit_key
 from chalicelib.db.stock import seat_pk, seat_sk
@@ -79,10 +79,6 @@ class PricedCart:
     adjacent: bool | None = None
 
 
-def now_seconds() -> int:
-    return int(datetime.now(UTC).timestamp())
-
-
 def rules_for(org_id: str, pos_id: str) -> SalesRules:
     pos = catalog.get(org_id, "point_of_sale", pos_id)
     channel = catalog.get(org_id, "sales_channel", pos.data["channel_id"])
@@ -112,7 +108,7 @@ def open_cart(org_id: str, pos_code: str, buyer: Buyer) -> Cart:
         channel_id=front.channel.id,
         owner=buyer.buyer_id,
         status=OPEN,
-        created_at=datetime.now(UTC).isoformat(),
+        created_at=clock.now().isoformat(),
     )
     repository.create_cart(cart)
     return cart
@@ -185,7 +181,7 @@ def add_to_cart(org_id: str, cart_id: str, buyer: Buyer, request: HoldRequest) -
         prices.price(line.category_id, line.audience_subcategory_id or "", "audience_subcategory_id")
     cart.lines.extend(lines)
     cart.hold_ids.append(hold.hold_id)
-    cart.started_at = cart.started_at or now_seconds()
+    cart.started_at = cart.started_at or clock.seconds()
     try:
         repository.save_cart(cart)
     except Conflict:
@@ -280,7 +276,7 @@ def _hold_chosen_seats(context: _HoldContext) -> tuple[Hold, list[MapSeat]]:
         raise InvalidInput(
             "These seats do not exist in this performance", {"field": "seat_ids", "seats": unknown}
         )
-    now = now_seconds()
+    now = clock.seconds()
     sellable = shop.sellable(context.front)
     taken = [seat_id for seat_id in wanted if not seat_available(by_id[seat_id], sellable, now)]
     if taken:
@@ -330,7 +326,7 @@ def _hold_best_available(context: _HoldContext) -> tuple[Hold, list[MapSeat], bo
     fresh, read_all = False, False
     for attempt in range(PICK_ATTEMPTS):
         seats = shop.stock_seats(context.org_id, context.performance_id, context.state, fresh=fresh)
-        fresh, now = False, now_seconds()
+        fresh, now = False, clock.seconds()
         try:
             pick = _best(context, _pick_seats(seats, context, now, request.category_id))
         except seat_picking.NotEnoughSeats as exc:
@@ -530,7 +526,7 @@ def extend(org_id: str, cart_id: str, buyer: Buyer, step: str) -> PricedCart:
         raise InvalidInput("The cart is empty", {"field": "cart"})
     rules = rules_for(org_id, cart.pos_id)
     holds = _live_holds(cart)
-    ceiling = (cart.started_at or now_seconds()) + rules.hold_max_minutes * 60
+    ceiling = (cart.started_at or clock.seconds()) + rules.hold_max_minutes * 60
     for hold in holds:
         target = min(hold.expires_at + rules.hold_extension_minutes * 60, ceiling)
         if target > hold.expires_at:
@@ -542,7 +538,7 @@ def extend(org_id: str, cart_id: str, buyer: Buyer, step: str) -> PricedCart:
 
 def _live_holds(cart: Cart) -> list[Hold]:
     holds = inventory.get_holds(cart.hold_ids)
-    now = now_seconds()
+    now = clock.seconds()
     lapsed = [h.hold_id for h in holds if h.status != "active" or h.expires_at <= now]
     missing = set(cart.hold_ids) - {h.hold_id for h in holds}
     if lapsed or missing:

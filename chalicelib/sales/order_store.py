@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 import secrets
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
+from chalicelib.clock import iso
 from chalicelib.errors import (
     Conflict,
     NotFound,
@@ -25,14 +26,6 @@ PAYMENT_WINDOW_SECONDS = 15 * 60
 MAX_CARD_ATTEMPTS = 3
 SAVE_ATTEMPTS = 8
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime | None = None) -> str:
-    return (moment or now()).isoformat(timespec="seconds")
 
 
 def new_order_id(moment: datetime) -> str:

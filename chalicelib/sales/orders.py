@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from chalicelib.catalog import service as catalog
+from chalicelib.clock import iso, now
 from chalicelib.errors import (
     Conflict,
     InvalidInput,
@@ -46,9 +47,7 @@ from chalicelib.sales.order_store import (
     MAX_CARD_ATTEMPTS,
     PAYMENT_WINDOW_SECONDS,
     get_order,
-    iso,
     new_order_id,
-    now,
     order_for_operator,
     tickets_of,
     transition,

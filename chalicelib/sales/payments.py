@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from chalicelib.clock import iso, now
 from chalicelib.errors import (
     Conflict,
     HoldExpired,
@@ -41,8 +42,6 @@ from chalicelib.sales.order_store import (
     MAX_CARD_ATTEMPTS,
     PAYMENT_WINDOW_SECONDS,
     get_order,
-    iso,
-    now,
     transition,
     update,
 )

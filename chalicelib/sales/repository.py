@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -87,7 +87,7 @@ def _cart_item(cart: Cart) -> CartItem:
         order_id=cart.order_id,
         version=cart.version,
         created_at=cart.created_at,
-        purge_at=datetime.now(UTC) + PURGE_CARTS_AFTER,
+        purge_at=clock.now() + PURGE_CARTS_AFTER,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.catalog import service as catalog
+from chalicelib.clock import iso, now
 from chalicelib.errors import Conflict, InvalidInput, InvalidTransition
 from chalicelib.inventory import repository as inventory_repository
 from chalicelib.inventory import service as inventory
@@ -18,9 +19,7 @@ from chalicelib.sales.model import (
     next_state,
 )
 from chalicelib.sales.order_store import (
-    iso,
     new_order_id,
-    now,
     order_for_operator,
     transition,
     update,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from chalicelib import clock
 from chalicelib.sales import repository
 from chalicelib.sales.documents import Order, Ticket
 
@@ -84,7 +84,7 @@ def scan(
     ticket = repository.get_ticket(ticket_id) if ticket_id else None
     if ticket is None or ticket.org_id != org_id:
         return ScanResult(UNKNOWN, None, None, None, None, None, None)
-    at = datetime.now(UTC).isoformat(timespec="seconds")
+    at = clock.iso()
     entry = {"at": at, "gate": gate or "", "by": operator}
 
     def answer(result: str, used_at: str | None = ticket.used_at) -> ScanResult:

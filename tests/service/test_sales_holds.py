@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 from pynamodb.exceptions import CancellationReason, TransactWriteError
 
@@ -233,7 +231,6 @@ def test_an_expired_hold_is_the_next_buyers_at_once(world):
     later = inventory.now_seconds() + 21 * 60  # the channel's hold lasts 20 minutes
     with (
         clock.at(later),
-        mock.patch.object(carts, "now_seconds", return_value=later),
     ):
         shop.clear_cache()
         taken = hold_seats(world, BOB, world.seat("L", "B", 4))
@@ -263,7 +260,6 @@ def test_an_expired_hold_cannot_be_extended(world):
     later = inventory.now_seconds() + 3600
     with (
         clock.at(later),
-        mock.patch.object(carts, "now_seconds", return_value=later),
         pytest.raises(HoldExpired),
     ):
         carts.extend(ORG, priced.cart.cart_id, ANN, "payment")

@@ -111,7 +111,7 @@ def test_an_empty_cart_or_lapsed_holds_cannot_be_checked_out(world):
         orders.checkout(ORG, empty, GUEST, DETAILS)
     cart_id = cart_with(world, GUEST, world.seat("L", "B", 4))
     later = inventory.now_seconds() + 3600
-    with mock.patch.object(carts, "now_seconds", return_value=later), pytest.raises(HoldExpired):
+    with clock.at(later), pytest.raises(HoldExpired):
         orders.checkout(ORG, cart_id, GUEST, DETAILS)
 
 
@@ -312,7 +312,6 @@ def test_a_payment_back_after_the_seats_went_to_someone_else_is_refunded(world):
     later = order.deadline + 1
     with (
         clock.at(later),
-        mock.patch.object(carts, "now_seconds", return_value=later),
     ):
         shop.clear_cache()
         cart_with(world, Buyer(ORG, "guest-eve"), seat)
