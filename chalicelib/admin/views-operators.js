@@ -1,10 +1,12 @@
-// Operators screen: list the organisation's operators, create one, change roles/active/name/password, delete.
+// Operators screen: list the organisation's operators, create one, change roles/active/name/password and
+// scope (audience categories, product families), delete.
 
 import { api, seg } from "./api.js";
 import {
   checkboxes, checkedValues, checkRequired, clearErrors, confirmAction, errorBox, field, fill, h,
   showError, whileBusy,
 } from "./dom.js";
+import { sameScope, scopeChoices, scopeFields, scopeOf, scopeText } from "./operator-scope.js";
 
 const BASE = "/backoffice/operators";
 
@@ -24,10 +26,13 @@ export default {
 };
 
 async function load(view) {
-  const [operators, roles] = await Promise.all([api.get(BASE), api.get("/backoffice/roles")]);
+  const [operators, roles, choices] = await Promise.all([
+    api.get(BASE), api.get("/backoffice/roles"), view.choices || scopeChoices(),
+  ]);
   if (view.ctx.signal.aborted) return;
   view.operators = operators;
   view.roles = roles.map((role) => role.name);
+  view.choices = choices;
   renderList(view);
 }
 
@@ -42,13 +47,15 @@ async function reload(view) {
 function renderList(view) {
   const { ctx } = view;
   if (!view.operators.length) return fill(view.list, h("p", {}, "No operators yet."));
-  const head = h("tr", {}, ["Login", "Name", "Roles", "Status", "Actions"].map((t) => h("th", { scope: "col" }, t)));
+  const head = h("tr", {}, ["Login", "Name", "Roles", "Scope", "Status", "Actions"]
+    .map((t) => h("th", { scope: "col" }, t)));
   const rows = view.operators.map((op) => {
     const self = op.login === ctx.operator.login;
     return h("tr", { "data-login": op.login },
       h("td", {}, h("code", {}, op.login), self ? h("span", { class: "muted" }, " (you)") : null),
       h("td", {}, op.name),
       h("td", { "data-testid": "roles" }, op.roles.join(", ") || "–"),
+      h("td", { "data-testid": "scope" }, scopeText(op.scope, view.choices)),
       h("td", {}, h("span", { class: op.active ? "badge ok" : "badge off", "data-testid": "active" },
         op.active ? "Active" : "Inactive")),
       h("td", { class: "actions" },
@@ -83,6 +90,7 @@ function openEditor(view, op, row) {
         autocomplete: "current-password",
       }), "Needed to change your own password.") : null),
     checkboxes("Roles", "roles", [...new Set([...view.roles, ...op.roles])], op.roles),
+    scopeFields(view.choices, op.scope),
     h("div", { class: "field", "data-field": "active" },
       h("label", { class: "check" },
         h("input", { type: "checkbox", id: "edit-active", name: "active", checked: op.active }),
@@ -92,7 +100,7 @@ function openEditor(view, op, row) {
       h("button", {
         type: "button", id: "operator-edit-cancel", onclick: () => closeEditor(row, editor),
       }, "Cancel")));
-  const editor = h("tr", { class: "editor", "data-editing": op.login }, h("td", { colspan: 5 }, form));
+  const editor = h("tr", { class: "editor", "data-editing": op.login }, h("td", { colspan: 6 }, form));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     save(view, op, form, problem);
@@ -115,6 +123,8 @@ function changesOf(op, form) {
   if (name !== op.name) changes.name = name;
   if (roles.length !== op.roles.length || roles.some((r) => !op.roles.includes(r))) changes.roles = roles;
   if (active !== op.active) changes.active = active;
+  const scope = scopeOf(form);
+  if (!sameScope(scope, op.scope)) changes.scope = scope;
   if (password) changes.password = password;
   const current = form.querySelector("#edit-current-password")?.value;
   if (password && current) changes.current_password = current;
@@ -169,6 +179,7 @@ function createSection(view) {
         autocomplete: "new-password",
       }), "At least 8 characters.")),
     checkboxes("Roles", "roles", view.roles),
+    scopeFields(view.choices),
     h("div", { class: "buttons" },
       h("button", { type: "submit", class: "primary", id: "operator-create-submit" }, "Create operator")));
   form.addEventListener("submit", async (event) => {
@@ -179,6 +190,7 @@ function createSection(view) {
       name: form.querySelector("#new-name").value.trim(),
       password: form.querySelector("#new-password").value,
       roles: checkedValues(form, "roles"),
+      scope: scopeOf(form),
     };
     await whileBusy(form.querySelector("#operator-create-submit"), async () => {
       try {

@@ -118,6 +118,7 @@ export async function search(view) {
     const soonOnly = form.elements.expiring_soon.checked; // the API has no such filter: kept here
     const found = answer.options.filter((o) => !soonOnly || expiresSoon(o.deadline)).sort((a, b) => b.number - a.number);
     view.options = new Map(found.map((o) => [o.option_id, o]));
+    view.scopeNote = answer.scope_note || null; // options left out: outside the operator's scope
     for (const id of [...view.selected]) if (!view.options.has(id)) view.selected.delete(id);
     renderList(view, number);
     updateToolbar(view);
@@ -130,8 +131,9 @@ export async function search(view) {
 export function renderList(view, number) {
   const { names } = view;
   const options = [...view.options.values()];
+  const note = view.scopeNote ? h("p", { class: "muted", "data-testid": "scope-note" }, view.scopeNote) : null;
   if (!options.length) {
-    return fill(view.list, h("p", { "data-testid": "no-options" },
+    return fill(view.list, note, h("p", { "data-testid": "no-options" },
       Object.keys(view.query).length || number || view.form.elements.expiring_soon.checked
         ? "No option matches this search." : "No options yet."));
   }
@@ -176,6 +178,6 @@ export function renderList(view, number) {
     h("td", { class: "num", "data-col": "placed" }, option.placed.length ? String(placedOf(option)) : "–"),
     h("td", { "data-col": "deadline" }, deadlineNode(option.deadline)),
     h("td", {}, option.order_id ? orderLink(option.order_id) : "–")));
-  fill(view.list, h("table", { id: "options-table", "data-testid": "options-table" },
+  fill(view.list, note, h("table", { id: "options-table", "data-testid": "options-table" },
     h("caption", { class: "sr-only" }, "Options, newest first"), h("thead", {}, head), h("tbody", {}, rows)));
 }

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
 from chalicelib.api.routing import Body, Out
-from chalicelib.auth.model import ACTIONS, AREAS
+from chalicelib.auth.model import ACTIONS, AREAS, PRODUCT_FAMILIES, Operator, Scope
 
 
 def _email(value: str) -> str:
@@ -30,6 +30,37 @@ class OperatorLogin(Body):
     password: str = Field(min_length=1, max_length=200)
 
 
+CatalogId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+ProductFamily = Literal[PRODUCT_FAMILIES]  # type: ignore[valid-type]
+
+
+class ScopeIn(Body):
+    """An operator's scope: empty lists leave that side unrestricted."""
+
+    audience_category_ids: list[CatalogId] = Field(
+        default_factory=list, max_length=50, description="Audience categories they work on; empty: all"
+    )
+    product_families: list[ProductFamily] = Field(
+        default_factory=list,
+        max_length=len(PRODUCT_FAMILIES),
+        description="Product families they work on; empty: all. Without single_entry, no seat option",
+    )
+
+    def scope(self) -> Scope:
+        return Scope(frozenset(self.audience_category_ids), frozenset(self.product_families))
+
+
+class ScopeOut(Out):
+    audience_category_ids: list[str] = Field(default_factory=list)
+    product_families: list[str] = Field(default_factory=list)
+    unrestricted: bool = True
+
+
+def scope_out(operator: Operator) -> ScopeOut:
+    scope = operator.scope
+    return ScopeOut(**scope.as_dict(), unrestricted=scope == Scope())
+
+
 class OperatorOut(Out):
     org_id: str
     login: str
@@ -39,6 +70,7 @@ class OperatorOut(Out):
     # named without "password": a response never holds that word (a guard the tests keep)
     credentials_changed_at: str | None = None
     credentials_changed_by: str | None = None
+    scope: ScopeOut = Field(default_factory=ScopeOut)
 
 
 class MeOut(OperatorOut):
@@ -59,6 +91,7 @@ class OperatorCreate(Body):
     name: str = Field(min_length=1, max_length=200)
     password: str = Password
     roles: list[str] = Field(default_factory=list, max_length=20)
+    scope: ScopeIn | None = Field(default=None, description="Default: unrestricted")
 
 
 class OperatorUpdate(Body):
@@ -72,6 +105,7 @@ class OperatorUpdate(Body):
     current_password: str | None = Field(default=None, min_length=1, max_length=200)
     roles: list[str] | None = Field(default=None, max_length=20)
     active: bool | None = None
+    scope: ScopeIn | None = Field(default=None, description="Replaces the scope; {} makes it unrestricted")
 
 
 def _check_rights(rights: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -102,6 +136,9 @@ class RoleUpdate(Body):
 class RightsCatalogueOut(Out):
     areas: list[str]
     actions: list[str]
+    product_families: list[str] = Field(
+        default_factory=lambda: list(PRODUCT_FAMILIES), description="What an operator's scope may name"
+    )
 
 
 class RoleOut(Out):

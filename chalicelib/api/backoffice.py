@@ -15,6 +15,7 @@ from chalicelib.api.accounts_models import (
     RoleCreate,
     RoleOut,
     RoleUpdate,
+    scope_out,
 )
 from chalicelib.api.routing import ANY_OPERATOR, PUBLIC, Api
 from chalicelib.auth import operators, relays
@@ -34,6 +35,7 @@ def _fields(operator: Operator) -> dict:
         "active": operator.active,
         "credentials_changed_at": operator.password_changed_at,
         "credentials_changed_by": operator.password_changed_by,
+        "scope": scope_out(operator),
     }
 
 
@@ -123,7 +125,8 @@ def list_operators(caller: OperatorCaller) -> list[OperatorOut]:
     status=201,
 )
 def create_operator(caller: OperatorCaller, body: OperatorCreate) -> OperatorOut:
-    operator = operators.create_operator(caller, body.login, body.name, body.password, body.roles)
+    scope = body.scope.scope() if body.scope else None
+    operator = operators.create_operator(caller, body.login, body.name, body.password, body.roles, scope)
     return _operator_out(operator)
 
 
@@ -147,7 +150,8 @@ def get_operator(caller: OperatorCaller, login: str) -> OperatorOut:
 )
 def update_operator(caller: OperatorCaller, login: str, body: OperatorUpdate) -> OperatorOut:
     operator = operators.update_operator(
-        caller, login, body.name, body.roles, body.active, body.password, body.current_password
+        caller, login, body.name, body.roles, body.active, body.password, body.current_password,
+        body.scope.scope() if body.scope else None,
     )
     return _operator_out(operator)
 

@@ -146,6 +146,8 @@ def option_out(option: Option, who: str = m.OPERATOR) -> OptionOut:
 
 class OptionList(Out):
     options: list[OptionOut]
+    hidden_out_of_scope: int = Field(default=0, description="Options found but outside the operator's scope")
+    scope_note: str | None = Field(default=None, description="Why options were left out, if any were")
 
 
 class RequestBody(Body):
@@ -198,6 +200,7 @@ class DirectBody(Body):
     contact_id: Id
     performance_id: Id
     lines: list[LineBody] = Field(min_length=1, max_length=20)
+    audience_subcategory_id: Id | None = Field(default=None, description="The option rate")
 
 
 class SearchQuery(Body):

@@ -24,6 +24,7 @@ from chalicelib.api.option_models import (
 )
 from chalicelib.api.routing import Api, Body, Out
 from chalicelib.auth.model import OperatorCaller, Right
+from chalicelib.options import scope as option_scope
 from chalicelib.options import service as options
 
 api = Api(__name__, tag="options", shared_catalog_reads=True)
@@ -40,15 +41,29 @@ def right(area: str, action: str) -> tuple[Right, Right]:
 READ = right("requests", "read")
 
 
-@api.route("/backoffice/options", summary="Search options", auth=READ, query=SearchQuery, response=OptionList)
+def scoped(caller: OperatorCaller, option_id: str, audience_subcategory_id: str | None = None):
+    """The option, if it is in the caller's scope (403 naming why not)."""
+    option = options.get(caller.org_id, option_id)
+    option_scope.check_option(caller.operator.scope, option, audience_subcategory_id)
+    return option
+
+
+@api.route(
+    "/backoffice/options",
+    summary="Search options (those in the operator's scope)",
+    auth=READ,
+    query=SearchQuery,
+    response=OptionList,
+)
 def search(caller: OperatorCaller, query: SearchQuery) -> OptionList:
     found = options.search(caller.org_id, options.Search(**query.model_dump()))
-    return OptionList(options=[option_out(o) for o in found])
+    shown, hidden, reason = option_scope.visible(caller.operator.scope, found)
+    return OptionList(options=[option_out(o) for o in shown], hidden_out_of_scope=hidden, scope_note=reason)
 
 
 @api.route(OPTION, summary="An option with its request, placement and history", auth=READ, response=OptionOut)
 def detail(caller: OperatorCaller, option_id: str) -> OptionOut:
-    return option_out(options.get(caller.org_id, option_id))
+    return option_out(scoped(caller, option_id))
 
 
 @api.route(
@@ -61,6 +76,7 @@ def detail(caller: OperatorCaller, option_id: str) -> OptionOut:
     status=201,
 )
 def request_for_contact(caller: OperatorCaller, body: ContactRequestBody) -> OptionOut:
+    option_scope.check_lines(caller.operator.scope, caller.org_id, body.performance_id, list(body.quantities))
     option = options.request_for_contact(
         caller.org_id, caller.operator.login, body.contact_id, body.request()
     )
@@ -77,8 +93,11 @@ def request_for_contact(caller: OperatorCaller, body: ContactRequestBody) -> Opt
     status=201,
 )
 def direct(caller: OperatorCaller, body: DirectBody) -> OptionOut:
+    categories = [line.category_id for line in body.lines]
+    rate = body.audience_subcategory_id
+    option_scope.check_lines(caller.operator.scope, caller.org_id, body.performance_id, categories, rate)
     option = options.direct(
-        caller.org_id, caller.operator.login, body.contact_id, body.performance_id, _lines(body.lines)
+        caller.org_id, caller.operator.login, body.contact_id, body.performance_id, _lines(body.lines), rate
     )
     return option_out(option)
 
@@ -92,6 +111,7 @@ def direct(caller: OperatorCaller, body: DirectBody) -> OptionOut:
     status=201,
 )
 def duplicate(caller: OperatorCaller, option_id: str) -> OptionOut:
+    scoped(caller, option_id)
     return option_out(options.duplicate(caller.org_id, option_id, caller.operator.login))
 
 
@@ -104,6 +124,8 @@ def duplicate(caller: OperatorCaller, option_id: str) -> OptionOut:
     response=OptionOut,
 )
 def place(caller: OperatorCaller, option_id: str, body: PlaceBody) -> OptionOut:
+    # judged as it will be placed: a group desk places requests at its group rate
+    scoped(caller, option_id, body.audience_subcategory_id)
     option = options.place(
         caller.org_id,
         option_id,
@@ -127,6 +149,7 @@ def place(caller: OperatorCaller, option_id: str, body: PlaceBody) -> OptionOut:
     response=OptionOut,
 )
 def modify_placement(caller: OperatorCaller, option_id: str, body: LinesBody) -> OptionOut:
+    scoped(caller, option_id)
     return option_out(
         options.modify_placement(caller.org_id, option_id, caller.operator.login, _lines(body.lines))
     )
@@ -134,6 +157,7 @@ def modify_placement(caller: OperatorCaller, option_id: str, body: LinesBody) ->
 
 def _action(path: str, summary: str, needs: tuple[Right, Right], call) -> None:
     def handler(caller: OperatorCaller, option_id: str) -> OptionOut:
+        scoped(caller, option_id)
         return option_out(call(caller.org_id, option_id, caller.operator.login))
 
     handler.__name__ = path.strip("/").replace("-", "_")
@@ -187,6 +211,8 @@ _action(
     response=OptionOut,
 )
 def edit_request(caller: OperatorCaller, option_id: str, body: RequestBody) -> OptionOut:
+    scoped(caller, option_id)
+    option_scope.check_lines(caller.operator.scope, caller.org_id, body.performance_id, list(body.quantities))
     option = options.edit_for_contact(caller.org_id, caller.operator.login, option_id, body.request())
     return option_out(option)
 
@@ -199,6 +225,7 @@ def edit_request(caller: OperatorCaller, option_id: str, body: RequestBody) -> O
     response=OptionOut,
 )
 def delete_request(caller: OperatorCaller, option_id: str) -> OptionOut:
+    scoped(caller, option_id)
     return option_out(options.delete_for_contact(caller.org_id, caller.operator.login, option_id))
 
 
@@ -211,6 +238,7 @@ def delete_request(caller: OperatorCaller, option_id: str) -> OptionOut:
     response=ValidateOut,
 )
 def validate(caller: OperatorCaller, body: ValidateBody) -> ValidateOut:
+    option_scope.check_all(caller.operator.scope, caller.org_id, body.option_ids)
     outcomes = options.validate(caller.org_id, body.option_ids, caller.operator.login)
     return ValidateOut(outcomes=[OutcomeOut(**vars(o)) for o in outcomes])
 
@@ -262,6 +290,7 @@ def report(caller: OperatorCaller, query: ReportQuery):
 
     from chalicelib.options import report as option_report
 
+    option_scope.check_family(caller.operator.scope)
     filters = query.model_dump(exclude={"format"})
     rows = option_report.status_report(caller.org_id, **filters)
     if query.format == "csv":
@@ -290,7 +319,7 @@ def summary_pdf(caller: OperatorCaller, option_id: str):
 
     from chalicelib.options import documents
 
-    option = options.get(caller.org_id, option_id)
+    option = scoped(caller, option_id)
     accept = (api.blueprint.current_request.headers.get("accept") or "").lower()
     if "application/pdf" not in accept and "*/*" not in accept:
         # API Gateway sends binary bodies only to a client that accepts them; say so, in our shape
@@ -322,7 +351,7 @@ class SentOut(Out):
 def send_confirmation(caller: OperatorCaller, option_id: str) -> SentOut:
     from chalicelib.options import documents
 
-    entry = documents.send_confirmation(options.get(caller.org_id, option_id))
+    entry = documents.send_confirmation(scoped(caller, option_id))
     return SentOut(email_id=entry.email_id, status=entry.status, to=entry.to)
 
 

@@ -42,6 +42,19 @@ AREAS = (*AREAS, *OPTION_AREAS)
 
 ADMINISTRATOR_ROLE = "administrator"
 
+# The product families of the seeds. Options here are seat options: their products are events, the
+# "single entry" family; an operator whose scope leaves it out places no seat option.
+SINGLE_ENTRY = "single_entry"
+PRODUCT_FAMILIES = (
+    SINGLE_ENTRY,
+    "season_ticket",
+    "pass",
+    "package",
+    "membership",
+    "service",
+    "gift_voucher",
+)
+
 
 @dataclass(frozen=True)
 class Right:
@@ -61,6 +74,41 @@ class Role:
         return right.action in self.rights.get(right.area, [])
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What an operator may work on (the seed's "périmètre"): audience categories and product
+    families. An empty set leaves that side unrestricted, as every operator is by default."""
+
+    audience_category_ids: frozenset[str] = frozenset()
+    product_families: frozenset[str] = frozenset()
+
+    def covers_family(self, family: str) -> bool:
+        return not self.product_families or family in self.product_families
+
+    def covers_audience(self, audience_category_id: str) -> bool:
+        return not self.audience_category_ids or audience_category_id in self.audience_category_ids
+
+    @property
+    def limits_audience(self) -> bool:
+        return bool(self.audience_category_ids)
+
+    def within(self, other: Scope) -> bool:
+        """Whether this scope is no wider than `other` (what an operator restricted to `other` may give)."""
+        return all(
+            not theirs or (bool(mine) and mine <= theirs)
+            for mine, theirs in (
+                (self.audience_category_ids, other.audience_category_ids),
+                (self.product_families, other.product_families),
+            )
+        )
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {
+            "audience_category_ids": sorted(self.audience_category_ids),
+            "product_families": [f for f in PRODUCT_FAMILIES if f in self.product_families],
+        }
+
+
 def all_rights() -> dict[str, list[str]]:
     return {area: list(ACTIONS) for area in AREAS}
 
@@ -76,6 +124,7 @@ class Operator:
     password_changed_at: str | None = None  # ISO time of the last password change, and by whom
     password_changed_by: str | None = None
     ended_sessions: frozenset[str] = frozenset()  # session keys logged out, until their tokens expire
+    scope: Scope = Scope()  # the audience categories and product families they work on; empty: all
 
 
 @dataclass

@@ -4,7 +4,7 @@ and the last administrator are protected, passwords change with the current one 
 from __future__ import annotations
 
 from chalicelib.auth import passwords, repository
-from chalicelib.auth.model import ADMINISTRATOR_ROLE, Operator, OperatorCaller, Right, Role
+from chalicelib.auth.model import ADMINISTRATOR_ROLE, Operator, OperatorCaller, Right, Role, Scope
 from chalicelib.auth.service import _check_roles
 from chalicelib.errors import InvalidInput, NotFound, PermissionDenied
 from chalicelib.observability import logger
@@ -60,12 +60,32 @@ def _keep_an_administrator(org_id: str, target: Operator, still_admin: bool) -> 
         )
 
 
+def _check_scope(caller: OperatorCaller, scope: Scope) -> None:
+    """Audience categories of the catalog; one restricted oneself gives only a scope within one's own."""
+    from chalicelib.catalog import repository as catalog
+
+    wanted = set(scope.audience_category_ids)
+    unknown = sorted(wanted - catalog.existing_ids(caller.org_id, "audience_category", wanted))
+    if unknown:
+        raise InvalidInput(
+            f"Unknown audience categor{'y' if len(unknown) == 1 else 'ies'}: {', '.join(unknown)}",
+            {"field": "scope.audience_category_ids", "unknown": unknown},
+        )
+    if not caller.is_administrator and not scope.within(caller.operator.scope):
+        raise PermissionDenied(
+            "You can only give a scope within your own",
+            {"field": "scope", "yours": caller.operator.scope.as_dict()},
+        )
+
+
 def create_operator(
-    caller: OperatorCaller, login: str, name: str, password: str, roles: list[str]
+    caller: OperatorCaller, login: str, name: str, password: str, roles: list[str], scope: Scope | None = None
 ) -> Operator:
     _check_roles(caller.org_id, roles)
     _may_give_roles(caller, roles)
-    operator = Operator(caller.org_id, login, name, sorted(set(roles)))
+    scope = scope or Scope()
+    _check_scope(caller, scope)
+    operator = Operator(caller.org_id, login, name, sorted(set(roles)), scope=scope)
     repository.create_operator(operator, passwords.hash_password(password))
     logger.info("operator created", extra={"login": login, "by": caller.operator.login})
     return operator
@@ -79,9 +99,13 @@ def update_operator(
     active: bool | None,
     password: str | None,
     current_password: str | None = None,
+    scope: Scope | None = None,
 ) -> Operator:
     operator, password_hash = repository.get_operator_with_hash(caller.org_id, login)
     _may_manage(caller, operator)
+    if scope is not None and scope != operator.scope:
+        _check_scope(caller, scope)
+        operator.scope = scope
     myself = login == caller.operator.login
     if roles is not None:
         _check_roles(caller.org_id, roles)

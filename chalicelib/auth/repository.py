@@ -6,7 +6,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
-from chalicelib.auth.model import Operator, Role, Shopper
+from chalicelib.auth.model import Operator, Role, Scope, Shopper
 from chalicelib.db.accounts import (
     AccountsTable,
     OperatorItem,
@@ -73,7 +73,21 @@ def _to_operator(item: OperatorItem) -> Operator:
         changed,
         item.password_changed_by,
         frozenset(item.ended_sessions or ()),
+        Scope(
+            frozenset(item.scope_audience_category_ids or ()), frozenset(item.scope_product_families or ())
+        ),
     )
+
+
+def _scope_actions(scope: Scope) -> list:
+    """Set each side of the scope, or remove it when unrestricted (DynamoDB holds no empty set)."""
+    return [
+        attribute.set(set(values)) if values else attribute.remove()
+        for attribute, values in (
+            (OperatorItem.scope_audience_category_ids, scope.audience_category_ids),
+            (OperatorItem.scope_product_families, scope.product_families),
+        )
+    ]
 
 
 @store_errors
@@ -108,6 +122,8 @@ def create_operator(operator: Operator, password_hash: str) -> None:
         roles=set(operator.roles) or None,
         active=operator.active,
         created_at=clock.now(),
+        scope_audience_category_ids=set(operator.scope.audience_category_ids) or None,
+        scope_product_families=set(operator.scope.product_families) or None,
     )
     try:
         item.save(condition=AccountsTable.sk.does_not_exist())
@@ -129,6 +145,7 @@ def update_operator(
         OperatorItem.name.set(operator.name),
         OperatorItem.active.set(operator.active),
         OperatorItem.roles.set(set(operator.roles)) if operator.roles else OperatorItem.roles.remove(),
+        *_scope_actions(operator.scope),
     ]
     if password_hash:
         actions.append(OperatorItem.password_hash.set(password_hash))

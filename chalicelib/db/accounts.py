@@ -48,6 +48,9 @@ class OperatorItem(AccountsTable):
     password_changed_by = UnicodeAttribute(null=True)
     # "<session>:<expiry>" of each session logged out; forgotten once expired (at the next log-in)
     ended_sessions = UnicodeSetAttribute(null=True)
+    # The operator's scope (auth/model.py Scope); absent: unrestricted
+    scope_audience_category_ids = UnicodeSetAttribute(null=True)
+    scope_product_families = UnicodeSetAttribute(null=True)
 
 
 class RoleItem(AccountsTable):

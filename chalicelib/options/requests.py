@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
+from chalicelib import clock
 from chalicelib.catalog import service as catalog
 from chalicelib.errors import (
     Conflict,
@@ -101,13 +101,13 @@ def relay_contact(org_id: str, email: str) -> dict:
 
 def request_online(org_id: str, pos_code: str, email: str, request: RequestIn) -> Option:
     """A company's relay requests an option on a company point of sale; its channel's profile applies."""
-    found = catalog.all_items(org_id, "point_of_sale", code=pos_code)
-    if not found:
-        raise NotFound(f"No point of sale {pos_code}", {"pos_code": pos_code})
-    pos = found[0]
+    try:
+        pos = catalog.get_by_code(org_id, "point_of_sale", pos_code)
+    except NotFound:
+        raise NotFound(f"No point of sale {pos_code}", {"pos_code": pos_code}) from None
     contact = relay_contact(org_id, email)
     check_request(request)
-    profile = check_profile(org_id, pos.data["channel_id"], request, datetime.now(UTC).date().isoformat())
+    profile = check_profile(org_id, pos.data["channel_id"], request, clock.now().date().isoformat())
     option = new_option(
         org_id, contact["id"], f"contact:{contact['id']}", request, pos.data["channel_id"], pos.id
     )
@@ -163,7 +163,7 @@ def change_request(option: Option, request: RequestIn, by: str, who: str) -> Opt
     org_id = option.org_id
     check_request(request)
     if option.channel_id and who == m.RELAY:
-        check_profile(org_id, option.channel_id, request, datetime.now(UTC).date().isoformat())
+        check_profile(org_id, option.channel_id, request, clock.now().date().isoformat())
     check_dates(org_id, request)
     check_limitations(
         org_id, option.company_id, request.performance_id, sum(request.quantities.values()), option.option_id

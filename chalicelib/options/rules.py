@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from chalicelib import clock
 from chalicelib.catalog import service as catalog
 from chalicelib.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
 )
-from chalicelib.inventory import service as inventory
 from chalicelib.options import model as m
 from chalicelib.options import repository
 from chalicelib.options import stock as option_stock
@@ -41,7 +41,7 @@ class LineIn:
 
 
 def now() -> int:
-    return inventory.now_seconds()
+    return clock.seconds()
 
 
 def iso(epoch: int | None = None) -> str:
@@ -187,7 +187,7 @@ def check_payment_date(org_id: str, performance_id: str, payment_date: str | Non
     if not payment_date:
         return
     day = date.fromisoformat(payment_date)
-    if day < datetime.now(UTC).date():
+    if day < clock.now().date():
         raise InvalidInput("The payment date has passed", {"field": "payment_date", "value": payment_date})
     show_day = datetime.fromtimestamp(starts(org_id, performance_id), tz=UTC).date()
     if day > show_day:

@@ -211,13 +211,20 @@ def modify_placement(org_id: str, option_id: str, operator: str, lines: list[Lin
     return update(option_id, change)
 
 
-def direct(org_id: str, operator: str, contact_id: str, performance_id: str, lines: list[LineIn]) -> Option:
-    """An option placed at once, without a request (profiles do not apply)."""
+def direct(
+    org_id: str,
+    operator: str,
+    contact_id: str,
+    performance_id: str,
+    lines: list[LineIn],
+    audience_subcategory_id: str | None = None,
+) -> Option:
+    """An option placed at once, without a request (profiles do not apply), at the option rate given."""
     request = RequestIn(performance_id, {line.category_id: line.quantity for line in valid_lines(lines)})
     option = new_option(org_id, contact_id, operator, request, None, None)
     option.requested = {}
     repository.create(option)
-    return place(org_id, option.option_id, operator, performance_id, lines)
+    return place(org_id, option.option_id, operator, performance_id, lines, audience_subcategory_id)
 
 
 def refuse(org_id: str, option_id: str, operator: str) -> Option:

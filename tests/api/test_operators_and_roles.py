@@ -18,6 +18,7 @@ def test_admin_creates_an_operator_who_can_then_log_in(api):
         "active": True,
         "credentials_changed_at": None,
         "credentials_changed_by": None,
+        "scope": {"audience_category_ids": [], "product_families": [], "unrestricted": True},
     }
     assert api.login("jane", "jane-password")
 
@@ -138,11 +139,15 @@ def test_operators_of_another_organisation_are_invisible(api):
 
 
 def test_any_operator_can_read_the_areas_and_actions_roles_grant(api):
-    from chalicelib.auth.model import ACTIONS, AREAS
+    from chalicelib.auth.model import ACTIONS, AREAS, PRODUCT_FAMILIES
 
     catalogue = api.call("GET", "/backoffice/rights", token=api.login()).json_body
 
-    assert catalogue == {"areas": list(AREAS), "actions": list(ACTIONS)}
+    assert catalogue == {
+        "areas": list(AREAS),
+        "actions": list(ACTIONS),
+        "product_families": list(PRODUCT_FAMILIES),
+    }
 
 
 def _manager(api, admin: str, rights: dict | None = None) -> str:
