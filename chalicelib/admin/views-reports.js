@@ -2,11 +2,10 @@
 // entries, filtered by season, event, performance and days; each drawn as an SVG chart beside its
 // table, and downloadable as CSV. The figures come from the kept aggregates, never from the orders.
 
-import { api } from "./api.js";
+import { api, fetchFile } from "./api.js";
 import { columnChart, figuresTable, fillChart } from "./charts.js";
 import { centsText, listAll } from "./crud.js";
 import { clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
-import { fetchFile } from "./views-options.js";
 
 const FILTERS = ["season_id", "event_id", "performance_id", "day_from", "day_to"];
 const money = (cents) => centsText(cents);

@@ -42,6 +42,7 @@ class FiguresMetaItem(SalesTable):
     generation = NumberAttribute(default=0)
     rebuilding = NumberAttribute(null=True)  # the generation a rebuild is writing
     rebuilt_at = UnicodeAttribute(null=True)
+    pruned_below = NumberAttribute(null=True)  # generations below this one are deleted
 
 
 def figure_pk(org_id: str, generation: int, family: str, bucket: str, shard: int) -> str:

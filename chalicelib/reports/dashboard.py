@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.inventory import service as inventory
 from chalicelib.reports import repository
 from chalicelib.reports.model import DEADLINE, MONTH, SALE
@@ -19,7 +20,7 @@ FAILED_RUNS_SINCE = timedelta(days=7)
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _month_cells(org_id: str, prefix: str, low: str, high: str, first, last) -> dict[str, dict]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.db.base import connection
 from chalicelib.db.conditions import failed_items, store_errors, transient, update_if
 from chalicelib.db.reports import (
@@ -59,10 +59,54 @@ def switch_generation(org_id: str, generation: int) -> bool:
         [
             FiguresMetaItem.generation.set(generation),
             FiguresMetaItem.rebuilding.remove(),
-            FiguresMetaItem.rebuilt_at.set(datetime.now(UTC).isoformat(timespec="seconds")),
+            FiguresMetaItem.rebuilt_at.set(clock.iso()),
         ],
         FiguresMetaItem.rebuilding == generation,
     )
+
+
+@store_errors
+def superseded(org_id: str, generation: int) -> list[int]:
+    """The generations older than `generation` whose items are not deleted yet."""
+    try:
+        item = FiguresMetaItem.get(*meta_key(org_id), consistent_read=True)
+    except DoesNotExist:
+        return list(range(generation))
+    return list(range(int(item.pruned_below or 0), generation))
+
+
+@store_errors
+def mark_pruned(org_id: str, generation: int) -> None:
+    """Generations below `generation` are deleted: the next rebuild's pruning starts from it."""
+    pk, sk = meta_key(org_id)
+    update_if(
+        FiguresMetaItem(pk, sk),
+        [FiguresMetaItem.pruned_below.set(generation)],
+        FiguresMetaItem.pruned_below.does_not_exist() | (FiguresMetaItem.pruned_below < generation),
+    )
+
+
+@store_errors
+def delete_cells(org_id: str, generation: int, family: str, bucket: str) -> int:
+    """Delete every cell of one bucket of a superseded generation, over the shards; how many."""
+    deleted = 0
+    with FigureItem.batch_write() as batch:
+        for shard in range(SHARDS):
+            pk = figure_pk(org_id, generation, family, bucket, shard)
+            for item in FigureItem.query(pk, attributes_to_get=["pk", "sk"]):
+                batch.delete(item)
+                deleted += 1
+    return deleted
+
+
+@store_errors
+def delete_contributions(order_ids: list[str], generations: list[int]) -> int:
+    """Delete what these orders contributed to superseded generations (absent items cost nothing)."""
+    with ContributionItem.batch_write() as batch:
+        for order_id in order_ids:
+            for generation in generations:
+                batch.delete(ContributionItem(*contribution_key(order_id, generation)))
+    return len(order_ids) * len(generations)
 
 
 @store_errors
@@ -97,7 +141,7 @@ def apply(
         order_version=version,
         scans_seen=scans,
         cells=encode(now),
-        counted_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        counted_at=clock.iso(),
     )
     later = (ContributionItem.order_version < version) | (
         (ContributionItem.order_version == version) & (ContributionItem.scans_seen < scans)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from chalicelib import clock
 from chalicelib.catalog import service as catalog
 from chalicelib.errors import InvalidInput, NotFound
 
@@ -40,7 +41,7 @@ class Performance:
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return clock.now().date()
 
 
 def days(filters: Filters, default_days: int = DEFAULT_DAYS) -> tuple[date, date]:

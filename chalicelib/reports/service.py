@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from chalicelib.errors import NotFound
 from chalicelib.observability import logger
 from chalicelib.reports import model, repository
+from chalicelib.reports.selection import Filters, months, performances, today
 from chalicelib.sales import orders as sales_orders
 from chalicelib.sales import repository as sales_store
 
@@ -83,3 +84,38 @@ def days_between(first: date, last: date) -> list[str]:
 
 def generation(org_id: str) -> int:
     return repository.generations(org_id)[0]
+
+
+# After the switch, the superseded generations are deleted: their cells and the orders' contributions.
+
+
+def superseded(org_id: str, generation: int) -> list[int]:
+    """The generations to delete once `generation` is current (none if it is not current)."""
+    if repository.generations(org_id)[0] != generation:
+        return []
+    return repository.superseded(org_id, generation)
+
+
+def prune_days(org_id: str, generations: list[int], days: list[str]) -> dict[str, int]:
+    """Delete the superseded contributions of every order created on `days`."""
+    orders = 0
+    for day in days if generations else []:
+        order_ids = [order.order_id for order in sales_store.orders_of_day(org_id, day)]
+        orders += len(order_ids)
+        repository.delete_contributions(order_ids, generations)
+    return {"orders": orders}
+
+
+def prune_cells(org_id: str, generation: int, generations: list[int], first_day: date) -> dict[str, int]:
+    """Delete the superseded generations' cells: every performance's, and every month's from
+    `first_day` to the last performance (reservation deadlines fall before it); then mark them gone."""
+    found = performances(org_id, Filters())
+    last_day = max([today(), *(date.fromisoformat(perf.starts_at[:10]) for perf in found)])
+    cells = 0
+    for old in generations:
+        for perf in found:
+            cells += repository.delete_cells(org_id, old, model.PERFORMANCE, perf.performance_id)
+        for month in months(min(first_day, today()), last_day):
+            cells += repository.delete_cells(org_id, old, model.MONTH, month)
+    repository.mark_pruned(org_id, generation)
+    return {"generations": len(generations), "cells": cells}

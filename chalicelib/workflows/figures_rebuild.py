@@ -1,4 +1,5 @@
-"""Tasks of the figures-rebuild state machine: count every order into a new generation, then switch."""
+"""Tasks of the figures-rebuild state machine: count every order into a new generation, switch to it,
+then delete the generations it supersedes."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def begin(event: dict[str, Any]) -> dict[str, Any]:
         chunks.append({"first": start.isoformat(), "last": end.isoformat()})
         start = end + timedelta(days=1)
     logger.info("figures rebuild begun", extra={"org_id": org_id, "generation": generation})
-    return {"org_id": org_id, "generation": generation, "chunks": chunks}
+    return {"org_id": org_id, "generation": generation, "chunks": chunks, "first": first.isoformat()}
 
 
 def count(event: dict[str, Any]) -> dict[str, Any]:
@@ -46,8 +47,24 @@ def count(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def switch(event: dict[str, Any]) -> dict[str, Any]:
-    switched = figures.finish_rebuild(event["org_id"], int(event["generation"]))
-    return {"switched": switched, "generation": int(event["generation"])}
+    """Reports read the new generation; the older ones still kept are named, to be deleted next."""
+    org_id, generation = event["org_id"], int(event["generation"])
+    switched = figures.finish_rebuild(org_id, generation)
+    superseded = figures.superseded(org_id, generation) if switched else []
+    return {"switched": switched, "generation": generation, "superseded": superseded}
+
+
+def prune_orders(event: dict[str, Any]) -> dict[str, Any]:
+    """Delete what the orders of one chunk of days contributed to the superseded generations."""
+    days = figures.days_between(date.fromisoformat(event["first"]), date.fromisoformat(event["last"]))
+    return figures.prune_days(event["org_id"], [int(g) for g in event["superseded"]], days)
+
+
+def prune_cells(event: dict[str, Any]) -> dict[str, Any]:
+    """Delete the superseded generations' cells; a rerun finds nothing more to delete."""
+    generations = [int(g) for g in event["superseded"]]
+    first = date.fromisoformat(event["first"])
+    return figures.prune_cells(event["org_id"], int(event["generation"]), generations, first)
 
 
 def record(event: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +75,8 @@ def record(event: dict[str, Any]) -> dict[str, Any]:
         "orders": sum(int(r.get("orders", 0)) for r in results),
         "orders_counted": sum(int(r.get("counted", 0)) for r in results),
         "switched": bool((event.get("switched") or {}).get("switched")),
+        "generations_deleted": int((event.get("pruned") or {}).get("generations", 0)),
+        "cells_deleted": int((event.get("pruned") or {}).get("cells", 0)),
     }
     # recorded for the organisation rebuilt: its operators see it among their runs
     run, created = runs.record_run(
@@ -74,6 +93,8 @@ ACTIONS = {
     "begin": begin,
     "count": count,
     "switch": switch,
+    "prune_orders": prune_orders,
+    "prune_cells": prune_cells,
     "record": record,
     "record_failure": record_failure,
 }

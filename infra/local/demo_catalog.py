@@ -250,6 +250,14 @@ EVENTS = (
     Event("JAZZ-GALA", "Jazz Gala", "A night of big-band jazz, seated or in the pit.", "GALA", (35, 36)),
 )
 CURTAIN = (20, 0)  # local time of the evening performances
+
+# The demo's sales history (infra/local/demo_history.py) goes back HISTORY_DAYS days from the first
+# seeding; the performances' sales open SALES_OPENED_DAYS_AGO days before it, so that it could sell then.
+HISTORY_DAYS = 28
+SALES_OPENED_DAYS_AGO = HISTORY_DAYS + 7
+# A performance already played at the first seeding: sold in the weeks before it, its tickets scanned at
+# the door. Apart from EVENTS, whose performances are all to come.
+PLAYED = Event("PREMIERE", "Opening Night", "The season's opening night, all the company.", "GALA", (-6,))
 TIMEZONE = "Europe/Paris"
 
 

@@ -243,7 +243,7 @@ def events(cat: Catalog) -> str:
                 **where,
                 code=code,
                 starts_at=starts_at,
-                sales_open_at=today,
+                sales_open_at=today - timedelta(days=demo.SALES_OPENED_DAYS_AGO),  # the history sells then
                 sales_close_at=starts_at,
             )
             cat.ensure("performance", performance)

@@ -199,6 +199,32 @@ def test_the_schools_relay_requests_an_option_on_the_company_space(api, catalog)
     assert asked.json()["option_id"] in [o["option_id"] for o in mine]
 
 
+def test_the_demo_has_weeks_of_sales_a_group_reservation_and_door_scans_to_show(api, admin_token, catalog):
+    home = api.get("/backoffice/dashboard", token=admin_token).json()
+    sales = api.get(
+        "/backoffice/reports/sales", token=admin_token, params={"day_from": home["days"][0]["day"]}
+    )
+    takings = api.get("/backoffice/reports/takings", token=admin_token).json()
+    [played] = [p for p in catalog["performances"] if p["code"] == demo.PLAYED.performances()[0][0]]
+    entries = api.get(
+        "/backoffice/reports/entries", token=admin_token, params={"performance_id": played["id"]}
+    )
+
+    sale_days = [day for day in home["days"] if day["tickets"]]
+    assert len(sale_days) >= 10, home["days"]  # weeks of sales, not one day
+    assert len(sales.json()["by_day"]) >= 10 and sales.json()["totals"]["tickets"] > 20
+    assert {row["channel_id"] for row in home["channels"]} >= {
+        by_code(catalog["sales-channels"])[c]["id"] for c in ("WEB", "BOX")
+    }
+    assert sum(row["refunded"] for row in takings["by_method"]) > 0  # a cancellation refunded to the card
+    assert any(row["method"] == "gift_voucher" for row in takings["by_method"])
+    [group] = home["to_act_on"]["reservations_expiring"]  # the school's group, payable until tomorrow
+    assert group["places"] == 60
+    assert 0 < entries.json()["totals"]["entries"] <= entries.json()["totals"]["sold"]
+    assert len({row["gate"] for row in entries.json()["rows"]}) == 2
+    assert home["to_act_on"]["options"]["to_place"] >= 1
+
+
 def test_seeding_again_changes_nothing_and_says_so(stack, api, admin_token, catalog):
     # The stack configured this process's environment, so the seed runs against the stack's tables.
     from infra.local import seed
