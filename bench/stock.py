@@ -222,7 +222,7 @@ def main() -> None:
     count_every_dynamodb_client()
     from chalicelib.catalog.seating import Selection
     from chalicelib.db.tables import create_tables
-    from chalicelib.inventory import stock
+    from chalicelib.inventory import stock, stock_reads
     from chalicelib.inventory.stock_model import BLOCK
     from infra.local import dynamodb
 
@@ -236,6 +236,9 @@ def main() -> None:
         summary = measure(f"open {seats:,} seats", lambda: open_in_process(performance_id), rows)
         seat_map = measure("read seat map", lambda: stock.live_seats(ORG, performance_id)["seats"], rows)
         counts = measure("read stock counts", lambda: stock.stock_counts(ORG, performance_id), rows)
+        # the shop's seat map and a picker's view: the layout parts, then the seats no longer as opened
+        shards = int(counts["shards"])
+        measure("read shop seat map", lambda: stock_reads.seats_to_draw(performance_id, shards), rows)
         hundred = Selection(seat_ids=tuple(seat["seat_id"] for seat in seat_map[:100]))
         measure("block 100 seats", lambda: stock.change_seats(ORG, performance_id, hundred, BLOCK), rows)
         report(rows, summary, len(seat_map), counts)

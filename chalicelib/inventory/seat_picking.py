@@ -15,15 +15,16 @@ import zlib
 from collections import defaultdict, deque
 from collections.abc import Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.inventory.stock_model import natural_key
 
 RowKey = tuple[str | None, str | None]
 
 
-@dataclass(frozen=True)
-class PickSeat:
+class PickSeat(NamedTuple):
+    """A seat as picking sees it: a tuple, since a pick over a 20,000-seat hall builds one per seat."""
+
     seat_id: str
     block: str | None
     row: str | None

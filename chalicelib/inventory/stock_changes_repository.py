@@ -45,7 +45,9 @@ def _write(change: str, target_quota: str | None, now: int) -> tuple[list[Any], 
         return [SeatItem.status.set(SEAT_FREE)], SeatItem.status == SEAT_BLOCKED
     if change == MOVE:
         other_quota = SeatItem.quota_id.does_not_exist() | (SeatItem.quota_id != target_quota)
-        return [SeatItem.quota_id.set(target_quota)], seat_takeable(now) & other_quota
+        # quota_moved tells a stock reader that the quota the seat opened with no longer holds
+        actions = [SeatItem.quota_id.set(target_quota), SeatItem.quota_moved.set(True)]
+        return actions, seat_takeable(now) & other_quota
     raise ValueError(f"unknown stock change: {change}")
 
 

@@ -1,13 +1,16 @@
-"""Projected reads of a performance's stock (the shop's counts and seat map, the picker's view): one paged
-Query per shard, compact rows, no model objects."""
+"""Projected reads of a performance's stock (the shop's counts and seat map, the picker's view): the seats as
+opened from the blocks' layout parts, then one short paged Query per shard, compact rows, no model objects."""
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.db.stock import shard_count
+from chalicelib.db.stock import SEAT_FREE, layout_part_sk, shard_count, shard_pk
+from chalicelib.inventory import stock_layout
 from chalicelib.inventory.stock_model import AreaStock, MapSeat, SeatStock
-from chalicelib.inventory.stock_repository import number, raw_items, raw_rows, text
+from chalicelib.inventory.stock_repository import built_pk, number, raw_items, raw_query, raw_rows, text
 
 SEAT_PREFIX = "SEAT#"
 AREA_PREFIX = "AREA#"
@@ -94,8 +97,9 @@ def seats_of_shard(performance_id: str, shard: int, same: dict[Any, Any] | None 
     """One shard's numbered seats as compact tuples; `same` shares repeated strings (and numbers, by
     their stored text) between reads.
 
-    Written out attribute by attribute, with no call per value: decoding 20,000 seats is most of a
-    cold hold's CPU, and a call per attribute doubled it.
+    Every attribute of every seat: what a performance opened without layout parts is read with (and
+    the test of the short read). Written out attribute by attribute, with no call per value: a call
+    per attribute doubled the CPU of decoding 20,000 seats.
     """
     same = {} if same is None else same
     share = same.setdefault
@@ -136,7 +140,69 @@ def _number(numbers: dict[str, int | float | None], raw: str) -> int | float | N
     return found
 
 
+def changed_rows(performance_id: str, shard: int) -> Iterator[dict[str, dict[str, Any]]]:
+    """One shard's seats no longer as opened (not free, or moved to another quota), raw: seat_id,
+    status, hold_expires_at and quota_id. DynamoDB filters them: a free seat sends nothing back."""
+    filtered = ("#st <> :free OR attribute_exists(#moved)", {"#st": "status", "#moved": "quota_moved"})
+    names = ("seat_id", "status", "hold_expires_at", "quota_id")
+    pk = shard_pk(performance_id, shard)
+    return raw_query(pk, names, SEAT_PREFIX, None, filtered, {":free": SEAT_FREE})
+
+
+def layout_items(performance_id: str) -> Iterator[dict[str, dict[str, Any]]]:
+    """The performance's block markers and layout parts, raw (sk, layout_parts, seats)."""
+    return raw_query(built_pk(performance_id), ("sk", "layout_parts", "seats"))
+
+
+# A performance's seats as opened, per shard: seat id -> the seat, free with its first quota.
+Opened = list[dict[str, MapSeat]]
+
+
+def opened_seats(performance_id: str, shards: int) -> Opened | None:
+    """The seats as opened, from the blocks' layout parts (one paged Query); None when a block lacks
+    them (opened before they were written): the caller then reads every seat from the shards."""
+    parts: dict[str, bytes] = {}
+    markers: dict[str, int | None] = {}
+    for item in layout_items(performance_id):
+        sk = item["sk"]["S"]
+        if "seats" in item:
+            parts[sk] = base64.b64decode(item["seats"]["B"])
+        else:
+            markers[sk] = _int(item.get("layout_parts"))
+    if not markers or any(n is None for n in markers.values()):
+        return None
+    wanted = [layout_part_sk(sk, n) for sk, count in markers.items() for n in range(count or 0)]
+    if any(sk not in parts for sk in wanted):
+        return None
+    # in plan order (block by block), not seat id order as a Query gives them: readers sort as they need
+    by_shard = stock_layout.opened_seats((parts[sk] for sk in wanted), shards)
+    return [{seat.seat_id: seat for seat in shard} for shard in by_shard]
+
+
+def seats_as_changed(
+    performance_id: str, shard: int, opened: dict[str, MapSeat], same: dict[Any, Any]
+) -> list[MapSeat]:
+    """One shard's seats: as opened, but for those the shard says are no longer so (a short read)."""
+    share = same.setdefault
+    seats = dict(opened)
+    for item in changed_rows(performance_id, shard):
+        seat_id = item["seat_id"]["S"]
+        seat = seats.get(seat_id)
+        if seat is None:  # not in the layout parts: never expected, and never shown as free
+            continue
+        status, quota = text(item.get("status")), text(item.get("quota_id"))
+        expires = _int(item.get("hold_expires_at"))
+        seats[seat_id] = seat._replace(
+            status=share(status, status), quota_id=share(quota, quota), hold_expires_at=expires
+        )
+    return list(seats.values())
+
+
 def seats_to_draw(performance_id: str, shards: int) -> list[MapSeat]:
-    """Every numbered seat with its place on the plan: `shards` Query calls plus pagination."""
+    """Every numbered seat with its place on the plan: the layout parts and `shards` short Query calls
+    (or, for a performance opened without layout parts, `shards` full ones), plus pagination."""
     same: dict[Any, Any] = {}
+    opened = opened_seats(performance_id, shards)
+    if opened is not None:
+        return [seat for n in range(shards) for seat in seats_as_changed(performance_id, n, opened[n], same)]
     return [seat for shard in range(shards) for seat in seats_of_shard(performance_id, shard, same)]

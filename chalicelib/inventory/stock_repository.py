@@ -17,14 +17,18 @@ from chalicelib.db.conditions import TRANSIENT_CODES
 from chalicelib.db.plans import LayoutBlockItem, PlanBlockItem, block_sk, layout_blocks_pk, plan_blocks_pk
 from chalicelib.db.stock import (
     AreaCounterItem,
+    BlockLayoutItem,
+    BlockMarkerItem,
     SeatItem,
     StockTable,
     area_counter_sk,
+    layout_part_sk,
     seat_pk,
     seat_sk,
     shard_pk,
 )
 from chalicelib.errors import TransientStoreError
+from chalicelib.inventory import stock_layout
 from chalicelib.inventory.repository import store_errors
 from chalicelib.inventory.stock_model import AreaShare, StockSeat
 
@@ -89,13 +93,16 @@ def block_written(performance_id: str, zone: str, block: str) -> bool:
 
 @store_errors
 def write_block(performance_id: str, shards: int, zone: str, block: str, seats: list[StockSeat]) -> None:
-    """Put the block's seats free (BatchWriteItem, 25 a request, unprocessed items resent), then its marker.
+    """Put the block's seats free and its layout parts (BatchWriteItem, 25 a request, unprocessed items
+    resent), then its marker, which says how many layout parts the block has.
 
     Plain puts with no condition are safe only because nothing may hold, sell or block a seat of a
     performance before it is on_sale: until then a put can only replace a seat with the same free
     seat that an earlier, interrupted attempt wrote. The marker comes last, so a block whose marker
     exists was written whole.
     """
+    parts = stock_layout.encode(seats, shards)
+    sk = block_sk(zone, block)
     with SeatItem.batch_write() as batch:
         for seat in seats:
             batch.save(
@@ -117,7 +124,10 @@ def write_block(performance_id: str, shards: int, zone: str, block: str, seats: 
                     status="free",
                 )
             )
-    StockTable(built_pk(performance_id), block_sk(zone, block)).save()
+    with BlockLayoutItem.batch_write() as batch:
+        for n, part in enumerate(parts):
+            batch.save(BlockLayoutItem(built_pk(performance_id), layout_part_sk(sk, n), seats=part))
+    BlockMarkerItem(built_pk(performance_id), sk, layout_parts=len(parts)).save()
 
 
 @store_errors
@@ -162,7 +172,6 @@ def stock_items(performance_id: str, shards: int, fields: list[str], prefix: str
 # reading a 20,000-seat stock; the JSON of a DynamoDB answer is already the {"S": ...} form botocore
 # returns, so within `raw_rows` the body is decoded with json.loads and botocore parses nothing.
 _raw = threading.local()
-_raw_clients: set[int] = set()
 
 
 def _keep_raw(response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any) -> None:
@@ -173,9 +182,9 @@ def _keep_raw(response_dict: dict[str, Any], customized_response_dict: dict[str,
 
 def _client() -> Any:
     client = SeatItem._get_connection().connection.client
-    if id(client) not in _raw_clients:
-        client.meta.events.register("before-parse.dynamodb.Query", _keep_raw, unique_id="guichet-raw-rows")
-        _raw_clients.add(id(client))
+    # Registered on every call (a no-op once there, by its unique id): a set of clients seen, keyed by
+    # id(), missed a new client given a dead one's id, whose answers were then parsed by botocore.
+    client.meta.events.register("before-parse.dynamodb.Query", _keep_raw, unique_id="guichet-raw-rows")
     return client
 
 
@@ -208,6 +217,19 @@ def raw_items(
     performance_id: str, shard: int, names: Sequence[str], prefix: str | None = None, page: int | None = None
 ) -> Iterator[dict[str, dict[str, Any]]]:
     """As `raw_rows`, each item as DynamoDB wrote it: attribute name -> {"S": ...} or {"N": ...}."""
+    return raw_query(shard_pk(performance_id, shard), names, prefix, page)
+
+
+def raw_query(
+    pk: str,
+    names: Sequence[str],
+    prefix: str | None = None,
+    page: int | None = None,
+    filtered: tuple[str, dict[str, str]] | None = None,
+    values: dict[str, str] | None = None,
+) -> Iterator[dict[str, dict[str, Any]]]:
+    """The items of one partition key (whose sk starts with `prefix`; kept by the filter expression
+    `filtered` when given, with its own names and string `values`), projected on `names`, paged."""
     client = _client()
     aliases = {f"#a{n}": name for n, name in enumerate(names)}
     request: dict[str, Any] = {
@@ -216,10 +238,14 @@ def raw_items(
         "ProjectionExpression": ", ".join(aliases),
         "ExpressionAttributeNames": {**aliases, "#pk": "pk", **({"#sk": "sk"} if prefix else {})},
         "ExpressionAttributeValues": {
-            ":pk": {"S": shard_pk(performance_id, shard)},
+            ":pk": {"S": pk},
             **({":prefix": {"S": prefix}} if prefix else {}),
+            **{name: {"S": value} for name, value in (values or {}).items()},
         },
     }
+    if filtered:
+        request["FilterExpression"] = filtered[0]
+        request["ExpressionAttributeNames"].update(filtered[1])
     if page:
         request["Limit"] = page
     while True:

@@ -1,6 +1,7 @@
 """This instance's view of a performance's seats for picking: kept per shard, learnt from its writes.
 
-An instance (a Lambda process) reads the whole stock once, then keeps it fresh one shard at a time:
+An instance (a Lambda process) reads the whole stock once (the seats as opened from the blocks' layout
+parts, then from each shard only the seats no longer as opened), then keeps it fresh one shard at a time:
 each pick re-reads the shard read longest ago once it is older than SHARD_SECONDS, a lost race re-reads
 the shards of the seats lost, and its own holds and lost seats are written into the view at once. The
 whole stock is read again only when the view is older than FULL_SECONDS everywhere or when asked to
@@ -40,6 +41,8 @@ class _View:
     shards: list[list[MapSeat]]
     read_at: list[float]
     same: dict[Any, Any] = field(default_factory=dict)
+    # the seats as opened, per shard (None: opened without layout parts, every seat read from the shards)
+    opened: stock_reads.Opened | None = None
     avoid: dict[RowKey, float] = field(default_factory=dict)
 
 
@@ -55,8 +58,17 @@ def clear() -> None:
 def _read_all(performance_id: str, shards: int) -> _View:
     READS["full"] += 1
     same: dict[Any, Any] = {}
-    seats = [stock_reads.seats_of_shard(performance_id, n, same) for n in range(shards)]
-    return _View(seats, [time.monotonic()] * shards, same)
+    opened = stock_reads.opened_seats(performance_id, shards)
+    seats = [_read_shard(performance_id, n, same, opened) for n in range(shards)]
+    return _View(seats, [time.monotonic()] * shards, same, opened)
+
+
+def _read_shard(
+    performance_id: str, shard: int, same: dict[Any, Any], opened: stock_reads.Opened | None
+) -> list[MapSeat]:
+    if opened is None:
+        return stock_reads.seats_of_shard(performance_id, shard, same)
+    return stock_reads.seats_as_changed(performance_id, shard, opened[shard], same)
 
 
 def _refresh(view: _View, performance_id: str, shard: int) -> None:
@@ -64,7 +76,7 @@ def _refresh(view: _View, performance_id: str, shard: int) -> None:
     instance sells now: this one's picks go elsewhere for a while."""
     READS["shard"] += 1
     before = {s.seat_id: s.status for s in view.shards[shard]}
-    seats = stock_reads.seats_of_shard(performance_id, shard, view.same)
+    seats = _read_shard(performance_id, shard, view.same, view.opened)
     view.shards[shard], view.read_at[shard] = seats, time.monotonic()
     until = time.monotonic() + AVOID_SECONDS
     taken = [s for s in seats if before.get(s.seat_id) == SEAT_FREE and s.status != SEAT_FREE]

@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.catalog.model import EventStatus, PerformanceStatus
-from chalicelib.inventory.stock_model import AreaStock, MapSeat, SeatStock, natural_key, takeable
+from chalicelib.inventory.stock_model import (
+    SEAT_FREE,
+    AreaStock,
+    MapSeat,
+    SeatStock,
+    natural_key,
+    takeable,
+)
 
 EXTERNAL_CHANNEL = "external"
 EXTERNAL_QUOTA = "external"
@@ -164,10 +171,13 @@ class MapBlock:
 
 
 def seat_available(seat: MapSeat, sellable: Sellable, now: int) -> bool:
+    # asked of every seat of a hall at each pick: Sellable.allows and takeable are written inline
+    # here for their common cases (no quota; a free seat), the rest still goes to takeable
+    quota, status = seat.quota_id, seat.status
     return (
         seat.category_id is not None
-        and sellable.allows(seat.quota_id)
-        and seat_is_free(seat.status, seat.hold_expires_at, now)
+        and (quota is None or quota in sellable.quota_ids)
+        and (status == SEAT_FREE or takeable(status, seat.hold_expires_at, now))
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from chalicelib.inventory.seat_picking import (
@@ -190,7 +188,7 @@ def test_only_seats_the_choice_leaves_alone_are_reported():
 def _hall(rows: int = 6, blocks: int = 8) -> list[PickSeat]:
     """Blocks of equal quality: the front row of each is as good as any other's."""
     return [
-        dataclasses.replace(seat, seat_id=f"B{b}-{seat.seat_id}")
+        seat._replace(seat_id=f"B{b}-{seat.seat_id}")
         for b in range(blocks)
         for r, name in enumerate("ABCDEFGH"[:rows])
         for seat in row(name, "." * 10, rank=r + 1, block=f"B{b}")
