@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import boto3
 import pytest
 from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
 
 from chalicelib import config
 from chalicelib.db.tables import TABLES, create_tables
@@ -16,6 +19,15 @@ ADMIN = "admin"
 ADMIN_PASSWORD = "admin-password"
 
 
+# moto's empty tables, made once per process: creating them through the API takes about 0.4 s,
+# copying them about 2 ms, and every test starts from the same empty tables either way.
+_EMPTY_TABLES: dict = {}
+
+
+def _dynamodb_tables() -> dict:
+    return dynamodb_backends[DEFAULT_ACCOUNT_ID][boto3.session.Session().region_name].tables
+
+
 @pytest.fixture
 def aws():
     """moto for everything; every table created from the models, empty for each test."""
@@ -23,7 +35,11 @@ def aws():
     with mock_aws():
         for model in TABLES:
             model._connection = None
-        create_tables(boto3.client("dynamodb"))
+        if not _EMPTY_TABLES:
+            create_tables(boto3.client("dynamodb"))
+            _EMPTY_TABLES.update(copy.deepcopy(_dynamodb_tables()))
+        else:
+            _dynamodb_tables().update(copy.deepcopy(_EMPTY_TABLES))
         yield
 
 

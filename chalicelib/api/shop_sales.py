@@ -28,8 +28,7 @@ from chalicelib.api.sales_models import (
 from chalicelib.auth import service as auth
 from chalicelib.auth.model import GuestCaller, ShopperCaller
 from chalicelib.catalog.kinds import Code
-from chalicelib.sales import carts, idempotency, orders
-from chalicelib.sales import repository as sales_repository
+from chalicelib.sales import carts, idempotency, orders, payments
 from chalicelib.sales.carts import Buyer, HoldRequest
 from chalicelib.sales.model import CHECKOUT_STEPS
 from chalicelib.sales.orders import CheckoutRequest
@@ -376,7 +375,7 @@ class CreditOut(Out):
 
 @api.route("/shop/{org_id}/account/credit", summary="My credit balance", auth=SHOPPER, response=CreditOut)
 def my_credit(caller: ShopperCaller, org_id: str) -> CreditOut:
-    balance = sales_repository.credit_balance(org_id, caller.buyer_id)
+    balance = payments.credit_balance(org_id, caller.buyer_id)
     return CreditOut(balance=balance, as_of=clock.now())
 
 

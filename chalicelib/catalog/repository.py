@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, NoReturn
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
 from chalicelib.catalog.model import Stored
 from chalicelib.db import cursors
 from chalicelib.db.base import connection, plain
-from chalicelib.db.catalog import CatalogItem, CatalogTable, CodeGuardItem, code_sk, item_sk, kind_pk
+from chalicelib.db.catalog import (
+    CatalogGenerationItem,
+    CatalogItem,
+    CatalogTable,
+    CodeGuardItem,
+    code_sk,
+    generation_key,
+    item_sk,
+    kind_pk,
+)
 from chalicelib.db.conditions import failed_items, store_errors, transient
 from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
+from chalicelib.observability import logger
+
+
+@store_errors
+def generation(org_id: str) -> str | None:
+    """The organisation's catalog generation: it changes after every catalog write (None before any)."""
+    pk, sk = generation_key(org_id)
+    try:
+        item = CatalogGenerationItem.get(pk, sk, consistent_read=True, attributes_to_get=["generation"])
+    except DoesNotExist:
+        return None
+    return item.generation
+
+
+def _changed(org_id: str) -> None:
+    """A new generation, after a write: processes drop the catalog reads they kept. A failure here
+    does not undo the write (it is done); kept reads then expire by age (see catalog.cache)."""
+    try:
+        CatalogGenerationItem(*generation_key(org_id)).update(
+            actions=[CatalogGenerationItem.generation.set(uuid.uuid4().hex)]
+        )
+    except PynamoDBException:
+        logger.exception("catalog generation not moved", extra={"org_id": org_id})
 
 
 def _to_stored(kind: str, item: CatalogItem) -> Stored:
@@ -92,6 +125,7 @@ def create(org_id: str, kind: str, item_id: str, data: dict[str, Any], state: di
             tx.save(item, condition=CatalogTable.sk.does_not_exist())
     except TransactWriteError as exc:
         _raise_for(exc, kind, code)
+    _changed(org_id)
     return _to_stored(kind, item)
 
 
@@ -122,6 +156,7 @@ def replace(org_id: str, current: Stored, data: dict[str, Any], expected_version
                 tx.delete(CodeGuardItem(pk, code_sk(old_code)))
     except TransactWriteError as exc:
         _raise_for(exc, current.kind, new_code if new_code != old_code else None)
+    _changed(org_id)
     return Stored(current.kind, current.id, version + 1, data, current.state, current.created_at, now)
 
 
@@ -135,6 +170,7 @@ def update_state(
     actions.append(CatalogItem.updated_at.set(clock.now()))
     exists = CatalogTable.sk.exists()
     item.update(actions=actions, condition=exists if condition is None else exists & condition)
+    _changed(org_id)
 
 
 @store_errors
@@ -148,6 +184,7 @@ def delete(org_id: str, current: Stored, expected_version: int | None) -> None:
                 tx.delete(CodeGuardItem(pk, code_sk(current.data["code"])))
     except TransactWriteError as exc:
         _raise_for(exc, current.kind, None)
+    _changed(org_id)
 
 
 @store_errors

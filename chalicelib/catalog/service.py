@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.catalog import registry, repository, seating, seating_repository
+from chalicelib.catalog import cache, registry, repository, seating, seating_repository
 from chalicelib.catalog.kinds import Spec
 from chalicelib.catalog.model import PerformanceStatus, Stored
 from chalicelib.catalog.registry import Kind
@@ -63,7 +63,7 @@ def check_layout_areas(org_id: str, spec: Spec) -> None:
 
 
 def create(org_id: str, kind_name: str, spec: Spec, item_id: str | None = None) -> Stored:
-    _forget_shared()
+    _forget_shared(org_id)
     kind = registry.kind(kind_name)
     check_references(org_id, kind, spec)
     if kind.name == "layout":
@@ -89,7 +89,8 @@ def shared_reads() -> Iterator[None]:
         _shared.reset(token)
 
 
-def _forget_shared() -> None:
+def _forget_shared(org_id: str) -> None:
+    cache.forget(org_id)
     memo = _shared.get()
     if memo is not None:
         memo.clear()
@@ -100,9 +101,7 @@ def get(org_id: str, kind_name: str, item_id: str) -> Stored:
     if memo is None:
         return repository.get(org_id, kind_name, item_id)
     key = ("get", org_id, kind_name, item_id)
-    if key not in memo:
-        memo[key] = repository.get(org_id, kind_name, item_id)
-    return memo[key]
+    return cache.remembered(org_id, key, lambda: repository.get(org_id, kind_name, item_id), memo)
 
 
 def spec_of(stored: Stored) -> Spec:
@@ -130,9 +129,7 @@ def get_by_code(org_id: str, kind_name: str, code: str) -> Stored:
     if memo is None:
         return repository.get_by_code(org_id, kind_name, code)
     key = ("code", org_id, kind_name, code)
-    if key not in memo:
-        memo[key] = repository.get_by_code(org_id, kind_name, code)
-    return memo[key]
+    return cache.remembered(org_id, key, lambda: repository.get_by_code(org_id, kind_name, code), memo)
 
 
 def list_page(
@@ -147,9 +144,7 @@ def all_items(org_id: str, kind_name: str, **filters: str) -> list[Stored]:
     if memo is None:
         return _all_items(org_id, kind_name, filters)
     key = ("all", org_id, kind_name, tuple(sorted(filters.items())))
-    if key not in memo:
-        memo[key] = _all_items(org_id, kind_name, filters)
-    return list(memo[key])
+    return list(cache.remembered(org_id, key, lambda: _all_items(org_id, kind_name, filters), memo))
 
 
 def _all_items(org_id: str, kind_name: str, filters: dict[str, str]) -> list[Stored]:
@@ -163,7 +158,7 @@ def _all_items(org_id: str, kind_name: str, filters: dict[str, str]) -> list[Sto
 
 
 def replace(org_id: str, kind_name: str, item_id: str, spec: Spec, expected_version: int | None) -> Stored:
-    _forget_shared()
+    _forget_shared(org_id)
     kind = registry.kind(kind_name)
     current = repository.get(org_id, kind.name, item_id)
     data = spec.model_dump(mode="json")
@@ -204,7 +199,7 @@ def referencing(org_id: str, kind_name: str, item_id: str) -> list[dict[str, str
 
 
 def delete(org_id: str, kind_name: str, item_id: str, expected_version: int | None) -> None:
-    _forget_shared()
+    _forget_shared(org_id)
     current = repository.get(org_id, kind_name, item_id)
     if current.kind == "performance" and current.performance_status != PerformanceStatus.DRAFT:
         raise Conflict("A performance opened for sale cannot be deleted; close or cancel it", {"id": item_id})

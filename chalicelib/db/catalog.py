@@ -34,6 +34,17 @@ class CodeGuardItem(CatalogTable):
     item_id = UnicodeAttribute()
 
 
+class CatalogGenerationItem(CatalogTable):
+    """One per organisation: a new random value after every catalog write, so that a process keeping
+    catalog reads between requests knows, from one small read, whether they are still current."""
+
+    generation = UnicodeAttribute()
+
+
+def generation_key(org_id: str) -> tuple[str, str]:
+    return f"ORG#{org_id}#generation", "GENERATION"
+
+
 def kind_pk(org_id: str, kind: str) -> str:
     return f"ORG#{org_id}#{kind}"
 

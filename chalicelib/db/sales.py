@@ -27,6 +27,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 
 from chalicelib.db.base import TableMeta, TableModel
+from chalicelib.db.packed import PackedJSONAttribute
 
 
 class OrdersByBuyer(GlobalSecondaryIndex):
@@ -134,7 +135,10 @@ class OrderItem(SalesTable):
     channel_id = UnicodeAttribute()
     owner = UnicodeAttribute()
     status = UnicodeAttribute()
-    document = JSONAttribute()  # customer, lines, totals, payments, deadline, history
+    # customer, lines, totals, payments, deadline, history: compressed (`packed`), or as JSON text in
+    # orders written before it was (`document`); a write stores `packed` only
+    packed = PackedJSONAttribute(null=True)
+    document = JSONAttribute(null=True)
     version = NumberAttribute(default=1)
 
 

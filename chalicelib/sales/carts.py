@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from chalicelib import clock
 from chalicelib.catalog import service as catalog
 from chalicelib.db.sales import limit_key
-from chalicelib.db.stock import seat_pk, seat_sk
 from chalicelib.errors import (
     Conflict,
     HoldExpired,
@@ -31,7 +30,6 @@ from chalicelib.sales.documents import Cart, CartLine
 from chalicelib.sales.model import CHECKOUT_STEPS, PriceList, SalesRules, Totals, sales_rules, totals
 from chalicelib.shop import service as shop
 from chalicelib.shop.model import MapSeat, seat_available
-from chalicelib.shop.repository import stock_shards
 
 OPEN = "open"
 ORDERED = "ordered"
@@ -228,7 +226,7 @@ class _HoldContext:
         return hold
 
     def seat_ref(self, seat_id: str) -> SeatRef:
-        return SeatRef(seat_pk(self.performance_id, seat_id, stock_shards(self.state)), seat_sk(seat_id))
+        return inventory.seat_refs(self.performance_id, inventory.stock_shards(self.state), [seat_id])[0]
 
     def orphan_rule(self) -> seat_picking.OrphanRule:
         return seat_picking.OrphanRule(self.rules.always_allow_orphan_seats, self.rules.orphan_seat_trigger)
@@ -340,7 +338,7 @@ def _hold_best_available(context: _HoldContext) -> tuple[Hold, list[MapSeat], bo
         wanted = set(pick.seat_ids)
         by_id = {s.seat_id: s for s in seats if s.seat_id in wanted}
         chosen = [by_id[seat_id] for seat_id in pick.seat_ids]
-        shards = stock_shards(context.state)
+        shards = inventory.stock_shards(context.state)
         stale = inventory.taken_seats(context.performance_id, shards, pick.seat_ids, now)
         if stale:  # another buyer took them since this instance's read: no transaction spent on them
             lost = [by_id[seat_id] for seat_id in stale]
@@ -397,7 +395,7 @@ def _hold_standing(context: _HoldContext) -> Hold:
     if request.quantity < 1:
         raise InvalidInput("Ask for at least one place", {"field": "quantity"})
     sellable = shop.sellable(context.front)
-    shards = stock_shards(context.state)
+    shards = inventory.stock_shards(context.state)
     for attempt in range(PICK_ATTEMPTS):
         if attempt == 0:
             _, areas = shop.stock_counts(context.org_id, context.performance_id, context.state)
@@ -455,18 +453,11 @@ def _lines(hold: Hold, seats: list[MapSeat], request: HoldRequest) -> list[CartL
         ]
     category = request.category_id
     if category is None:
-        category = _area_category(hold)
+        category = inventory.area_category(hold.areas[0])
     return [
         CartLine(uuid.uuid4().hex[:12], hold.performance_id, hold.hold_id, category, None, area=request.area)
         for _ in range(request.quantity)
     ]
-
-
-def _area_category(hold: Hold) -> str | None:
-    from chalicelib.db.stock import AreaCounterItem
-
-    item = AreaCounterItem.get(hold.areas[0].pk, hold.areas[0].sk)
-    return item.category_id
 
 
 def remove_hold(org_id: str, cart_id: str, buyer: Buyer, hold_id: str) -> PricedCart:

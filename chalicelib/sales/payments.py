@@ -372,3 +372,8 @@ def give_back_stock_effect(org_id: str, payload: dict, item=None) -> dict:
     """The outbox's side of give_back_stock: finishes a cancellation or expiry whose request died."""
     give_back_stock(payload["order_id"])
     return {}
+
+
+def credit_balance(org_id: str, buyer_id: str) -> int:
+    """What a shopper's credit balance holds now (refunds made to it, less what paid orders used)."""
+    return repository.credit_balance(org_id, buyer_id)

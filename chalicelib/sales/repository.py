@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,6 +10,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
+from chalicelib.db import cursors
 from chalicelib.db.base import connection, plain
 from chalicelib.db.conditions import condition_failed, failed_items, store_errors, transient
 from chalicelib.db.outbox import OutboxItem
@@ -167,7 +166,7 @@ def _order_item(order: Order) -> OrderItem:
         channel_id=order.channel_id,
         owner=order.owner,
         status=order.status,
-        document=order.document(),
+        packed=order.document(),
         version=order.version,
         buyer_key=buyer_key(order.org_id, order.owner),
         day_key=day_key(order.org_id, order.created_at[:10], order.order_id),
@@ -178,7 +177,8 @@ def _order_item(order: Order) -> OrderItem:
 
 
 def _order(item: OrderItem) -> Order:
-    return Order.from_document(item.document, int(item.version))
+    document = item.packed if item.packed is not None else item.document
+    return Order.from_document(document, int(item.version))
 
 
 @store_errors
@@ -340,22 +340,6 @@ def open_orders_due(until: int, limit: int = 200) -> list[Order]:
     return [_order(item) for item in OrderItem.batch_get(keys)] if keys else []
 
 
-def _cursor(key: dict[str, Any] | None) -> str | None:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
-
-
-def _start(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        from chalicelib.errors import InvalidInput
-
-        raise InvalidInput("The cursor is not one this API gave", {"field": "cursor"}) from None
-    return value
-
-
 def _orders_from_index(
     index: str, key: str, *, newest_first: bool, limit: int | None = None, start: dict | None = None
 ) -> tuple[list[Order], dict | None]:
@@ -383,9 +367,9 @@ def orders_of_buyer(
         buyer_key(org_id, buyer),
         newest_first=True,
         limit=limit,
-        start=_start(cursor),
+        start=cursors.decode_key(cursor, fixed={"buyer_key": buyer_key(org_id, buyer)}),
     )
-    return found, _cursor(last)
+    return found, cursors.encode_key(last)
 
 
 @store_errors

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from chalicelib.catalog import service as catalog
 from chalicelib.clock import iso, now
 from chalicelib.errors import Conflict, InvalidInput, InvalidTransition
-from chalicelib.inventory import repository as inventory_repository
 from chalicelib.inventory import service as inventory
 from chalicelib.sales import carts, order_lines, repository
 from chalicelib.sales.documents import Order, OrderLine
@@ -166,7 +165,7 @@ def detach_reservation(org_id: str, order_id: str, hold_ids: list[str], hold_unt
         else:
             order = _take_out(order_id, held, by)
     for hold in inventory.get_holds(hold_ids):
-        inventory_repository.detach_from_order(hold.hold_id)
+        inventory.detach_from_order(hold.hold_id)
         if hold.status == "active":
             inventory.extend_hold(hold, hold_until)
     return order

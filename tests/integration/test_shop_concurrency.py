@@ -148,7 +148,7 @@ def read_state(world: World) -> State:
         seats={s.seat_id: s for s in seats if s.performance_id == performance_id},
         counters=[c for c in counters if c.performance_id == performance_id],
         holds={h.hold_id: h for h in HoldItem.scan(consistent_read=True)},
-        orders={o.order_id: Order.from_document(o.document, int(o.version)) for o in orders},
+        orders={o.order_id: Order.from_document(o.packed, int(o.version)) for o in orders},
         tickets=list(TicketItem.scan(TicketItem.sk == "TICKET", consistent_read=True)),
         limits={i.pk: int(i.taken) for i in LimitItem.scan(LimitItem.sk == "LIMIT", consistent_read=True)},
     )
@@ -303,7 +303,7 @@ class Replayed:
 
     def order(self, name: str) -> Order:
         found = [
-            Order.from_document(item.document, int(item.version))
+            Order.from_document(item.packed, int(item.version))
             for item in OrderItem.scan(OrderItem.sk == "ORDER", consistent_read=True)
             if item.cart_id == self.carts[name]
         ]

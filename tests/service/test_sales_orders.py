@@ -105,6 +105,21 @@ def test_checking_out_twice_gives_the_same_order(world):
     assert len(repository.orders_of_buyer(ORG, GUEST.buyer_id, 10, None)[0]) == 1
 
 
+def test_a_buyers_orders_page_on_and_another_buyers_cursor_is_refused(world):
+    for seat in ("B-4", "B-5", "B-6"):
+        orders.checkout(ORG, cart_with(world, GUEST, world.seat("L", *seat.split("-"))), GUEST, DETAILS)
+    other = Buyer(ORG, "guest-eve")
+    orders.checkout(ORG, cart_with(world, other, world.seat("L", "C", 1)), other, DETAILS)
+
+    first, cursor = orders.my_orders(ORG, GUEST, 2, None)
+    rest, _ = orders.my_orders(ORG, GUEST, 2, cursor)
+    assert len(first) == 2 and len(rest) == 1
+    assert {o.owner for o in first + rest} == {GUEST.buyer_id}
+    with pytest.raises(InvalidInput) as refused:
+        orders.my_orders(ORG, other, 2, cursor)  # Ann's place in her own orders, not Eve's
+    assert refused.value.details["field"] == "cursor"
+
+
 def test_an_empty_cart_or_lapsed_holds_cannot_be_checked_out(world):
     empty = carts.open_cart(ORG, "WEB1", GUEST).cart_id
     with pytest.raises(InvalidInput):

@@ -1,0 +1,72 @@
+"""Catalog reads kept between requests: no request while nothing changed, a change anywhere seen next."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.catalog import kinds as k
+from chalicelib.catalog import repository
+from chalicelib.catalog import service as catalog
+
+ORG = "demo"
+
+
+@pytest.fixture
+def channel_id(aws) -> str:
+    spec = k.SalesChannelSpec(code="WEB", name="Web", type="internet_b2c")
+    return catalog.create(ORG, "sales_channel", spec).id
+
+
+def request_reads(*reads):
+    """What one shop request would read, with the reads shared as the shop's routes share them."""
+    with catalog.shared_reads():
+        return [read() for read in reads]
+
+
+def count_item_reads(monkeypatch) -> list[str]:
+    made: list[str] = []
+    real = repository.get
+
+    def counted(org_id, kind, item_id):
+        made.append(item_id)
+        return real(org_id, kind, item_id)
+
+    monkeypatch.setattr(repository, "get", counted)
+    return made
+
+
+def test_a_second_request_reads_the_same_items_without_asking_dynamodb(channel_id, monkeypatch):
+    made = count_item_reads(monkeypatch)
+    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
+
+    first = request_reads(read)[0]
+    second = request_reads(read)[0]
+
+    assert first.data["name"] == second.data["name"] == "Web"
+    assert made == [channel_id]
+
+
+def test_a_change_made_by_another_process_is_seen_by_the_next_request(channel_id):
+    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
+    request_reads(read)
+    current = repository.get(ORG, "sales_channel", channel_id)
+    # Through the repository, as another Lambda instance would write: this process forgets nothing.
+    repository.replace(ORG, current, {**current.data, "name": "Web shop"}, None)
+
+    assert request_reads(read)[0].data["name"] == "Web shop"
+
+
+def test_a_caller_changing_what_it_read_changes_nothing_for_the_next_request(channel_id):
+    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
+    request_reads(read)[0].data["name"] = "scribbled"
+
+    assert request_reads(read)[0].data["name"] == "Web"
+
+
+def test_reads_outside_a_shared_request_always_ask_dynamodb(channel_id, monkeypatch):
+    made = count_item_reads(monkeypatch)
+
+    catalog.get(ORG, "sales_channel", channel_id)
+    catalog.get(ORG, "sales_channel", channel_id)
+
+    assert made == [channel_id, channel_id]
