@@ -6,6 +6,7 @@ from chalice import Chalice
 
 from chalicelib import config
 from chalicelib.api import (
+    advantages,
     backoffice,
     backoffice_orders,
     catalog,
@@ -107,6 +108,7 @@ for module in (
     stripe_webhook,
     queue,
     reports,
+    advantages,
 ):
     app.register_blueprint(module.blueprint)
 

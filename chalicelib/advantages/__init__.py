@@ -1,0 +1,1 @@
+"""Advantages, promo codes and single-use codes: better prices for the right people."""
