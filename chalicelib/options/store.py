@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from chalicelib import versioned
 from chalicelib.errors import (
     Conflict,
     NotFound,
-    VersionConflict,
 )
 from chalicelib.options import model as m
 from chalicelib.options import repository
@@ -75,15 +75,13 @@ def situation(option: Option) -> m.Situation:
 def update(option_id: str, change: Callable[[Option], object], effects=None) -> Option:
     """Read, change and write the option, again if it changed meanwhile; `effects(option)` (read as
     changed) gives the outbox effects to write in the same transaction (the customer's email)."""
-    for _ in range(SAVE_ATTEMPTS):
-        option = repository.get(option_id)
-        if change(option) is False:
-            return option
-        try:
-            return repository.save(option, [e for e in (effects(option) if effects else []) if e])
-        except VersionConflict:
-            continue
-    raise Conflict("The option kept changing; try again", {"option_id": option_id})
+    return versioned.update(
+        lambda: repository.get(option_id),
+        change,
+        lambda option, _: repository.save(option, [e for e in (effects(option) if effects else []) if e]),
+        lambda: Conflict("The option kept changing; try again", {"option_id": option_id}),
+        SAVE_ATTEMPTS,
+    )
 
 
 def transition(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import random
 import secrets
-import time
 from datetime import datetime
 
+from chalicelib import versioned
 from chalicelib.clock import iso
 from chalicelib.errors import (
     Conflict,
     NotFound,
-    VersionConflict,
 )
 from chalicelib.sales import repository
 from chalicelib.sales.carts import Buyer
@@ -39,17 +37,16 @@ def update(order_id: str, change) -> Order:
     `change` returns False for "nothing to write", or the Consequences (outbox effects, money given
     back) to write in the same transaction as the order.
     """
-    for attempt in range(SAVE_ATTEMPTS):
-        order = repository.get_order(order_id)
-        outcome = change(order)
-        if outcome is False:
-            return order
-        try:
-            return repository.save_order(order, outcome if isinstance(outcome, Consequences) else None)
-        except VersionConflict:
-            time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # noqa: S311 - jitter, not a secret
-            continue
-    raise Conflict("The order kept changing; try again", {"order_id": order_id})
+    return versioned.update(
+        lambda: repository.get_order(order_id),
+        change,
+        lambda order, outcome: repository.save_order(
+            order, outcome if isinstance(outcome, Consequences) else None
+        ),
+        lambda: Conflict("The order kept changing; try again", {"order_id": order_id}),
+        SAVE_ATTEMPTS,
+        versioned.jitter,
+    )
 
 
 def transition(
