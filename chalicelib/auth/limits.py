@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import time
 import uuid
 
+from chalicelib import clock
 from chalicelib.auth.client import Client
 from chalicelib.db import limits as store
 from chalicelib.errors import BuyerLimitReached, TooManyRequests
@@ -36,10 +36,6 @@ LOGIN_ATTEMPTS_PER_ACCOUNT = (30, 900)  # also bounds a burst of parallel guesse
 LOGIN_ATTEMPTS_PER_ADDRESS = (200, 900)
 
 
-def now() -> int:
-    return int(time.time())
-
-
 def address_of(client: Client) -> str:
     """The counted address: an IPv6 client controls its whole /64, so the /64 counts as one."""
     try:
@@ -53,9 +49,9 @@ def address_of(client: Client) -> str:
 
 def _take(pk: str, sk: str, limit: tuple[int, int], what: str, n: int = 1) -> None:
     cap, window = limit
-    if not store.add_within_window(pk, sk, n, cap, now(), window, extend=False):
+    if not store.add_within_window(pk, sk, n, cap, clock.seconds(), window, extend=False):
         found = store.read(pk, sk)
-        retry = max(1, int(found.window_ends) - now()) if found else window
+        retry = max(1, int(found.window_ends) - clock.seconds()) if found else window
         raise TooManyRequests(
             f"Too many {what} from this client; try again in {retry} s", {"retry_after": retry, "limit": cap}
         )
@@ -87,19 +83,19 @@ def take_places(client: Client, owner: str, performance_id: str, n: int, buyer_c
     address's cap, or while the buyer cools down after giving places back."""
     (address, performance), (buyer, _) = _places_keys(client, owner, performance_id)
     cap = buyer_cap * PLACES_PER_ADDRESS_FACTOR
-    if not store.add_within_window(buyer, performance, n, cap, now(), window, extend=True):
+    if not store.add_within_window(buyer, performance, n, cap, clock.seconds(), window, extend=True):
         found = store.read(buyer, performance)
-        if found is not None and found.blocked_until and int(found.blocked_until) > now():
-            retry = int(found.blocked_until) - now()
+        if found is not None and found.blocked_until and int(found.blocked_until) > clock.seconds():
+            retry = int(found.blocked_until) - clock.seconds()
             details = {"retry_after": retry, "field": "quantity"}
             raise TooManyRequests(f"Places were just given back; hold again in {retry} s", details)
         raise BuyerLimitReached(
             f"This buyer holds the most places allowed for this performance ({cap})",
             {"performance_id": performance_id, "max": cap, "per": "buyer"},
         )
-    if store.add_within_window(address, performance, n, cap, now(), window, extend=True):
+    if store.add_within_window(address, performance, n, cap, clock.seconds(), window, extend=True):
         return
-    store.give_back(buyer, performance, n, now(), 0)
+    store.give_back(buyer, performance, n, clock.seconds(), 0)
     raise BuyerLimitReached(
         f"This network address holds the most places allowed for this performance ({cap})",
         {"performance_id": performance_id, "max": cap, "per": "address"},
@@ -110,8 +106,8 @@ def give_back_places(
     client: Client, owner: str, performance_id: str, n: int, *, cooldown: bool = True
 ) -> None:
     (address, performance), (buyer, _) = _places_keys(client, owner, performance_id)
-    store.give_back(address, performance, n, now(), 0)
-    store.give_back(buyer, performance, n, now(), RELEASE_COOLDOWN if cooldown else 0)
+    store.give_back(address, performance, n, clock.seconds(), 0)
+    store.give_back(buyer, performance, n, clock.seconds(), RELEASE_COOLDOWN if cooldown else 0)
 
 
 def _delay(failures: int, free: int) -> int:
@@ -129,8 +125,8 @@ def check_login(kind: str, org_id: str, account: str, client: Client | None) -> 
     """Refuse (429) a login attempt while the account or the client waits out a delay."""
     for pk, sk, _ in _login_keys(kind, org_id, account, client):
         found = store.read(pk, sk)
-        if found is not None and found.blocked_until and int(found.blocked_until) > now():
-            retry = int(found.blocked_until) - now()
+        if found is not None and found.blocked_until and int(found.blocked_until) > clock.seconds():
+            retry = int(found.blocked_until) - clock.seconds()
             raise TooManyRequests(f"Too many failed logins; try again in {retry} s", {"retry_after": retry})
     _take(f"LOGIN_TRY#{kind}#{org_id}", account.lower(), LOGIN_ATTEMPTS_PER_ACCOUNT, "login attempts")
     if client is not None:
@@ -139,10 +135,10 @@ def check_login(kind: str, org_id: str, account: str, client: Client | None) -> 
 
 def login_failed(kind: str, org_id: str, account: str, client: Client | None) -> None:
     for pk, sk, free in _login_keys(kind, org_id, account, client):
-        failures = store.record_failure(pk, sk, now(), LOGIN_WINDOW)
+        failures = store.record_failure(pk, sk, clock.seconds(), LOGIN_WINDOW)
         delay = _delay(failures, free)
         if delay:
-            store.block_until(pk, sk, now() + delay)
+            store.block_until(pk, sk, clock.seconds() + delay)
 
 
 def login_succeeded(kind: str, org_id: str, account: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from chalicelib import clock
 from chalicelib.auth import client, limits, passwords, repository, shoppers, tokens
 from chalicelib.auth.model import (
     ADMINISTRATOR_ROLE,
@@ -144,7 +145,7 @@ def _known_device(here: client.Client | None, org_id: str) -> str | None:
         claims = tokens.verify(here.device_token, allow_expired=True)
     except InvalidToken:
         return None
-    recent = claims.issued_at > limits.now() - limits.DEVICE_TOKEN_DAYS * 86400
+    recent = claims.issued_at > clock.seconds() - limits.DEVICE_TOKEN_DAYS * 86400
     if claims.kind != tokens.GUEST or claims.org_id != org_id or not recent:
         return None
     return claims.device or claims.subject

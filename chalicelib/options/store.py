@@ -16,16 +16,12 @@ from chalicelib.options.rules import (
     SAVE_ATTEMPTS,
     iso,
 )
+from chalicelib.owned import yours
 
 
 def get(org_id: str, option_id: str) -> Option:
     """The organisation's option, moved with its order first (see `follow_order`)."""
-    try:
-        option = repository.get(option_id)
-    except NotFound:
-        option = None
-    if option is None or option.org_id != org_id:
-        raise NotFound(f"Option {option_id} does not exist", {"option_id": option_id})
+    option = yours(lambda: repository.get(option_id), lambda o: o.org_id == org_id, "Option", option_id)
     return follow_order(option)
 
 

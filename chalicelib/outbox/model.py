@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib import clock
+
 PENDING = "pending"
 SENDING = "sending"  # claimed by a worker until its lease ends
 SENT = "sent"  # done (an email sent, a refund made, stock given back)
@@ -60,7 +62,7 @@ class Effect:
     subject: str | None = None
     text: str | None = None
     html: str | None = None
-    created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    created: datetime = field(default_factory=clock.now)
     item_id: str = ""
 
     def __post_init__(self) -> None:

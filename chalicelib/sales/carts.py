@@ -24,6 +24,7 @@ from chalicelib.errors import (
 from chalicelib.inventory import seat_picking
 from chalicelib.inventory import service as inventory
 from chalicelib.inventory.model import AreaTake, BuyerLimit, Hold, SeatRef
+from chalicelib.owned import yours
 from chalicelib.queue import service as queue
 from chalicelib.sales import client_limits, pos_access, repository
 from chalicelib.sales.documents import Cart, CartLine
@@ -114,13 +115,12 @@ def open_cart(org_id: str, pos_code: str, buyer: Buyer) -> Cart:
 
 def get_cart(org_id: str, cart_id: str, buyer: Buyer) -> Cart:
     """The buyer's own cart; another buyer's cart does not exist for them (404, never 403)."""
-    try:
-        cart = repository.get_cart(cart_id)
-    except NotFound:
-        cart = None
-    if cart is None or cart.org_id != org_id or cart.owner != buyer.buyer_id:
-        raise NotFound(f"Cart {cart_id} does not exist", {"cart_id": cart_id})
-    return cart
+    return yours(
+        lambda: repository.get_cart(cart_id),
+        lambda cart: cart.org_id == org_id and cart.owner == buyer.buyer_id,
+        "Cart",
+        cart_id,
+    )
 
 
 def _open(cart: Cart) -> Cart:

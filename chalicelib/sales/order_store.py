@@ -9,8 +9,8 @@ from chalicelib import versioned
 from chalicelib.clock import iso
 from chalicelib.errors import (
     Conflict,
-    NotFound,
 )
+from chalicelib.owned import yours
 from chalicelib.sales import repository
 from chalicelib.sales.carts import Buyer
 from chalicelib.sales.documents import Consequences, Order, Ticket
@@ -68,23 +68,17 @@ def transition(
 
 def get_order(org_id: str, order_id: str, buyer: Buyer) -> Order:
     """The buyer's own order; another buyer's order does not exist for them."""
-    try:
-        order = repository.get_order(order_id)
-    except NotFound:
-        order = None
-    if order is None or order.org_id != org_id or order.owner != buyer.buyer_id:
-        raise NotFound(f"Order {order_id} does not exist", {"order_id": order_id})
-    return order
+    return yours(
+        lambda: repository.get_order(order_id),
+        lambda order: order.org_id == org_id and order.owner == buyer.buyer_id,
+        "Order",
+        order_id,
+    )
 
 
 def order_for_operator(org_id: str, order_id: str) -> Order:
-    try:
-        order = repository.get_order(order_id)
-    except NotFound:
-        order = None
-    if order is None or order.org_id != org_id:
-        raise NotFound(f"Order {order_id} does not exist", {"order_id": order_id})
-    return order
+    """The organisation's order; another organisation's does not exist for its operators."""
+    return yours(lambda: repository.get_order(order_id), lambda o: o.org_id == org_id, "Order", order_id)
 
 
 def tickets_of(order: Order) -> list[Ticket]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import jwt
@@ -10,6 +11,7 @@ import time_machine
 
 from chalicelib.auth import service, tokens
 from chalicelib.auth.model import Role
+from chalicelib.clock import moved
 from tests.fixtures import ORG
 
 
@@ -174,30 +176,30 @@ def test_a_logged_out_session_is_forgotten_once_its_token_has_expired(api):
     assert repository.get_operator(ORG, "admin").ended_sessions == frozenset()
 
 
-def test_after_failed_logins_even_the_right_password_waits_a_growing_delay(api, monkeypatch):
+def test_after_failed_logins_even_the_right_password_waits_a_growing_delay(api):
     from chalicelib.auth import limits
 
-    clock = [1_900_000_000]
-    monkeypatch.setattr(limits, "now", lambda: clock[0])
-    for _ in range(limits.LOGIN_FREE_FAILURES_ACCOUNT + 1):
+    later = contextlib.ExitStack()  # the clock moved on by each wait in turn
+    with later:
+        for _ in range(limits.LOGIN_FREE_FAILURES_ACCOUNT + 1):
+            assert _log_in(api, "admin", "wrong-guess").status_code == 401
+
+        first_wait = _log_in(api, "admin", "admin-password")
+        later.enter_context(moved(first_wait.json_body["details"]["retry_after"]))
         assert _log_in(api, "admin", "wrong-guess").status_code == 401
+        second_wait = _log_in(api, "admin", "admin-password")
 
-    first_wait = _log_in(api, "admin", "admin-password")
-    clock[0] += first_wait.json_body["details"]["retry_after"]
-    assert _log_in(api, "admin", "wrong-guess").status_code == 401
-    second_wait = _log_in(api, "admin", "admin-password")
-
-    assert first_wait.status_code == second_wait.status_code == 429
-    assert first_wait.json_body["code"] == "too_many_requests"
-    assert second_wait.json_body["details"]["retry_after"] > first_wait.json_body["details"]["retry_after"]
-    clock[0] += second_wait.json_body["details"]["retry_after"]
-    assert _log_in(api, "admin", "admin-password").status_code == 200
+        assert first_wait.status_code == second_wait.status_code == 429
+        assert first_wait.json_body["code"] == "too_many_requests"
+        first, second = (w.json_body["details"]["retry_after"] for w in (first_wait, second_wait))
+        assert second > first
+        later.enter_context(moved(second))
+        assert _log_in(api, "admin", "admin-password").status_code == 200
 
 
-def test_one_client_guessing_many_accounts_is_slowed_down(api, monkeypatch):
+def test_one_client_guessing_many_accounts_is_slowed_down(api):
     from chalicelib.auth import limits
 
-    monkeypatch.setattr(limits, "now", lambda: 1_900_000_000)
     for n in range(limits.LOGIN_FREE_FAILURES_ADDRESS + 1):
         assert _log_in(api, f"someone-{n}", "guess").status_code == 401
 

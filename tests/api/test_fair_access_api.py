@@ -8,6 +8,7 @@ import json
 import pytest
 
 from chalicelib.auth import limits
+from chalicelib.clock import moved
 from tests.shop_world import World, build_world
 
 ORG = "demo"
@@ -76,9 +77,7 @@ def test_guest_sessions_are_minted_at_a_limited_rate_per_client(api, world):
     assert answers == [201] * cap + [429]
 
 
-def test_places_given_back_are_held_again_only_after_a_cooldown(api, world, monkeypatch):
-    clock = [1_900_000_000]
-    monkeypatch.setattr(limits, "now", lambda: clock[0])
+def test_places_given_back_are_held_again_only_after_a_cooldown(api, world):
     token = guest(api)
     held = hold_best(api, world, token, 2)
     cart_id = held.json_body["cart_id"]
@@ -89,15 +88,14 @@ def test_places_given_back_are_held_again_only_after_a_cooldown(api, world, monk
 
     body = {"performance_id": world.performance_id, "category_id": world.category("CAT2"), "quantity": 2}
     again = _post(api, f"{SHOP}/carts/{cart_id}/holds", token, body)
-    clock[0] += again.json_body["details"]["retry_after"]
-    later = _post(api, f"{SHOP}/carts/{cart_id}/holds", token, body)
+    with moved(again.json_body["details"]["retry_after"]):
+        later = _post(api, f"{SHOP}/carts/{cart_id}/holds", token, body)
 
     assert again.status_code == 429 and again.json_body["code"] == "too_many_requests"
     assert later.status_code == 201
 
 
-def test_a_buyer_giving_places_back_never_makes_others_at_the_same_address_wait(api, world, monkeypatch):
-    monkeypatch.setattr(limits, "now", lambda: 1_900_000_000)
+def test_a_buyer_giving_places_back_never_makes_others_at_the_same_address_wait(api, world):
     first = guest(api)
     held = hold_best(api, world, first, 2)
     cart_id = held.json_body["cart_id"]
