@@ -1,7 +1,7 @@
 // A performance's stock screen (views-events.js), its parts: the live line and its polling, the panel
 // that blocks, unblocks and moves seats, and the counts table.
 
-import { api } from "./api.js";
+import { api, seg } from "./api.js";
 import { nameOf } from "./crud.js";
 import { clearErrors, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
 import { STATUSES } from "./plan-svg.js";
@@ -65,6 +65,18 @@ export function liveBar(ctx, refresh) {
       stamp.textContent = `read at ${formatTime(new Date().toISOString()).slice(11)}`;
     },
   };
+}
+
+const HOLDERS = { cart: "in a cart", option: "held by option", reservation: "reserved by order", order: "sold in order" };
+const UNLINKED = { cart: "in a cart", option: "held by an option", reservation: "reserved (awaiting payment)", order: "sold" };
+
+/** What holds a seat, with a link to it when the operator may open it (else the API leaves the ids out). */
+export function holderLink(holder) {
+  const link = (href, text) => [`${HOLDERS[holder.kind]} `, h("a", { href, "data-action": "holder" }, text)];
+  if (holder.kind === "option" && holder.option_id) return link(`#/options/${seg(holder.option_id)}`, holder.option_id);
+  if (holder.order_id) return link(`#/orders/${seg(holder.order_id)}`, holder.order_id);
+  if (holder.cart_id) return [`${HOLDERS.cart} `, h("code", {}, holder.cart_id)];
+  return UNLINKED[holder.kind] || holder.kind;
 }
 
 export function stockPanel(ctx, view, base, quotas, problem, after) {

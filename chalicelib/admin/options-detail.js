@@ -115,26 +115,27 @@ export function renderDetail(view, option) {
       placedLines,
     ] : h("p", { class: "muted", id: "option-not-placed" }, "Not placed yet: no places granted."));
   const allowed = ACTIONS.filter((spec) => option.allowed_actions.includes(spec.action) && mayDo(ctx, spec));
+  const act = (attrs, text, run) => h("button", {
+    type: "button", ...attrs, onclick: (event) => whileBusy(event.currentTarget, run),
+  }, text);
+  // Validate stays in view; the option's other allowed actions, rarely used, are grouped in one menu.
+  const main = allowed.filter((spec) => spec.action === "validate");
+  const others = [
+    ...allowed.filter((spec) => spec.action !== "validate").map((spec) =>
+      act({ "data-action": spec.action }, spec.text, () => runAction(view, spec, [option], problem))),
+    ctx.can("options", "execute")
+      ? act({ id: "option-email" }, "Email confirmation again", () => emailAgain(view, option, problem)) : null,
+    ctx.can("options", "create") ? act({ id: "option-duplicate" }, "Duplicate", () => duplicate(view, option)) : null,
+  ].filter(Boolean);
   const actions = h("div", { class: "buttons", id: "option-detail-actions" },
-    allowed.map((spec) => h("button", {
-      type: "button", "data-action": spec.action, class: spec.action === "validate" ? "primary" : null,
-      onclick: (event) => whileBusy(event.currentTarget, () => runAction(view, spec, [option], problem)),
-    }, spec.text)),
-    h("button", {
-      type: "button", id: "option-print", onclick: (event) => whileBusy(event.currentTarget, () => printSummary(view, option, problem)),
-    }, "Print summary"),
-    ctx.can("options", "execute") ? h("button", {
-      type: "button", id: "option-email", onclick: (event) => whileBusy(event.currentTarget, () => emailAgain(view, option, problem)),
-    }, "Email confirmation again") : null,
-    ctx.can("options", "create") ? h("button", {
-      type: "button", id: "option-duplicate", onclick: (event) => whileBusy(event.currentTarget, () => duplicate(view, option)),
-    }, "Duplicate") : null,
+    main.map((spec) => act({ "data-action": spec.action, class: "primary" }, spec.text,
+      () => runAction(view, spec, [option], problem))),
+    act({ id: "option-print" }, "Print summary", () => printSummary(view, option, problem)),
     option.state === "validated" && option.order_id && ctx.can("orders", "execute")
-      ? TAKE_UP.map(([method, text]) => h("button", {
-        type: "button", id: `option-take-up-${method}`, "data-method": method,
-        onclick: (event) => whileBusy(event.currentTarget, () => takeUp(view, option, method, problem)),
-      }, text))
+      ? TAKE_UP.map(([method, text]) => act({ id: `option-take-up-${method}`, "data-method": method }, text,
+        () => takeUp(view, option, method, problem)))
       : null,
+    others.length ? actionMenu(others) : null,
     h("button", {
       type: "button", id: "option-close",
       onclick: () => {
@@ -164,4 +165,17 @@ export function renderDetail(view, option) {
       entry.order_id ? [" · order ", h("code", {}, entry.order_id)] : "",
       entry.note ? ` · ${entry.note}` : ""))));
   view.detail.setAttribute("aria-labelledby", "option-detail-title");
+}
+
+/** A disclosure "Actions ▾" holding `buttons`; Escape closes it and gives focus back to its button. */
+function actionMenu(buttons) {
+  const menu = h("details", { class: "action-menu", id: "option-actions-menu" },
+    h("summary", { id: "option-actions-toggle" }, `More actions (${buttons.length})`),
+    h("div", { class: "action-menu-items", role: "group", "aria-label": "More actions" }, buttons));
+  menu.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !menu.open) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  return menu;
 }

@@ -32,7 +32,15 @@ function bounds(seats) {
   return { minX, maxX, minY, maxY };
 }
 
-/** The seats (flattened, with their zone and block), their index by id, and the drawing's geometry. */
+/** True when the plan gives the standing area its place in the hall: x, y (top left), width, height. */
+const placed = (area) => ["x", "y", "width", "height"].every((key) => area[key] !== null && area[key] !== undefined &&
+  Number.isFinite(Number(area[key])));
+
+/**
+ * The seats (flattened, with their zone and block), their index by id, and the drawing's geometry.
+ * Standing areas with coordinates (`inPlace`) are drawn where they are; the others (`loose`) side by
+ * side under the seats.
+ */
 export function geometry(blocks, areas) {
   const seats = [];
   for (const block of blocks) {
@@ -41,19 +49,23 @@ export function geometry(blocks, areas) {
     }
   }
   const index = new Map(seats.map((seat, i) => [seat.seat_id, i]));
-  const { minX, maxX, minY, maxY } = bounds(seats);
+  const inPlace = areas.filter(placed);
+  const loose = areas.filter((area) => !placed(area));
+  const corners = inPlace.flatMap((a) => [
+    { x: Number(a.x), y: Number(a.y) }, { x: Number(a.x) + Number(a.width), y: Number(a.y) + Number(a.height) }]);
+  const { minX, maxX, minY, maxY } = bounds([...seats, ...corners]);
   const r = radiusOf(blocks, maxX - minX, maxY - minY);
   const margin = 3 * r;
   const width = Math.max(maxX - minX, 10 * r) + 2 * margin;
-  const areaHeight = areas.length ? Math.max(width / 12, 8 * r) : 0;
-  const seatsHeight = seats.length ? maxY - minY + 2 * margin : 0;
+  const areaHeight = loose.length ? Math.max(width / 12, 8 * r) : 0;
+  const seatsHeight = seats.length || inPlace.length ? maxY - minY + 2 * margin : 0;
   // Row A is drawn at the top, nearest the stage: the stage is a band above the seats.
   const stageHeight = seats.length ? Math.max(4 * r, width / 30) : 0;
-  const height = stageHeight + seatsHeight + (areas.length ? areaHeight + 2 * margin : 0) || 10;
+  const height = stageHeight + seatsHeight + (loose.length ? areaHeight + 2 * margin : 0) || 10;
   const top = minY - margin - stageHeight;
   return {
     seats, index, r, margin, width, height, areaHeight, seatsHeight, stageHeight, x0: minX - margin, y0: top,
-    seatsTop: minY - margin,
+    seatsTop: minY - margin, inPlace, loose,
   };
 }
 
@@ -101,20 +113,24 @@ function seatMarkup(blocks, r) {
   return markup;
 }
 
-/** Standing areas as labelled boxes side by side under the seats. */
-function areaMarkup(areas, g) {
-  if (!areas.length) return "";
+function areaBox(area, left, top, width, height, r) {
+  const font = Math.max(Math.min(height / 4, width / 10), r);
+  return `<g class="plan-area" data-area="${esc(area.code)}">` +
+    `<rect x="${num(left)}" y="${num(top)}" width="${num(width)}" height="${num(height)}" rx="${num(r)}"/>` +
+    `<text x="${num(left + width / 2)}" y="${num(top + height / 2)}" font-size="${num(font)}" ` +
+    `text-anchor="middle" dominant-baseline="middle">${esc(area.name)} · ${esc(area.capacity)} standing</text></g>`;
+}
+
+/** Standing areas: where the plan places them, else as labelled boxes side by side under the seats. */
+function areaMarkup(g) {
+  let markup = g.inPlace.map((a) => areaBox(a, Number(a.x), Number(a.y), Number(a.width), Number(a.height), g.r)).join("");
+  if (!g.loose.length) return markup;
   const gap = g.margin / 2;
-  const boxWidth = (g.width - 2 * g.margin - gap * (areas.length - 1)) / areas.length;
+  const boxWidth = (g.width - 2 * g.margin - gap * (g.loose.length - 1)) / g.loose.length;
   const top = g.seatsTop + g.seatsHeight + g.margin;
-  const font = Math.min(g.areaHeight / 4, boxWidth / 10);
-  return areas.map((area, n) => {
-    const left = g.x0 + g.margin + n * (boxWidth + gap);
-    return `<g class="plan-area" data-area="${esc(area.code)}">` +
-      `<rect x="${num(left)}" y="${num(top)}" width="${num(boxWidth)}" height="${num(g.areaHeight)}" rx="${num(g.r)}"/>` +
-      `<text x="${num(left + boxWidth / 2)}" y="${num(top + g.areaHeight / 2)}" font-size="${num(font)}" ` +
-      `text-anchor="middle" dominant-baseline="middle">${esc(area.name)} · ${esc(area.capacity)} standing</text></g>`;
-  }).join("");
+  markup += g.loose.map((area, n) =>
+    areaBox(area, g.x0 + g.margin + n * (boxWidth + gap), top, boxWidth, g.areaHeight, g.r)).join("");
+  return markup;
 }
 
 /** The <svg>: seats, areas and the (hidden) selection rectangle, focusable and described. */
@@ -128,9 +144,11 @@ export function planSvg(id, title, blocks, areas, g) {
   svg.setAttribute("aria-label",
     `${title}: ${g.seats.length} seats in ${blocks.length} blocks${areas.length ? `, ${areas.length} standing areas` : ""}. ` +
     "Click a seat to select it, shift-click to add it, drag a rectangle to select many; with the keyboard, " +
-    "arrow keys move between seats, Space selects one, R its row; Escape clears.");
+    "arrow keys move between seats, Space selects one, R its row; Escape clears; + and - zoom, 0 fits.");
   svg.setAttribute("data-testid", "plan-svg");
-  svg.innerHTML = `${labelMarkup(blocks, g)}<g class="plan-seats">${seatMarkup(blocks, g.r)}${areaMarkup(areas, g)}</g>` +
+  // Areas first: a seat drawn over an area stays clickable.
+  svg.innerHTML = `${labelMarkup(blocks, g)}<g class="plan-areas">${areaMarkup(g)}</g>` +
+    `<g class="plan-seats">${seatMarkup(blocks, g.r)}</g>` +
     `<rect class="lasso" hidden x="0" y="0" width="0" height="0" vector-effect="non-scaling-stroke"/>`;
   return svg;
 }

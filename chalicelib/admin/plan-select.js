@@ -137,14 +137,19 @@ function keyboard(svg, { seats, r, selection, hovered }) {
   // Looked up each time: the seats' circles may be drawn again (a selection, a refresh) meanwhile.
   const showCursor = () => {
     for (const node of svg.querySelectorAll("circle.cursor")) node.classList.remove("cursor");
-    svg.querySelectorAll("circle.seat")[cursor]?.classList.add("cursor");
+    const node = svg.querySelectorAll("circle.seat")[cursor];
+    node?.classList.add("cursor");
+    return node;
   };
   const moveTo = (n) => {
     if (n < 0) return;
     cursor = n;
-    showCursor();
+    // Zoomed in, the plan scrolls so that the cursor stays in view.
+    showCursor()?.scrollIntoView({ block: "nearest", inline: "nearest" });
     hovered(seats[n], true);
   };
+  // Coming back to the plan with Tab shows the keyboard cursor's seat again.
+  svg.addEventListener("focus", () => { if (cursor >= 0) hovered(seats[cursor], true); });
   return (event) => {
     if (event.key === "Escape") return selection.select([], false);
     if (!seats.length) return;

@@ -1,14 +1,15 @@
 // A seating plan drawn as one SVG: seats as small circles at their x/y (the viewBox scales them to
-// fit), standing areas as labelled boxes under them; colours by key with a legend; a selection tool
-// (click, shift-click to add or remove, drag a rectangle, shift-drag to add). Built for 20,000 seats:
-// the seats are written as one markup string (plan-draw.js), and one set of listeners on the <svg>
-// serves them all (plan-select.js).
+// fit), standing areas as labelled boxes; colours by key with a legend; a selection tool (click,
+// shift-click to add or remove, drag a rectangle, shift-drag to add, the keyboard, a block / row /
+// seats picker) and the selection listed for the side panel; zoom and pan (plan-zoom.js). Built for
+// 20,000 seats: the seats are written as one markup string (plan-draw.js), and one set of listeners on
+// the <svg> serves them all (plan-select.js).
 
 import { fill, h } from "./dom.js";
 import { geometry, num, planSvg } from "./plan-draw.js";
+import { seatPicker, selectionList } from "./plan-picker.js";
 import { listenForSelection, selectionOf } from "./plan-select.js";
-
-const ZOOMS = [1, 1.5, 2, 3, 4, 6];
+import { zoomer } from "./plan-zoom.js";
 
 /** Distinct colours for keys that have none (quotas): golden-angle hues. */
 export function paletteColour(index) {
@@ -101,28 +102,28 @@ function tagger(seats, nodes) {
 
 const button = (text, attrs, onclick) => h("button", { type: "button", class: "small", ...attrs, onclick }, text);
 
-function toolbarOf(id, blocks, { selection, seats, index, svg }) {
-  const blockSelect = h("select", { id: `${id}-block`, "aria-label": "Block" },
-    blocks.map((b, n) => h("option", { value: String(n) }, `Zone ${b.zone} · block ${b.block} (${b.seats.length})`)));
-  let zoom = 0;
-  const setZoom = (step) => {
-    zoom = Math.max(0, Math.min(ZOOMS.length - 1, step));
-    svg.style.width = `${ZOOMS[zoom] * 100}%`;
-    svg.classList.toggle("fit", zoom === 0);
-  };
-  return h("div", { class: "plan-toolbar buttons compact" },
+function toolbarOf(id, { selection, seats }) {
+  const zoomLevel = h("span", { id: `${id}-zoom-level`, class: "muted", "aria-live": "polite" }, "100%");
+  const zoomOut = button("−", { id: `${id}-zoom-out`, "aria-label": "Zoom out", disabled: true }, () => zoom.zoomOut());
+  const zoomIn = button("+", { id: `${id}-zoom-in`, "aria-label": "Zoom in" }, () => zoom.zoomIn());
+  let zoom = null;
+  const node = h("div", { class: "plan-toolbar buttons compact" },
     button("Select all", { id: `${id}-all` }, () => selection.select(seats.map((_, n) => n), false)),
     button("Clear selection", { id: `${id}-clear` }, () => selection.select([], false)),
-    blocks.length ? h("span", { class: "inline" }, blockSelect,
-      button("Select block", { id: `${id}-select-block`, title: "Shift-click to add to the selection" },
-        (event) => {
-          const block = blocks[Number(blockSelect.value)];
-          selection.select(block.seats.map((seat) => index.get(seat.seat_id)), event.shiftKey);
-        })) : null,
-    h("span", { class: "inline zoom" },
-      button("−", { id: `${id}-zoom-out`, "aria-label": "Zoom out" }, () => setZoom(zoom - 1)),
-      button("Fit", { id: `${id}-zoom-fit`, "aria-label": "Fit the plan" }, () => setZoom(0)),
-      button("+", { id: `${id}-zoom-in`, "aria-label": "Zoom in" }, () => setZoom(zoom + 1))));
+    h("span", { class: "inline zoom", role: "group", "aria-label": "Zoom" },
+      zoomOut, button("Fit", { id: `${id}-zoom-fit`, "aria-label": "Fit the plan" }, () => zoom.fit()), zoomIn,
+      zoomLevel));
+  return {
+    node,
+    /** Bind the buttons to the plan's zoom once both exist; onZoom keeps the buttons and level true. */
+    bind(zoomOf) {
+      zoom = zoomOf((level, deepest) => {
+        zoomLevel.textContent = `${Math.round(level * 100)}%`;
+        zoomOut.disabled = level <= 1;
+        zoomIn.disabled = deepest;
+      });
+    },
+  };
 }
 
 /**
@@ -144,18 +145,27 @@ export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
   const hover = h("p", { id: `${id}-hover`, class: "plan-hover muted", "aria-live": "polite" }, "\u00a0");
   let pinned = null;
   const legend = h("ul", { id: `${id}-legend`, class: "legend", "data-testid": "legend" });
+  const chosenList = selectionList(id, seats);
   const selection = selectionOf(seats, nodes, (count, text) => {
     status.textContent = text;
     status.dataset.count = String(count);
+    chosenList.refresh(selection.chosen);
     for (const listener of listeners) listener(count);
   });
+  chosenList.refresh(selection.chosen);
   const paint = painter({ id, seats, nodes, selection, legend, r: g.r, button });
+  const toolbar = toolbarOf(id, { selection, seats });
+  const box = h("div", { class: "plan-box", id: `${id}-box` }, svg);
+  toolbar.bind((onZoom) => zoomer(box, svg, { seats, r: g.r, viewWidth: g.width, onZoom }));
   const view = {
-    node: h("div", { class: "plan", id: `${id}-view` }, toolbarOf(id, blocks, { selection, seats, index, svg }),
-      h("div", { class: "plan-box", id: `${id}-box` }, svg), hover, status,
-      h("h3", { class: "sr-only" }, "Legend"), legend),
+    node: h("div", { class: "plan", id: `${id}-view` }, toolbar.node,
+      box, hover, status, seatPicker(id, blocks, { seats, index, selection }),
+      h("h2", { class: "sr-only" }, "Legend"), legend),
+    /** The selected seats by block and row: the screen puts it in its side panel. */
+    selectionPanel: chosenList.node,
     seats,
     index,
+    /** The details of a seat (text or nodes, e.g. a link to what holds it); set it after drawing. */
     describe: (seat) => `Seat ${seat.seat_id}: zone ${seat.zone}, block ${seat.block}, row ${seat.row}, number ${seat.number}`,
     /** Colour every seat by keyOf(seat), with palette [{key, label, colour}]; unknown keys are grey. */
     paint(keyOf, entries) {
@@ -179,7 +189,7 @@ export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
     seats, r: g.r, selection, hovered: (seat, pin = false) => {
       if (pin || !seat) pinned = pin ? seat : pinned;
       const shown = seat || pinned;
-      hover.textContent = shown ? view.describe(shown) : "\u00a0";
+      fill(hover, shown ? view.describe(shown) : "\u00a0");
     },
   });
   return view;
@@ -189,9 +199,16 @@ export function drawPlan({ id, blocks, areas = [], title = "Seating plan" }) {
 
 export const STATUSES = [
   { key: "free", label: "Free", colour: "#2e9d5b" },
-  { key: "held", label: "Held (in a cart)", colour: "#e69b00" },
+  { key: "held", label: "Held", colour: "#e69b00" },
   { key: "sold", label: "Sold", colour: "#6a4fc9" },
   { key: "blocked", label: "Blocked", colour: "#33373d" },
+];
+
+/** With the seats' holders known, a held seat is coloured by what holds it (key "held:<kind>"). */
+export const HOLD_KINDS = [
+  { key: "held:cart", label: "In a cart", colour: "#e69b00" },
+  { key: "held:option", label: "Held by an option", colour: "#0b7285" },
+  { key: "held:reservation", label: "Reserved (awaiting payment)", colour: "#c2255c" },
 ];
 export const NO_QUOTA = "";
 
@@ -199,8 +216,9 @@ export const NO_QUOTA = "";
  * The palette of a colouring mode: "category" (the categories' own colours, by rank), "quota"
  * (generated colours, plus the general stock) or "status".
  */
-export function paletteFor(mode, { categories = [], quotas = [] } = {}) {
-  if (mode === "status") return STATUSES;
+export function paletteFor(mode, { categories = [], quotas = [], holders = false } = {}) {
+  // A cart takes held's place: each status keeps its colour class (sold is k2) whether holders are known or not.
+  if (mode === "status") return holders ? [STATUSES[0], HOLD_KINDS[0], ...STATUSES.slice(2), ...HOLD_KINDS.slice(1)] : STATUSES;
   if (mode === "quota") {
     return [
       ...quotas.map((quota, n) => ({ key: quota.id, label: quota.name || quota.code, colour: paletteColour(n) })),

@@ -6,7 +6,7 @@
 import { api, seg } from "./api.js";
 import { crudSection, nameOf, refCache, subPath } from "./crud.js";
 import { clearErrors, errorBox, fill, formatTime, h, shortTime, showError, whileBusy } from "./dom.js";
-import { liveBar, pollLive, renderCounts, stockPanel } from "./events-stock.js";
+import { holderLink, liveBar, pollLive, renderCounts, stockPanel } from "./events-stock.js";
 import { drawPlan, modeSwitch, NO_QUOTA, paletteFor } from "./plan-svg.js";
 import { label } from "./rights.js";
 
@@ -195,24 +195,30 @@ async function stockScreen(root, ctx, eventId, performanceId) {
     rank: new Map(categories.map((c) => [c.id, c.rank])),
   };
   const seatState = new Map(); // seat id -> {category, quota, status, until}
+  const holderOf = new Map(); // seat id -> its holder {kind, hold_id, cart_id?, option_id?, order_id?}
+  const holders = { known: false };
   const source = { live: true, note: "" };
   let mode = "status";
   const repaint = () => {
     view.paint((seat) => {
       const s = seatState.get(seat.seat_id);
       if (!s) return undefined;
-      return mode === "status" ? s.status : mode === "quota" ? s.quota : s.category;
-    }, paletteFor(mode, { categories, quotas }));
-    // Whatever the colouring, each seat says its status: <circle data-seat=… data-status=sold>.
+      if (mode === "status") return s.status === "held" && holders.known ? `held:${holderOf.get(seat.seat_id)?.kind}` : s.status;
+      return mode === "quota" ? s.quota : s.category;
+    }, paletteFor(mode, { categories, quotas, holders: holders.known }));
+    // Whatever the colouring, each seat says its status: <circle data-seat=… data-status=sold data-hold=cart>.
     view.tag("status", (seat) => seatState.get(seat.seat_id)?.status);
+    view.tag("hold", (seat) => holderOf.get(seat.seat_id)?.kind);
   };
   view.describe = (seat) => {
     const s = seatState.get(seat.seat_id);
     const where = `Seat ${seat.seat_id} · zone ${seat.zone}, block ${seat.block}, row ${seat.row}, no ${seat.number}`;
     if (!s) return `${where} · not for sale`;
     const until = s.status === "held" && s.until ? ` until ${formatTime(new Date(s.until * 1000).toISOString()).slice(11)}` : "";
-    return `${where} · ${names.category.get(s.category) || s.category} · ` +
-      `${s.quota ? names.quota.get(s.quota) || s.quota : "no quota"} · ${s.status ?? "status unknown"}${until}`;
+    const holder = holderOf.get(seat.seat_id);
+    return [`${where} · ${names.category.get(s.category) || s.category} · ` +
+      `${s.quota ? names.quota.get(s.quota) || s.quota : "no quota"} · ${s.status ?? "status unknown"}${until}`,
+    holder ? [" · ", holderLink(holder)] : null];
   };
   const counts = h("div", { id: "stock-counts", "aria-live": "polite" });
   const note = h("p", { id: "stock-source", class: "hint", "data-testid": "stock-source" });
@@ -271,8 +277,22 @@ async function stockScreen(root, ctx, eventId, performanceId) {
     }
   }
 
+  /** Who holds the taken seats; only with the inventory:read right (catalog:read alone draws statuses). */
+  async function loadHolders() {
+    if (!ctx.can("inventory", "read")) return;
+    try {
+      const answer = await api.get(`${base}/stock/holders`);
+      holderOf.clear();
+      for (const holder of answer.holders) for (const seatId of holder.seat_ids) holderOf.set(seatId, holder);
+      holders.known = true;
+    } catch {
+      holderOf.clear();
+      holders.known = false; // the plan still shows held seats, without saying by what
+    }
+  }
+
   async function load() {
-    const [, stock] = await Promise.all([loadSeats(), api.get(`${base}/stock`)]);
+    const [, stock] = await Promise.all([loadSeats(), api.get(`${base}/stock`), loadHolders()]);
     if (ctx.signal.aborted) return;
     renderCounts(counts, stock, names);
     if (!source.live) deduceStatuses(stock);
@@ -310,6 +330,7 @@ async function stockScreen(root, ctx, eventId, performanceId) {
     h("div", { class: "plan-layout" },
       h("div", { class: "plan-main" }, view.node),
       h("aside", { class: "plan-side" },
+        view.selectionPanel,
         ctx.can("inventory", "modify")
           ? stockPanel(ctx, view, base, quotas, problem, async (ids, report, change, quota) => {
             applyLocally(ids, report, change, quota);

@@ -223,6 +223,7 @@ async function planScreen(root, ctx, planId, layoutId) {
     h("div", { class: "plan-layout" },
       h("div", { class: "plan-main" }, view.node),
       h("aside", { class: "plan-side" },
+        view.selectionPanel,
         layout && ctx.can("catalog", "modify") ? assignPanel(ctx, view, layout, known, loadLayout, problem) : null,
         h("h2", {}, "Counts"), summary)));
   if (!layout) {

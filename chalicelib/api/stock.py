@@ -10,7 +10,7 @@ from chalicelib.api.routing import Api, Body, Out
 from chalicelib.api.selection import SelectionIn
 from chalicelib.auth.model import OperatorCaller, Right
 from chalicelib.catalog.kinds import Code, Ref
-from chalicelib.inventory import stock, stock_opening
+from chalicelib.inventory import holders, stock, stock_opening
 from chalicelib.inventory.stock_model import BLOCK, MOVE, UNBLOCK
 
 api = Api(__name__, tag="back-office: stock")
@@ -137,6 +137,45 @@ class StockSeatsOut(Out):
 def get_stock_seats(caller: OperatorCaller, item_id: str) -> Response:
     seats = StockSeatsOut.model_validate(stock.live_seats(caller.org_id, item_id))
     return conditional_json(blueprint.current_request.headers, seats)
+
+
+class HolderOut(Out):
+    hold_id: str | None
+    kind: str = Field(description="cart, option, reservation (an order awaiting payment) or order (sold)")
+    seat_ids: list[str]
+    expires_at: int | None = None
+    cart_id: str | None = Field(default=None, description="Shown with the orders:read right")
+    order_id: str | None = Field(default=None, description="Shown with the orders:read right")
+    option_id: str | None = Field(default=None, description="Shown with the options:read right")
+
+
+class HoldersOut(Out):
+    performance_id: str
+    holders: list[HolderOut]
+
+
+# What a holder links to, and the right that shows it: without it the operator sees the kind only.
+LINK_RIGHTS = {
+    "cart_id": Right("orders", "read"),
+    "order_id": Right("orders", "read"),
+    "option_id": Right("options", "read"),
+}
+
+
+@api.route(
+    f"{BASE}/stock/holders",
+    summary="Who holds each held or sold seat: the hold's kind and its cart, option or order (links need "
+    "orders:read / options:read; ETag: 304 when unchanged)",
+    auth=Right("inventory", "read"),
+    response=HoldersOut,
+)
+def get_stock_holders(caller: OperatorCaller, item_id: str) -> Response:
+    hidden = [name for name, right in LINK_RIGHTS.items() if not caller.may(right)]
+    found = holders.seat_holders(caller.org_id, item_id)
+    for holder in found["holders"]:
+        for name in hidden:
+            holder.pop(name, None)
+    return conditional_json(blueprint.current_request.headers, HoldersOut.model_validate(found))
 
 
 def _report(report: stock.ChangeReport) -> ChangeOut:

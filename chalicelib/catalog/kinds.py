@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from chalicelib.catalog.model import EventStatus
 
@@ -247,11 +254,31 @@ class PointOfSaleSpec(Spec):
 
 
 class StandingArea(BaseModel):
+    """A standing area; `x`, `y`, `width`, `height` (all four or none) place it on the plan, in the
+    seats' coordinates (x, y its top-left corner), so the admin page draws it where it is in the hall."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     code: Code
     name: Name
     capacity: int = Field(ge=1, le=200_000)
+    x: float | None = Field(default=None, ge=-1e6, le=1e6)
+    y: float | None = Field(default=None, ge=-1e6, le=1e6)
+    width: float | None = Field(default=None, gt=0, le=1e6)
+    height: float | None = Field(default=None, gt=0, le=1e6)
+
+    @model_validator(mode="after")
+    def placed_whole_or_not_at_all(self) -> StandingArea:
+        given = [name for name in ("x", "y", "width", "height") if getattr(self, name) is not None]
+        if given and len(given) != 4:
+            missing = next(name for name in ("x", "y", "width", "height") if getattr(self, name) is None)
+            raise ValueError(f"x, y, width and height place an area together: {missing} is missing")
+        return self
+
+    @model_serializer(mode="wrap")
+    def without_an_absent_place(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """An area the plan does not place is stored and answered as before: no null coordinates."""
+        return {name: value for name, value in handler(self).items() if value is not None}
 
 
 class SeatingPlanSpec(Spec):

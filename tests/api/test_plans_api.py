@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 
 import pytest
@@ -107,6 +108,23 @@ def test_a_json_plan_with_areas_imports_and_exports_as_it_came(api, admin, hall)
         ],
         "areas": [{"code": "PIT", "name": "Pit", "capacity": 300}],
     }
+
+
+def test_a_standing_area_is_placed_on_the_plan_with_all_four_coordinates_or_none(api, admin, hall):
+    placed = {"code": "PIT", "name": "Pit", "capacity": 300, "x": -600, "y": 20, "width": 1200, "height": 200}
+    seats = [{"zone": "A", "block": "B", "seats": [{"row": "1", "number": "1", "x": 0.5, "y": 2}]}]
+    plan = import_plan(api, admin, import_body(hall, {"blocks": seats, "areas": [placed]}, format="json"))
+
+    read = api.call("GET", f"/backoffice/seating-plans/{plan['plan']['id']}", token=admin).json_body
+    assert read["areas"] == [placed]
+
+    half = {**placed, "code": "PIT2"}
+    del half["height"]
+    refused = api.call(
+        "POST", "/backoffice/seating-plans/import",
+        import_body(hall, {"blocks": seats, "areas": [half]}, format="json", code="MAIN3"), token=admin,
+    )
+    assert refused.status_code == 422 and "height is missing" in json.dumps(refused.json_body)
 
 
 def test_a_csv_export_is_a_csv_file_that_imports_back_to_the_same_seats(api, admin, hall):

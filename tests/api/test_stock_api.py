@@ -225,3 +225,112 @@ def test_live_seats_need_a_read_right(api, opened):
     nobody = operator(api, "nobody", {"orders": ["read"]})
 
     assert api.call("GET", path(opened, "/stock/seats"), token=nobody).status_code == 403
+
+
+def take(built, seat_ids: list[str], owner: str, cart_id: str | None = None):
+    refs = [SeatRef(seat_pk(built.performance_id, s, 1), seat_sk(s)) for s in seat_ids]
+    return inventory.place_hold(built.org_id, built.performance_id, owner, refs, 600, cart_id=cart_id)
+
+
+def seat_ids(api, built, count: int) -> list[str]:
+    listed = api.call("GET", path(built, "/stock/seats"), token=api.login()).json_body["seats"]
+    return [seat["seat_id"] for seat in listed[:count]]
+
+
+def test_holders_name_each_hold_kind_with_its_seats_and_what_it_belongs_to(api, opened):
+    first, second, third, fourth = seat_ids(api, opened, 4)
+    cart = take(opened, [first, second], "shopper-1", cart_id="CART1")
+    option = take(opened, [third], "option-OPT7")
+    reserved = take(opened, [fourth], "contact-9")
+    inventory.extend_hold(reserved, clock.seconds() + 3600, order_id="ORD5")
+
+    answer = api.call("GET", path(opened, "/stock/holders"), token=api.login())
+
+    assert answer.status_code == 200, answer.json_body
+    by_hold = {h["hold_id"]: h for h in answer.json_body["holders"]}
+    assert set(by_hold) == {cart.hold_id, option.hold_id, reserved.hold_id}
+    assert (by_hold[cart.hold_id]["kind"], by_hold[cart.hold_id]["cart_id"]) == ("cart", "CART1")
+    assert by_hold[cart.hold_id]["seat_ids"] == sorted([first, second])
+    assert (by_hold[option.hold_id]["kind"], by_hold[option.hold_id]["option_id"]) == ("option", "OPT7")
+    reservation = by_hold[reserved.hold_id]
+    assert (reservation["kind"], reservation["order_id"]) == ("reservation", "ORD5")
+
+
+def test_holders_leave_out_a_lapsed_hold(api, opened):
+    first, second = seat_ids(api, opened, 2)
+    with clock.moved(-3600):
+        take(opened, [first], "shopper-1", cart_id="OLD")
+    live = take(opened, [second], "shopper-2", cart_id="NEW")
+
+    holders = api.call("GET", path(opened, "/stock/holders"), token=api.login()).json_body["holders"]
+
+    assert [h["hold_id"] for h in holders] == [live.hold_id]
+
+
+def test_holders_read_the_holds_in_batches_not_seat_by_seat(api, opened, monkeypatch):
+    from chalicelib.db.holds import HoldItem
+
+    ids = seat_ids(api, opened, 6)
+    take(opened, ids[:3], "shopper-1", cart_id="A")
+    take(opened, ids[3:], "shopper-2", cart_id="B")
+    calls: list[int] = []
+    real = HoldItem.batch_get.__func__
+
+    def counted(cls, keys, *args, **kwargs):
+        calls.append(len(keys))
+        return real(cls, keys, *args, **kwargs)
+
+    monkeypatch.setattr(HoldItem, "batch_get", classmethod(counted))
+
+    api.call("GET", path(opened, "/stock/holders"), token=api.login())
+
+    assert calls == [2]
+
+
+def test_holders_show_links_only_with_the_orders_and_options_read_rights(api, opened):
+    first, second = seat_ids(api, opened, 2)
+    take(opened, [first], "shopper-1", cart_id="CART1")
+    take(opened, [second], "option-OPT7")
+    stock_only = operator(api, "stockist", {"inventory": ["read"]})
+    with_links = operator(api, "seller", {"inventory": ["read"], "orders": ["read"], "options": ["read"]})
+
+    bare = api.call("GET", path(opened, "/stock/holders"), token=stock_only).json_body["holders"]
+    linked = api.call("GET", path(opened, "/stock/holders"), token=with_links).json_body["holders"]
+
+    assert sorted(h["kind"] for h in bare) == ["cart", "option"]
+    assert all(h.get("cart_id") is None and h.get("option_id") is None for h in bare)
+    assert sorted(filter(None, (h.get("cart_id") or h.get("option_id") for h in linked))) == ["CART1", "OPT7"]
+
+
+def test_holders_need_the_inventory_read_right(api, opened):
+    catalog_only = operator(api, "planner", {"catalog": ["read"], "orders": ["read"]})
+
+    answer = api.call("GET", path(opened, "/stock/holders"), token=catalog_only)
+
+    assert answer.status_code == 403
+    assert answer.json_body["details"] == {"right": "inventory:read"}
+
+
+def test_unchanged_holders_are_answered_304_and_a_new_hold_in_full(api, opened):
+    headers = {"Authorization": f"Bearer {api.login()}"}
+    first = api.http.get(path(opened, "/stock/holders"), headers=headers)
+    etag = first.headers["ETag"]
+    unchanged = api.http.get(path(opened, "/stock/holders"), headers={**headers, "If-None-Match": etag})
+    take(opened, seat_ids(api, opened, 1), "shopper-1", cart_id="C")
+    changed = api.http.get(path(opened, "/stock/holders"), headers={**headers, "If-None-Match": etag})
+
+    assert (unchanged.status_code, unchanged.body) == (304, b"")
+    assert changed.status_code == 200 and [h["cart_id"] for h in changed.json_body["holders"]] == ["C"]
+
+
+def test_a_sold_seat_names_its_order_without_reading_its_hold(api, opened, monkeypatch):
+    from chalicelib.db.holds import HoldItem
+
+    (seat,) = seat_ids(api, opened, 1)
+    sold = take(opened, [seat], "shopper-1", cart_id="CART9")
+    inventory.sell_hold(sold.hold_id, "ORD9")
+    monkeypatch.setattr(HoldItem, "batch_get", classmethod(lambda cls, keys: pytest.fail("read a hold")))
+
+    holders = api.call("GET", path(opened, "/stock/holders"), token=api.login()).json_body["holders"]
+
+    assert [(h["kind"], h["order_id"], h["seat_ids"]) for h in holders] == [("order", "ORD9", [seat])]
