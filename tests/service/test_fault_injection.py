@@ -239,6 +239,7 @@ def test_hold_cleanup_expiring_an_order_survives_a_fault_at_every_step(world, mo
     def scenario(case: Case, faults: Faults, hold_id: str) -> None:
         with clock.moved(LATER):
             with_retry(faults, lambda: hold_cleanup.release({"hold_id": hold_id}), retries=3)
+            attempt(outbox.drain)  # the worker's first round, at the time the expiry wrote its items
 
     points, failures = enumerate_faults(world, scenario, lambda case: pending_order(world, case), mode)
 
@@ -260,6 +261,7 @@ def test_a_payment_that_comes_back_after_expiry_is_refunded_whatever_fails(world
     def scenario(case: Case, faults: Faults, callback: dict) -> None:
         with clock.moved(LATER):
             with_retry(faults, lambda: deliver(callback), retries=3)
+            attempt(outbox.drain)  # the worker's first round, at the time the refund was written
 
     points, failures = enumerate_faults(world, scenario, setup, mode)
 

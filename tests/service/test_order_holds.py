@@ -159,7 +159,7 @@ def test_an_order_expired_after_its_card_went_through_is_refunded(world):
 
     with after_the_payment_window(order):
         result = hold_cleanup.release({"hold_id": order.hold_ids[0]})
-    outbox.drain()  # the refund is written with the expiry, carried out by the outbox worker
+        outbox.drain()  # the refund is written with the expiry, carried out by the outbox worker
 
     expired = repository.get_order(order.order_id)
     assert result["order_expired"] and expired.status == "expired"
