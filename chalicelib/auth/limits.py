@@ -29,11 +29,11 @@ RELEASE_COOLDOWN = _setting("RELEASE_COOLDOWN_SECONDS", 30)
 DEVICE_TOKEN_DAYS = 30
 # Logins: failures allowed before delays start, then 2, 4, 8... seconds, never more than MAX_DELAY.
 LOGIN_FREE_FAILURES_ACCOUNT = 3
-LOGIN_FREE_FAILURES_ADDRESS = 10
+LOGIN_FREE_FAILURES_ADDRESS = _setting("LOGIN_FREE_FAILURES_ADDRESS", 10)
 LOGIN_MAX_DELAY = 900
 LOGIN_WINDOW = 3600  # failures are forgotten this long after the last one
-LOGIN_ATTEMPTS_PER_ACCOUNT = (30, 900)  # also bounds a burst of parallel guesses
-LOGIN_ATTEMPTS_PER_ADDRESS = (200, 900)
+LOGIN_ATTEMPTS_PER_ACCOUNT = (_setting("LOGIN_ATTEMPTS_PER_ACCOUNT", 30), 900)  # bounds parallel guesses too
+LOGIN_ATTEMPTS_PER_ADDRESS = (_setting("LOGIN_ATTEMPTS_PER_ADDRESS", 200), 900)
 
 
 def address_of(client: Client) -> str:

@@ -52,6 +52,11 @@ def app_environment(dynamodb_endpoint: str, moto_endpoint: str, token_secret: st
         "GUICHET_LIMIT_CARTS_PER_ADDRESS": "100000",
         "GUICHET_LIMIT_PLACES_PER_ADDRESS_FACTOR": "1000",
         "GUICHET_LIMIT_REGISTRATIONS_PER_ADDRESS": "100000",
+        # A local stack's users and test suites log in as the demo's few accounts over and over: the
+        # per-account and per-address attempt rates are lifted; wrong passwords still earn delays.
+        "GUICHET_LIMIT_LOGIN_ATTEMPTS_PER_ACCOUNT": "100000",
+        "GUICHET_LIMIT_LOGIN_ATTEMPTS_PER_ADDRESS": "100000",
+        "GUICHET_LIMIT_LOGIN_FREE_FAILURES_ADDRESS": "100000",
     }
 
 

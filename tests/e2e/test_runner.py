@@ -46,7 +46,7 @@ class Runner:
     def output(self) -> str:
         return "\n".join(line for line in self.lines if not line.startswith("{"))  # not JSON logs
 
-    def wait_for(self, text: str, timeout: float = 90.0) -> None:
+    def wait_for(self, text: str, timeout: float = 180.0) -> None:
         deadline = time.monotonic() + timeout
         while text not in self.output:
             assert self.process.poll() is None, f"the runner exited:\n{self.output}"
