@@ -10,6 +10,7 @@ from chalicelib.api import (
     backoffice,
     backoffice_orders,
     catalog,
+    customers,
     emails,
     meta,
     options,
@@ -109,6 +110,7 @@ for module in (
     queue,
     reports,
     advantages,
+    customers,
 ):
     app.register_blueprint(module.blueprint)
 

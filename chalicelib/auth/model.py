@@ -137,6 +137,9 @@ class Shopper:
     email_verified: bool = False
     relay_contact_id: str | None = None  # the relay contact this account acts for (by invitation)
     ended_sessions: frozenset[str] = frozenset()
+    contact_id: str | None = None  # the contact this account is, linked by an operator
+    levels: dict[str, str] = field(default_factory=dict)  # indicator id -> level id the account holds
+    levels_version: int = 0  # moves with every write of `levels`
 
 
 @dataclass

@@ -260,6 +260,9 @@ def _to_shopper(item: ShopperItem) -> Shopper:
         bool(item.email_verified),
         item.relay_contact_id,
         frozenset(item.ended_sessions or ()),
+        contact_id=item.contact_id,
+        levels=dict(item.levels.as_dict()) if item.levels else {},
+        levels_version=int(item.levels_version or 0),
     )
 
 

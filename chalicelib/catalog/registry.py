@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.catalog import customer_kinds
 from chalicelib.catalog import kinds as k
 
 
@@ -134,6 +135,8 @@ KINDS: tuple[Kind, ...] = (
         filters=("company_id",),
         area="contacts",
     ),
+    Kind("indicator", "indicators", customer_kinds.IndicatorSpec, area="contacts"),
+    Kind("target_list", "target-lists", customer_kinds.TargetListSpec, area="contacts"),
     Kind(
         "option_limitation",
         "option-limitations",

@@ -72,6 +72,10 @@ class ShopperItem(AccountsTable):
     password_changed_at = UTCDateTimeAttribute(null=True)
     relay_contact_id = UnicodeAttribute(null=True)  # the contact it acts for, linked by an invitation
     ended_sessions = UnicodeSetAttribute(null=True)
+    contact_id = UnicodeAttribute(null=True)  # the contact this account is, linked by an operator
+    # indicator id -> level id held by the account itself (chalicelib/customers); versioned writes
+    levels = MapAttribute(null=True)
+    levels_version = NumberAttribute(null=True)
 
 
 class ShopperEmailItem(AccountsTable):
@@ -84,6 +88,16 @@ class RelayLinkItem(AccountsTable):
     """Guard: one shopper account acts for a relay contact, written with the link in one transaction."""
 
     shopper_id = UnicodeAttribute()
+
+
+class ContactLinkItem(AccountsTable):
+    """Guard: one shopper account is a given contact, written with the account's contact_id."""
+
+    shopper_id = UnicodeAttribute()
+
+
+def contact_link_sk(contact_id: str) -> str:
+    return f"CONTACT_LINK#{contact_id}"
 
 
 def relay_link_sk(contact_id: str) -> str:

@@ -1,0 +1,1 @@
+"""Customers: indicators and their levels, target lists, a shopper account's contact; the shop's profile."""
