@@ -6,6 +6,7 @@ from chalice import Chalice
 
 from chalicelib import config
 from chalicelib.api import (
+    advantage_codes,
     advantages,
     backoffice,
     backoffice_orders,
@@ -19,6 +20,7 @@ from chalicelib.api import (
     queue,
     reports,
     shop,
+    shop_advantages,
     shop_catalog,
     shop_options,
     shop_sales,
@@ -30,6 +32,7 @@ from chalicelib.api.errors import in_our_shape, unexpected_error_response
 from chalicelib.auth import client
 from chalicelib.observability import logger, metrics
 from chalicelib.workflows import (
+    code_batches,
     figures_rebuild,
     hold_cleanup,
     open_performance,
@@ -101,6 +104,7 @@ for module in (
     shop,
     shop_catalog,
     shop_sales,
+    shop_advantages,
     backoffice_orders,
     emails,
     payment_simulator,
@@ -110,6 +114,7 @@ for module in (
     queue,
     reports,
     advantages,
+    advantage_codes,
     customers,
 ):
     app.register_blueprint(module.blueprint)
@@ -121,3 +126,4 @@ app.lambda_function(name="queue_admitter")(queue_admitter.handle)
 app.lambda_function(name="reconciler")(reconciler.handle)
 app.lambda_function(name="outbox_worker")(reconciler.outbox_worker)
 app.lambda_function(name="figures_rebuild")(figures_rebuild.handle)
+app.lambda_function(name="code_batches")(code_batches.handle)

@@ -16,6 +16,7 @@ export const GROUPS = {
   catalog: "Catalog",
   distribution: "Distribution",
   customers: "Customers",
+  offers: "Advantages & codes",
   administration: "Administration",
 };
 
@@ -40,7 +41,12 @@ export const SCREENS = [
   { id: "sales-channels", title: "Sales channels", area: "catalog", group: "distribution", load: () => import("./views-sales-channels.js") },
   { id: "points-of-sale", title: "Points of sale", area: "catalog", group: "distribution", load: () => import("./views-points-of-sale.js") },
   { id: "customers", title: "Customers", area: "contacts", group: "customers", load: () => import("./views-customers.js") },
+  { id: "indicators", title: "Indicators", area: "contacts", group: "customers", load: () => import("./views-indicators.js") },
+  { id: "target-lists", title: "Target lists", area: "contacts", group: "customers", load: () => import("./views-target-lists.js") },
   { id: "emails", title: "Email outbox", area: "orders", group: "customers", load: () => import("./views-emails.js") },
+  { id: "advantages", title: "Advantages", area: "advantages", group: "offers", load: () => import("./views-advantages.js") },
+  { id: "promo-codes", title: "Promo codes", area: "advantages", group: "offers", load: () => import("./views-promo-codes.js") },
+  { id: "single-use-codes", title: "Single-use codes", area: "advantages", group: "offers", load: () => import("./views-single-use-codes.js") },
   { id: "option-settings", title: "Option settings", area: "options", group: "administration", load: () => import("./views-option-settings.js") },
   { id: "outbox", title: "Outbox", area: "orders", group: "administration", load: () => import("./views-outbox.js") },
   { id: "operators", title: "Operators", area: "operators", group: "administration", load: () => import("./views-operators.js") },

@@ -239,6 +239,12 @@ class CodeRefused(Conflict):
     code = "code_refused"
 
 
+class AdvantageRefused(Conflict):
+    """An advantage or promo code cannot apply to a place or a cart now; `details` say which and why."""
+
+    code = "advantage_refused"
+
+
 class QuotaReached(Conflict):
     code = "quota_reached"
 

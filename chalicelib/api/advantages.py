@@ -1,21 +1,18 @@
-"""Advantages, promo codes and single-use codes over HTTP for operators (the `advantages` rights area)."""
+"""Advantages and promo codes over HTTP for operators (the `advantages` rights area); single-use codes
+are in advantage_codes.py."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from chalicelib import clock
-from chalicelib.advantages import codes, service
+from chalicelib.advantages import service
 from chalicelib.advantages.model import (
     Advantage,
     AdvantageSpec,
-    CodeText,
-    Id,
     PromoCode,
     PromoCodeSpec,
-    SingleUseCode,
 )
 from chalicelib.api.routing import Api, Body, Out
 from chalicelib.auth.model import OperatorCaller, Right
@@ -44,64 +41,37 @@ class StateBody(Body):
     version: int = Field(ge=1)
 
 
+class AdvantageOut(Advantage):
+    quota_taken: int = Field(description="Tickets sold with it so far (given back by cancellations)")
+
+
+class PromoCodeOut(PromoCode):
+    uses: int = Field(description="Orders that used it so far (given back by cancellations)")
+
+
 class AdvantageList(Out):
-    advantages: list[Advantage]
+    advantages: list[AdvantageOut]
 
 
 class PromoCodeList(Out):
-    promo_codes: list[PromoCode]
+    promo_codes: list[PromoCodeOut]
 
 
-class GenerateBody(Body):
-    count: int = Field(ge=1, le=1000, description="At most 1,000 codes a call")
-    contact_id: Id | None = None
+def _with_taken(org_id: str, advantage: Advantage) -> AdvantageOut:
+    taken = service.quota_taken(org_id, advantage.advantage_id)
+    return AdvantageOut(**advantage.model_dump(), quota_taken=taken)
 
 
-class ImportBody(Body):
-    codes: Annotated[list[CodeText], Field(min_length=1, max_length=1000)]
-    contact_id: Id | None = None
+def _with_uses(org_id: str, promo: PromoCode) -> PromoCodeOut:
+    return PromoCodeOut(**promo.model_dump(), uses=service.promo_uses(org_id, promo.promo_id))
 
 
-class RevokeBody(Body):
-    codes: Annotated[list[CodeText], Field(min_length=1, max_length=1000)]
-    reason: str = Field(min_length=1, max_length=500)
-
-
-class CodesQuery(Body):
-    after: CodeText | None = None
-    limit: int = Field(default=100, ge=1, le=500)
-
-
-class BatchOut(Out):
-    batch_id: str
-    advantage_id: str
-    codes: list[str]
-
-
-class CodeOut(Out):
-    code: str
-    state: str  # as of now: a code whose cart expired reads "free"
-    batch_id: str | None
-    contact_id: str | None
-    cart_id: str | None
-    order_id: str | None
-    used_at: str | None
-    used_by: str | None
-    revoked_reason: str | None
-
-
-class CodePage(Out):
-    codes: list[CodeOut]
-    after: str | None
-
-
-class RevokeOut(Out):
-    outcomes: dict[str, str]
-
-
-@api.route(ADVANTAGES, summary="List advantages", auth=READ, response=AdvantageList)
+@api.route(
+    ADVANTAGES, summary="List advantages, with the tickets sold with each", auth=READ, response=AdvantageList
+)
 def list_advantages(caller: OperatorCaller) -> AdvantageList:
-    return AdvantageList(advantages=service.list_advantages(caller.org_id))
+    found = service.list_advantages(caller.org_id)
+    return AdvantageList(advantages=[_with_taken(caller.org_id, a) for a in found])
 
 
 @api.route(
@@ -117,9 +87,11 @@ def create_advantage(caller: OperatorCaller, body: AdvantageSpec) -> Advantage:
     return service.create_advantage(caller.org_id, body)
 
 
-@api.route(ADVANTAGE, summary="One advantage", auth=READ, response=Advantage)
-def get_advantage(caller: OperatorCaller, advantage_id: str) -> Advantage:
-    return service.get_advantage(caller.org_id, advantage_id)
+@api.route(
+    ADVANTAGE, summary="One advantage, with the tickets sold with it", auth=READ, response=AdvantageOut
+)
+def get_advantage(caller: OperatorCaller, advantage_id: str) -> AdvantageOut:
+    return _with_taken(caller.org_id, service.get_advantage(caller.org_id, advantage_id))
 
 
 @api.route(
@@ -154,61 +126,10 @@ def change_advantage_state(caller: OperatorCaller, advantage_id: str, body: Stat
     return service.change_advantage_state(caller.org_id, advantage_id, body.action, body.version)
 
 
-@api.route(
-    ADVANTAGE + "/codes",
-    "POST",
-    summary="Generate single-use codes (at most 1,000 a call)",
-    auth=CREATE,
-    body=GenerateBody,
-    response=BatchOut,
-    status=201,
-)
-def generate_codes(caller: OperatorCaller, advantage_id: str, body: GenerateBody) -> BatchOut:
-    batch = codes.generate_codes(caller.org_id, advantage_id, body.count, body.contact_id)
-    return BatchOut(batch_id=batch.batch_id, advantage_id=advantage_id, codes=batch.codes)
-
-
-@api.route(
-    ADVANTAGE + "/codes/import",
-    "POST",
-    summary="Import single-use codes from a list",
-    auth=CREATE,
-    body=ImportBody,
-    response=BatchOut,
-    status=201,
-)
-def import_codes(caller: OperatorCaller, advantage_id: str, body: ImportBody) -> BatchOut:
-    batch = codes.import_codes(caller.org_id, advantage_id, body.codes, body.contact_id)
-    return BatchOut(batch_id=batch.batch_id, advantage_id=advantage_id, codes=batch.codes)
-
-
-@api.route(
-    ADVANTAGE + "/codes",
-    summary="Track an advantage's codes: state, use, revocation",
-    auth=READ,
-    query=CodesQuery,
-    response=CodePage,
-)
-def list_codes(caller: OperatorCaller, advantage_id: str, query: CodesQuery) -> CodePage:
-    page, after = codes.list_codes(caller.org_id, advantage_id, query.after, query.limit)
-    return CodePage(codes=[_code_out(code) for code in page], after=after)
-
-
-@api.route(
-    ADVANTAGE + "/codes/revoke",
-    "POST",
-    summary="Revoke codes not used yet, with a reason",
-    auth=MODIFY,
-    body=RevokeBody,
-    response=RevokeOut,
-)
-def revoke_codes(caller: OperatorCaller, advantage_id: str, body: RevokeBody) -> RevokeOut:
-    return RevokeOut(outcomes=codes.revoke_codes(caller.org_id, advantage_id, body.codes, body.reason))
-
-
 @api.route(PROMOS, summary="List promo codes", auth=READ, response=PromoCodeList)
 def list_promo_codes(caller: OperatorCaller) -> PromoCodeList:
-    return PromoCodeList(promo_codes=service.list_promo_codes(caller.org_id))
+    found = service.list_promo_codes(caller.org_id)
+    return PromoCodeList(promo_codes=[_with_uses(caller.org_id, p) for p in found])
 
 
 @api.route(
@@ -224,9 +145,9 @@ def create_promo_code(caller: OperatorCaller, body: PromoCodeSpec) -> PromoCode:
     return service.create_promo_code(caller.org_id, body)
 
 
-@api.route(PROMO, summary="One promo code", auth=READ, response=PromoCode)
-def get_promo_code(caller: OperatorCaller, promo_id: str) -> PromoCode:
-    return service.get_promo_code(caller.org_id, promo_id)
+@api.route(PROMO, summary="One promo code, with its uses", auth=READ, response=PromoCodeOut)
+def get_promo_code(caller: OperatorCaller, promo_id: str) -> PromoCodeOut:
+    return _with_uses(caller.org_id, service.get_promo_code(caller.org_id, promo_id))
 
 
 @api.route(
@@ -257,17 +178,3 @@ def delete_promo_code(caller: OperatorCaller, promo_id: str, query: VersionQuery
 )
 def change_promo_code_state(caller: OperatorCaller, promo_id: str, body: StateBody) -> PromoCode:
     return service.change_promo_code_state(caller.org_id, promo_id, body.action, body.version)
-
-
-def _code_out(code: SingleUseCode) -> CodeOut:
-    return CodeOut(
-        code=code.code,
-        state=str(code.state_at(clock.seconds())),
-        batch_id=code.batch_id,
-        contact_id=code.contact_id,
-        cart_id=code.cart_id,
-        order_id=code.order_id,
-        used_at=code.used_at,
-        used_by=code.used_by,
-        revoked_reason=code.revoked_reason,
-    )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pydantic import Field
+
 from chalicelib.api.routing import Out
+from chalicelib.sales.cart_pricing import LinePrice, PromoState
 from chalicelib.sales.carts import PricedCart
 from chalicelib.sales.documents import Order, Ticket
 
@@ -20,7 +23,18 @@ class CartLineOut(Out):
     area: str | None
     category_id: str | None
     audience_subcategory_id: str | None
-    unit_price: int
+    unit_price: int = Field(description="What the place costs: after its advantage and its promo code share")
+    original_price: int | None = Field(default=None, description="The price grid's price")
+    advantage_id: str | None = None
+    advantage_name: str | None = None
+    advantage_price: int | None = Field(
+        default=None, description="After the advantage, before the promo code"
+    )
+    promo_share: int = 0
+    refusal: str | None = Field(
+        default=None,
+        description="Why the advantage chosen for this place no longer applies (checkout refuses it)",
+    )
 
 
 class TotalsOut(Out):
@@ -29,6 +43,21 @@ class TotalsOut(Out):
     delivery_fee: int
     total: int
     currency: str
+    promo_discount: int = 0
+
+
+class CartCodeOut(Out):
+    code: str
+    kind: str = Field(description="partner | single_use (promo codes are under `promo`)")
+    advantage_id: str
+
+
+class PromoOut(Out):
+    code: str
+    promo_id: str | None
+    public_name: str | None
+    discount: int = Field(description="What it takes off this cart now")
+    refusal: str | None = Field(default=None, description="Why it does not apply now (checkout refuses it)")
 
 
 class CartOut(Out):
@@ -42,6 +71,9 @@ class CartOut(Out):
     expires_at: datetime | None
     adjacent: bool | None = None
     totals: TotalsOut
+    codes: list[CartCodeOut] = []
+    promo: PromoOut | None = None
+    contact_id: str | None = None
 
 
 def _moment(epoch: int | None) -> datetime | None:
@@ -67,6 +99,7 @@ def cart_out(priced: PricedCart) -> CartOut:
                 category_id=p.line.category_id,
                 audience_subcategory_id=p.line.audience_subcategory_id,
                 unit_price=p.unit_price,
+                **_line_price(p.price),
             )
             for p in priced.lines
         ],
@@ -75,7 +108,37 @@ def cart_out(priced: PricedCart) -> CartOut:
         extensions_used=cart.extensions,
         expires_at=_moment(priced.expires_at),
         adjacent=priced.adjacent,
-        totals=TotalsOut(**vars(priced.totals)),
+        totals=TotalsOut(**vars(priced.totals), promo_discount=priced.promo.discount if priced.promo else 0),
+        codes=[CartCodeOut(code=c["code"], kind=c["kind"], advantage_id=c["ref_id"]) for c in cart.codes],
+        promo=_promo_out(priced.promo),
+        contact_id=cart.contact_id,
+    )
+
+
+def _line_price(price: LinePrice | None) -> dict:
+    if price is None:
+        return {}
+    applied = price.advantage
+    return {
+        "original_price": price.original_price,
+        "advantage_id": price.line.advantage_id,
+        "advantage_name": applied.public_name if applied else None,
+        "advantage_price": price.advantage_price,
+        "promo_share": price.promo_share,
+        "refusal": price.refusal,
+    }
+
+
+def _promo_out(promo: PromoState | None) -> PromoOut | None:
+    if promo is None:
+        return None
+    found = promo.promo
+    return PromoOut(
+        code=promo.code,
+        promo_id=found.promo_id if found else None,
+        public_name=found.public_name if found else None,
+        discount=promo.discount,
+        refusal=promo.refusal,
     )
 
 
@@ -96,6 +159,16 @@ class OrderLineOut(Out):
     row: str | None
     number: str | None
     area: str | None
+    original_price: int | None = Field(
+        default=None, description="The price grid's; unit_price is what was paid"
+    )
+    advantage_id: str | None = None
+    advantage_name: str | None = None
+    code: str | None = Field(
+        default=None, description="The partner or single-use code used for the advantage"
+    )
+    code_kind: str | None = Field(default=None, description="partner | single_use")
+    promo_share: int = 0
 
 
 class PaymentOut(Out):
@@ -129,6 +202,8 @@ class OrderOut(Out):
     deadline: datetime | None
     history: list[dict]
     refunds: list[dict]
+    promo_code: str | None = None
+    promo_discount: int = 0
 
 
 def order_out(order: Order) -> OrderOut:
@@ -170,6 +245,8 @@ def order_out(order: Order) -> OrderOut:
         deadline=_moment(order.deadline),
         history=order.history,
         refunds=order.refunds,
+        promo_code=order.promo_code,
+        promo_discount=order.promo_discount,
     )
 
 

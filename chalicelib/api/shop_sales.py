@@ -67,16 +67,23 @@ def start_guest(_caller: None, org_id: str) -> GuestSession:
     return GuestSession(token=token, expires_at=expires_at, guest_id=guest.guest_id)
 
 
+class OpenCartQuery(Body):
+    contact_id: Id | None = Field(
+        default=None, description="An operator selling for a contact: the contact's advantages apply"
+    )
+
+
 @api.route(
     "/shop/{org_id}/pos/{pos_code}/carts",
     "POST",
     summary="Open a cart at a point of sale",
     auth=BUYER,
+    query=OpenCartQuery,
     response=CartOut,
     status=201,
 )
-def open_cart(caller, org_id: str, pos_code: str) -> CartOut:
-    cart = carts.open_cart(org_id, pos_code, buyer_of(caller))
+def open_cart(caller, org_id: str, pos_code: str, query: OpenCartQuery) -> CartOut:
+    cart = carts.open_cart(org_id, pos_code, buyer_of(caller), query.contact_id)
     return cart_out(carts.priced(cart))
 
 
@@ -157,19 +164,25 @@ def remove_hold(caller, org_id: str, cart_id: str, hold_id: str) -> CartOut:
 
 class LineIn(Body):
     audience_subcategory_id: Id
+    advantage_id: Id | None = Field(
+        default=None,
+        description="Price the place with this advantage (one the caller may use); none: the grid",
+    )
 
 
 @api.route(
     CART + "/lines/{line_id}",
     "PUT",
-    summary="Choose a place's audience subcategory (its price follows the price grid)",
+    summary="Choose a place's audience subcategory and, optionally, the advantage it is priced with",
     auth=BUYER,
     body=LineIn,
     response=CartOut,
 )
 def set_line(caller, org_id: str, cart_id: str, line_id: str, body: LineIn) -> CartOut:
     return cart_out(
-        carts.set_audience(org_id, cart_id, buyer_of(caller), line_id, body.audience_subcategory_id)
+        carts.set_audience(
+            org_id, cart_id, buyer_of(caller), line_id, body.audience_subcategory_id, body.advantage_id
+        )
     )
 
 

@@ -12,6 +12,12 @@ Keys (pk, sk):
 - PROMO#<org>#<id>, USES                orders that used the promo code; PROMO#.., BUYER#<buyer> per customer
 - ADVCODE#<org>#<CODE>, GUARD           makes every code typed on a cart unique in the organisation
                                         (single-use, partner and promo codes) and says what it unlocks
+- CODEBATCHES#<org>, BATCH#<adv>#<batch>#         a batch of single-use codes: who, how many, its status
+- CODEBATCHES#<org>, BATCH#<adv>#<batch>#N#<n>    one shard of the batch's counters (generated, in carts,
+                                        used, scanned, revoked), written with each code's conditional
+                                        transition; one query on the partition reads the whole dashboard
+- CODEBATCH#<org>#<batch>, CHUNK#<k>    codes one workflow chunk wrote so far (a re-run resumes, never
+                                        doubles)
 """
 
 from __future__ import annotations
@@ -44,7 +50,42 @@ class CodeItem(SalesTable):
     used_at = UnicodeAttribute(null=True)
     used_by = UnicodeAttribute(null=True)
     revoked_reason = UnicodeAttribute(null=True)
+    revoked_at = UnicodeAttribute(null=True)
+    scanned_at = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute(null=True)
+
+
+class CodeCountItem(SalesTable):
+    """One shard of a batch's counters; each moves in the transaction of a code's transition."""
+
+    generated = NumberAttribute(null=True)
+    in_carts = NumberAttribute(null=True)
+    used = NumberAttribute(null=True)
+    scanned = NumberAttribute(null=True)
+    revoked = NumberAttribute(null=True)
+
+
+class CodeBatchItem(CodeCountItem):
+    """A batch of single-use codes (generated or imported) and where it was sent. A query of the
+    partition reads its counter shards with this model too (their attributes are inherited)."""
+
+    org_id = UnicodeAttribute()
+    advantage_id = UnicodeAttribute()
+    batch_id = UnicodeAttribute()
+    source = UnicodeAttribute()  # "generated" or "imported"
+    contact_id = UnicodeAttribute(null=True)
+    requested = NumberAttribute()
+    status = UnicodeAttribute()  # generating, ready, failed
+    created_at = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute(null=True)
+    sent_at = UnicodeAttribute(null=True)
+    sent_to = UnicodeAttribute(null=True)  # the contact emailed
+    sent_email = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+
+
+class CodeChunkItem(SalesTable):
+    written = NumberAttribute(default=0)
 
 
 class CounterItem(SalesTable):
@@ -94,3 +135,26 @@ def promo_buyer_key(org_id: str, promo_id: str, buyer: str) -> tuple[str, str]:
 
 def guard_key(org_id: str, code: str) -> tuple[str, str]:
     return f"ADVCODE#{org_id}#{code}", "GUARD"
+
+
+def batches_pk(org_id: str) -> str:
+    return f"CODEBATCHES#{org_id}"
+
+
+def batch_prefix(advantage_id: str | None = None, batch_id: str | None = None) -> str:
+    """The sort-key prefix of every batch, an advantage's batches, or one batch and its counters."""
+    if advantage_id is None:
+        return "BATCH#"
+    return f"BATCH#{advantage_id}#" + (f"{batch_id}#" if batch_id else "")
+
+
+def batch_key(org_id: str, advantage_id: str, batch_id: str) -> tuple[str, str]:
+    return batches_pk(org_id), batch_prefix(advantage_id, batch_id)
+
+
+def count_key(org_id: str, advantage_id: str, batch_id: str, shard: int) -> tuple[str, str]:
+    return batches_pk(org_id), f"{batch_prefix(advantage_id, batch_id)}N#{shard}"
+
+
+def chunk_key(org_id: str, batch_id: str, index: int) -> tuple[str, str]:
+    return f"CODEBATCH#{org_id}#{batch_id}", f"CHUNK#{index}"

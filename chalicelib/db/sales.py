@@ -124,6 +124,9 @@ class CartItem(SalesTable):
     expires_at = NumberAttribute(null=True)
     order_id = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
+    codes = ListAttribute(of=MapAttribute, null=True)  # {code, kind, ref_id} entered on the cart
+    promo_code = UnicodeAttribute(null=True)
+    contact_id = UnicodeAttribute(null=True)
 
 
 class OrderItem(SalesTable):

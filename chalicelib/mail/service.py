@@ -125,6 +125,7 @@ def deliver_item(org_id: str, payload: dict[str, Any], item: Any) -> dict[str, A
 DOCUMENTS = {
     "tickets": "chalicelib.sales.emails:tickets_attachment",
     "option_summary": "chalicelib.options.documents:summary_attachment",
+    "code_list": "chalicelib.advantages.batches:codes_attachment",
 }
 
 

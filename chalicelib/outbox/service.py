@@ -22,6 +22,8 @@ HANDLERS = {
     m.CARD_REFUND: "chalicelib.sales.payments:carry_out_refund",
     m.GIVE_BACK_STOCK: "chalicelib.sales.payments:give_back_stock_effect",
     m.FIGURES: "chalicelib.reports.service:count_order_effect",
+    m.CODE_SCANNED: "chalicelib.advantages.dashboard:code_scanned_effect",
+    m.CODES_GIVEN_BACK: "chalicelib.advantages.order_codes:codes_given_back_effect",
 }
 
 

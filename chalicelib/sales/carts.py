@@ -26,7 +26,7 @@ from chalicelib.inventory import service as inventory
 from chalicelib.inventory.model import AreaTake, BuyerLimit, Hold, SeatRef
 from chalicelib.owned import yours
 from chalicelib.queue import service as queue
-from chalicelib.sales import client_limits, pos_access, repository
+from chalicelib.sales import cart_advantages, cart_pricing, client_limits, pos_access, repository
 from chalicelib.sales.documents import Cart, CartLine
 from chalicelib.sales.model import CHECKOUT_STEPS, PriceList, SalesRules, Totals, sales_rules, totals
 from chalicelib.shop import service as shop
@@ -67,6 +67,7 @@ class HoldRequest:
 class PricedLine:
     line: CartLine
     unit_price: int
+    price: cart_pricing.LinePrice | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class PricedCart:
     totals: Totals
     expires_at: int | None
     adjacent: bool | None = None
+    promo: cart_pricing.PromoState | None = None
+    prices: cart_pricing.CartPrices | None = None
 
 
 def rules_for(org_id: str, pos_id: str) -> SalesRules:
@@ -90,8 +93,13 @@ def _front(org_id: str, pos_code: str) -> tuple[shop.ShopFront, str]:
     return front, pos.id
 
 
-def open_cart(org_id: str, pos_code: str, buyer: Buyer) -> Cart:
+def open_cart(org_id: str, pos_code: str, buyer: Buyer, contact_id: str | None = None) -> Cart:
+    """A new cart; an operator may open it for a contact, whose advantages then apply."""
     front, pos_id = _front(org_id, pos_code)
+    if contact_id is not None:
+        if not pos_access.is_operator(buyer):
+            raise PermissionDenied("Only an operator sells for a contact", {"field": "contact_id"})
+        catalog.get(org_id, "contact", contact_id)  # 404 for an unknown contact
     pos_access.check_may_open(org_id, front.channel.type, catalog.get(org_id, "point_of_sale", pos_id), buyer)
     rules = rules_for(org_id, pos_id)
     if buyer.shopper_id is None and not pos_access.is_operator(buyer) and not rules.guest_checkout:
@@ -108,6 +116,7 @@ def open_cart(org_id: str, pos_code: str, buyer: Buyer) -> Cart:
         owner=buyer.buyer_id,
         status=OPEN,
         created_at=clock.now().isoformat(),
+        contact_id=contact_id,
     )
     repository.create_cart(cart)
     return cart
@@ -121,6 +130,11 @@ def get_cart(org_id: str, cart_id: str, buyer: Buyer) -> Cart:
         "Cart",
         cart_id,
     )
+
+
+def open_cart_of(org_id: str, cart_id: str, buyer: Buyer) -> Cart:
+    """The buyer's cart, still open (409 once checked out)."""
+    return _open(get_cart(org_id, cart_id, buyer))
 
 
 def _open(cart: Cart) -> Cart:
@@ -181,12 +195,11 @@ def add_to_cart(org_id: str, cart_id: str, buyer: Buyer, request: HoldRequest) -
     cart.hold_ids.append(hold.hold_id)
     cart.started_at = cart.started_at or clock.seconds()
     try:
-        repository.save_cart(cart)
+        return save_priced(cart, adjacent=adjacent)
     except Conflict:
         inventory.release_hold(hold.hold_id)
         taken.undo()
         raise
-    return priced(cart, adjacent=adjacent)
 
 
 @dataclass
@@ -470,8 +483,7 @@ def remove_hold(org_id: str, cart_id: str, buyer: Buyer, hold_id: str) -> Priced
     client_limits.give_back(buyer, [line.performance_id for line in cart.lines if line.hold_id == hold_id])
     cart.lines = [line for line in cart.lines if line.hold_id != hold_id]
     # The cart's clock (started_at, extensions used) keeps running: emptying it does not buy time.
-    repository.save_cart(cart)
-    return priced(cart)
+    return save_priced(cart)
 
 
 def empty_cart(org_id: str, cart_id: str, buyer: Buyer) -> PricedCart:
@@ -482,28 +494,37 @@ def empty_cart(org_id: str, cart_id: str, buyer: Buyer) -> PricedCart:
     client_limits.give_back(buyer, [line.performance_id for line in cart.lines])
     # The cart's clock (started_at, extensions used) keeps running: emptying it does not buy time.
     cart.hold_ids, cart.lines = [], []
-    repository.save_cart(cart)
-    return priced(cart)
+    cart_advantages.release_codes(cart)  # an emptied cart gives its single-use codes back
+    return save_priced(cart)
 
 
-def set_audience(org_id: str, cart_id: str, buyer: Buyer, line_id: str, subcategory_id: str) -> PricedCart:
-    """Choose the audience subcategory (full price, reduced...) of one place; its price follows."""
+def set_audience(
+    org_id: str,
+    cart_id: str,
+    buyer: Buyer,
+    line_id: str,
+    subcategory_id: str,
+    advantage_id: str | None = None,
+) -> PricedCart:
+    """Choose the audience subcategory (full price, reduced...) of one place, and the advantage it is
+    priced with (or none); its price follows. An advantage the place cannot take now is refused (409)."""
     cart = _open(get_cart(org_id, cart_id, buyer))
     line = next((line for line in cart.lines if line.line_id == line_id), None)
     if line is None:
         raise NotFound(f"Line {line_id} is not in this cart", {"line_id": line_id})
-    price_list(org_id, line.performance_id).price(line.category_id, subcategory_id, "audience_subcategory_id")
+    prices = price_list(org_id, line.performance_id)
+    customer = cart_advantages.customer_of(cart)
+    cart_pricing.check_line_choice(cart, line, prices, subcategory_id, advantage_id, customer)
     line.audience_subcategory_id = subcategory_id
-    repository.save_cart(cart)
-    return priced(cart)
+    line.advantage_id = advantage_id
+    return save_priced(cart)
 
 
 def set_delivery(org_id: str, cart_id: str, buyer: Buyer, code: str) -> PricedCart:
     cart = _open(get_cart(org_id, cart_id, buyer))
     rules_for(org_id, cart.pos_id).delivery_option(code)
     cart.delivery_method = code
-    repository.save_cart(cart)
-    return priced(cart)
+    return save_priced(cart)
 
 
 def extend(org_id: str, cart_id: str, buyer: Buyer, step: str) -> PricedCart:
@@ -544,17 +565,16 @@ def live_holds(cart: Cart) -> list[Hold]:
     return _live_holds(cart)
 
 
-def priced(cart: Cart, adjacent: bool | None = None) -> PricedCart:
-    """The cart with each place's price from the price grid, the fees and the total; the server's sums."""
+def priced(cart: Cart, adjacent: bool | None = None, fresh: bool = False) -> PricedCart:
+    """The cart with each place's price (price grid, advantage, promo code share), the fees and the
+    total; the server's sums. `fresh` reads advantages and promo codes from the table (checkout)."""
     rules = rules_for(cart.org_id, cart.pos_id)
     lists: dict[str, PriceList] = {}
-    lines = []
-    for n, line in enumerate(cart.lines):
-        prices = lists.get(line.performance_id) or lists.setdefault(
-            line.performance_id, price_list(cart.org_id, line.performance_id)
-        )
-        amount = prices.price(line.category_id, line.audience_subcategory_id or "", f"lines[{n}]")
-        lines.append(PricedLine(line, amount))
+    for line in cart.lines:
+        if line.performance_id not in lists:
+            lists[line.performance_id] = price_list(cart.org_id, line.performance_id)
+    prices = cart_pricing.price_cart(cart, lists, cart_advantages.customer_of(cart), fresh)
+    lines = [PricedLine(p.line, p.unit_price, p) for p in prices.lines]
     currency = next(iter(lists.values())).currency if lists else "EUR"
     delivery = rules.delivery_option(cart.delivery_method)
     expires_at = None
@@ -562,5 +582,20 @@ def priced(cart: Cart, adjacent: bool | None = None) -> PricedCart:
         holds = inventory.get_holds(cart.hold_ids)
         expires_at = min((h.expires_at for h in holds), default=None)
     return PricedCart(
-        cart, lines, totals(rules, [p.unit_price for p in lines], delivery, currency), expires_at, adjacent
+        cart,
+        lines,
+        totals(rules, [p.unit_price for p in lines], delivery, currency),
+        expires_at,
+        adjacent,
+        prices.promo,
+        prices,
     )
+
+
+def save_priced(cart: Cart, adjacent: bool | None = None) -> PricedCart:
+    """Price the cart, keep each line's price as the one the buyer is shown, and save it."""
+    quote = priced(cart, adjacent)
+    for p in quote.lines:
+        p.line.unit_price = p.unit_price
+    repository.save_cart(cart)
+    return quote

@@ -22,6 +22,8 @@ class CartLine:
     block: str | None = None
     row: str | None = None
     number: str | None = None
+    advantage_id: str | None = None  # the advantage the place is priced with, chosen with its subcategory
+    unit_price: int | None = None  # the price the buyer was last shown: checkout never charges another
 
 
 @dataclass
@@ -40,6 +42,10 @@ class Cart:
     order_id: str | None = None
     version: int = 1
     created_at: str = ""
+    # codes entered: {"code", "kind": partner | single_use | promo, "ref_id": advantage or promo id}
+    codes: list[dict[str, str]] = field(default_factory=list)
+    promo_code: str | None = None  # at most one promo code a cart
+    contact_id: str | None = None  # an operator selling for a contact: the contact's advantages apply
 
     def lines_for(self, performance_id: str) -> list[CartLine]:
         return [line for line in self.lines if line.performance_id == performance_id]
@@ -64,6 +70,12 @@ class OrderLine:
     row: str | None = None
     number: str | None = None
     venue: str = ""
+    original_price: int | None = None  # the price grid's; unit_price is what the buyer paid
+    advantage_id: str | None = None
+    advantage_name: str | None = None
+    code: str | None = None  # the partner or single-use code that unlocked the advantage
+    code_kind: str | None = None  # partner | single_use
+    promo_share: int = 0  # the line's part of the promo code's discount (given back with the line)
 
 
 @dataclass
@@ -103,6 +115,9 @@ class Order:
     hold_ids: list[str] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
     refunds: list[dict[str, Any]] = field(default_factory=list)
+    promo_code: str | None = None
+    promo_discount: int = 0
+    advantage_use: dict[str, Any] | None = None  # advantages.order_codes.Use: what a cancellation gives back
     version: int = 1
 
     def document(self) -> dict[str, Any]:
@@ -145,13 +160,15 @@ class Consequences:
     effects: list[Effect] = field(default_factory=list)
     voucher_credits: list[tuple[str, int]] = field(default_factory=list)  # (code, amount)
     credit: tuple[str, int, str] | None = None  # (buyer, amount, note) added to the credit balance
+    writes: list[Any] = field(default_factory=list)  # other updates (advantages' counters given back)
 
     def __bool__(self) -> bool:
-        return bool(self.effects or self.voucher_credits or self.credit)
+        return bool(self.effects or self.voucher_credits or self.credit or self.writes)
 
     def add(self, other: Consequences) -> Consequences:
         self.effects += other.effects
         self.voucher_credits += other.voucher_credits
+        self.writes += other.writes
         if other.credit:
             buyer, amount, note = other.credit
             self.credit = (buyer, amount + (self.credit[1] if self.credit else 0), note)

@@ -98,22 +98,32 @@ class LineBuilder:
         )
 
 
-def for_quote(org_id: str, quote) -> list[OrderLine]:
-    """The lines of a priced cart (the shop's checkout)."""
+def for_quote(org_id: str, quote, code_of=lambda advantage_id: None) -> list[OrderLine]:
+    """The lines of a priced cart (the shop's checkout), with the advantage and the promo code's share
+    each line was priced with, and its original (price grid) price."""
     builder = LineBuilder(org_id)
     lines = []
     for priced in quote.lines:
         line = priced.line
         place = Place(line.seat_id, line.area, line.block, line.row, line.number)
-        lines.append(
-            builder.line(
-                line.performance_id,
-                line.hold_id,
-                line.category_id,
-                line.audience_subcategory_id,
-                priced.unit_price,
-                place,
-                line_id=line.line_id,
-            )
+        built = builder.line(
+            line.performance_id,
+            line.hold_id,
+            line.category_id,
+            line.audience_subcategory_id,
+            priced.unit_price,
+            place,
+            line_id=line.line_id,
         )
+        price = priced.price
+        if price is not None:
+            built.original_price = price.original_price
+            built.promo_share = price.promo_share
+            if price.advantage is not None:
+                built.advantage_id = price.advantage.advantage_id
+                built.advantage_name = price.advantage.public_name
+                unlocked_by = code_of(built.advantage_id)
+                if unlocked_by:
+                    built.code, built.code_kind = unlocked_by
+        lines.append(built)
     return lines

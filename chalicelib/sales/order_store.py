@@ -6,6 +6,8 @@ import secrets
 from datetime import datetime
 
 from chalicelib import versioned
+from chalicelib.advantages import order_codes
+from chalicelib.advantages.order_codes import Use
 from chalicelib.clock import iso
 from chalicelib.errors import (
     Conflict,
@@ -14,9 +16,7 @@ from chalicelib.owned import yours
 from chalicelib.sales import repository
 from chalicelib.sales.carts import Buyer
 from chalicelib.sales.documents import Consequences, Order, Ticket
-from chalicelib.sales.model import (
-    next_state,
-)
+from chalicelib.sales.model import CANCELLED, EXPIRED, next_state
 
 # A card payment session lasts this long; the seats stay held for it.
 PAYMENT_WINDOW_SECONDS = 15 * 60
@@ -49,9 +49,7 @@ def update(order_id: str, change) -> Order:
     )
 
 
-def transition(
-    order_id: str, action: str, by: str, note: str | None = None, consequences=None
-) -> Order:
+def transition(order_id: str, action: str, by: str, note: str | None = None, consequences=None) -> Order:
     """Move the order on; `consequences(order)` (read as changed) gives what to write with it."""
 
     def change(current: Order) -> Consequences:
@@ -61,9 +59,24 @@ def transition(
         if note:
             entry["note"] = note
         current.history.append(entry)
-        return consequences(current) if consequences else Consequences()
+        outcome = consequences(current) if consequences else Consequences()
+        if current.status in (CANCELLED, EXPIRED):
+            outcome.add(_advantages_back(current))
+        return outcome
 
     return update(order_id, change)
+
+
+def _advantages_back(order: Order) -> Consequences:
+    """A cancelled or expired order no longer counts against quotas, caps and promo uses (given back in
+    its own transaction), and its single-use codes are free again (by the outbox)."""
+    use = Use.from_dict(order.advantage_use)
+    if not use:
+        return Consequences()
+    return Consequences(
+        effects=order_codes.give_back_effects(order.org_id, order.order_id, use),
+        writes=order_codes.give_back_writes(use),
+    )
 
 
 def get_order(org_id: str, order_id: str, buyer: Buyer) -> Order:

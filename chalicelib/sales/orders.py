@@ -24,9 +24,10 @@ from chalicelib.errors import (
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.observability import logger
-from chalicelib.sales import carts, order_lines, repository
+from chalicelib.sales import cart_advantages, carts, order_lines, repository
+from chalicelib.sales.cart_pricing import PricesChanged
 from chalicelib.sales.carts import Buyer
-from chalicelib.sales.documents import Cart, Order, OrderLine, Payment
+from chalicelib.sales.documents import Cart, Order, Payment
 from chalicelib.sales.model import (
     CANCEL,
     CARD,
@@ -89,8 +90,10 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
     email, name = _customer(buyer, rules.guest_checkout, request)
     if request.delivery_method:
         cart.delivery_method = rules.delivery_option(request.delivery_method).code
-    quote = carts.priced(cart)
+    quote = carts.priced(cart, fresh=True)
+    _check_prices_seen(cart, quote)
     holds = carts.live_holds(cart)
+    use, settings = cart_advantages.plan_use(cart, quote.prices, email)
     moment = now()
     order = Order(
         order_id=new_order_id(moment),
@@ -105,7 +108,7 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
         status=PENDING_PAYMENT,
         created_at=iso(moment),
         currency=quote.totals.currency,
-        lines=_order_lines(org_id, quote),
+        lines=order_lines.for_quote(org_id, quote, lambda a: cart_advantages.code_of(cart, a)),
         tickets_total=quote.totals.tickets,
         booking_fee=quote.totals.booking_fee,
         delivery_method=rules.delivery_option(cart.delivery_method).code,
@@ -113,7 +116,14 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
         total=quote.totals.total,
         hold_ids=list(cart.hold_ids),
         history=[{"at": iso(moment), "status": "created", "by": buyer.buyer_id}],
+        promo_code=quote.promo.code if use.promo_id and quote.promo else None,
+        promo_discount=quote.promo.discount if use.promo_id and quote.promo else 0,
+        advantage_use=None,
     )
+    writes = cart_advantages.checkout_writes(
+        cart, quote.prices, use, settings, order.order_id, buyer.buyer_id
+    )
+    order.advantage_use = use.as_dict() if use else None
     reservation = rules.payment_ceiling is not None and order.total > rules.payment_ceiling
     if reservation and buyer.buyer_id.startswith("guest-") and not rules.guest_reservations:
         # A guest reservation holds seats for days on a free token: only where the point of sale says so.
@@ -129,7 +139,7 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
     else:
         voucher_debits, credit = _plan_payments(org_id, order, buyer, request)
     try:
-        repository.place_order(cart, order, voucher_debits, credit, _placed_effects(order))
+        repository.place_order(cart, order, voucher_debits, credit, _placed_effects(order), writes)
     except Conflict as exc:
         if exc.details.get("cart_id"):
             return _resume(_order_of_cart(repository.get_cart(cart.cart_id)))
@@ -180,8 +190,23 @@ def _order_of_cart(cart: Cart) -> Order:
     return repository.get_order(cart.order_id)
 
 
-def _order_lines(org_id: str, quote: carts.PricedCart) -> list[OrderLine]:
-    return order_lines.for_quote(org_id, quote)
+def _check_prices_seen(cart: Cart, quote: carts.PricedCart) -> None:
+    """Never charge a price the buyer was not shown: when a place's price changed since the cart was
+    last priced (a grid changed, an advantage ended), checkout answers 409 with the new prices, and the
+    cart keeps them as shown; the next checkout takes them. A line whose advantage no longer applies is
+    refused (409 advantage_refused) until the buyer changes it."""
+    cart_advantages.check_priced(quote.prices)
+    changed = [
+        {"line_id": p.line.line_id, "was": p.line.unit_price, "now": p.unit_price}
+        for p in quote.lines
+        if p.line.unit_price is not None and p.line.unit_price != p.unit_price
+    ]
+    if changed:
+        carts.save_priced(cart)
+        raise PricesChanged(
+            "Some prices changed since the cart was shown; check the new total and check out again",
+            {"field": "lines", "changed": changed, "total": quote.totals.total},
+        )
 
 
 def _reservation_deadline(org_id: str, order: Order, days: int) -> int:

@@ -244,6 +244,11 @@ def issued_tickets(order: Order) -> list[Ticket]:
                 "category_name": line.category_name,
                 "audience_name": line.audience_name,
                 "unit_price": line.unit_price,
+                "original_price": line.original_price,
+                "advantage_id": line.advantage_id,
+                "advantage_name": line.advantage_name,
+                "code": line.code,
+                "code_kind": line.code_kind,
                 "holder": order.name,
             },
         )

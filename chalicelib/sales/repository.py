@@ -10,6 +10,8 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
+from chalicelib.advantages.checkout import explain
+from chalicelib.advantages.model import AdvantageRefused
 from chalicelib.db import cursors
 from chalicelib.db.base import connection, plain
 from chalicelib.db.conditions import condition_failed, failed_items, store_errors, transient
@@ -64,6 +66,9 @@ def _cart(item: CartItem) -> Cart:
         order_id=item.order_id,
         version=int(item.version),
         created_at=item.created_at or "",
+        codes=[{k: str(v) for k, v in _mapping(c).items()} for c in item.codes or []],
+        promo_code=item.promo_code,
+        contact_id=item.contact_id,
     )
 
 
@@ -87,6 +92,9 @@ def _cart_item(cart: Cart) -> CartItem:
         version=cart.version,
         created_at=cart.created_at,
         purge_at=clock.now() + PURGE_CARTS_AFTER,
+        codes=cart.codes or None,
+        promo_code=cart.promo_code,
+        contact_id=cart.contact_id,
     )
 
 
@@ -188,11 +196,14 @@ def place_order(
     voucher_debits: list[tuple[str, int]],
     credit_debit: int,
     effects: list[Effect] = (),
+    writes: list = (),
 ) -> None:
-    """The cart becomes the order, and vouchers and credit are debited: one transaction.
+    """The cart becomes the order, vouchers and credit are debited, and the advantages' `writes`
+    (quotas, caps, single-use codes, promo uses) are taken: one transaction.
 
     Raises Conflict (`cart`) if the cart was checked out or changed meanwhile, InsufficientBalance
-    naming the voucher or credit whose balance fell short.
+    naming the voucher or credit whose balance fell short, AdvantageRefused naming the quota, cap or
+    code that could not be taken.
     """
     pk, sk = cart_key(cart.cart_id)
     now = order.created_at
@@ -234,6 +245,8 @@ def place_order(
                     ],
                     condition=CreditItem.balance >= credit_debit,
                 )
+            for write in writes:
+                write.add_to(tx)
             for effect in effects:
                 tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
     except TransactWriteError as exc:
@@ -243,6 +256,13 @@ def place_order(
         if 0 in failed or 1 in failed:
             raise Conflict(
                 "The cart was checked out or changed meanwhile", {"cart_id": cart.cart_id}
+            ) from exc
+        first = 2 + len(voucher_debits) + (1 if credit_debit else 0)
+        refused = explain(list(writes), failed, first)
+        if refused:
+            raise AdvantageRefused(
+                "An advantage's quota, a cap or a code was taken meanwhile",
+                {"field": "lines", "refused": refused},
             ) from exc
         codes = [code for n, (code, _) in enumerate(voucher_debits, start=2) if n in failed]
         if codes:
@@ -283,6 +303,8 @@ def save_order(order: Order, consequences: Consequences | None = None) -> Order:
                 at = clock.iso()
                 actions = _credit_actions(order.org_id, buyer, amount, order.order_id, at, note)
                 tx.update(CreditItem(*credit_key(order.org_id, buyer)), actions=actions)
+            for write in consequences.writes:
+                write.add_to(tx)
             for effect in consequences.effects:
                 tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
     except TransactWriteError as exc:

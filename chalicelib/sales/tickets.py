@@ -68,10 +68,16 @@ class ScanResult:
 
 
 def _entry_counted(ticket) -> list:
-    """The sales figures count the entry (the order's scans) once the ticket is admitted."""
+    """The sales figures count the entry (the order's scans) once the ticket is admitted; a ticket
+    bought with a single-use code counts the code as scanned on the codes' dashboard."""
+    from chalicelib.advantages import dashboard
     from chalicelib.sales.payments import figures_of
 
-    return figures_of(ticket.org_id, ticket.order_id)
+    effects = figures_of(ticket.org_id, ticket.order_id)
+    code, advantage_id = ticket.document.get("code"), ticket.document.get("advantage_id")
+    if code and advantage_id and ticket.document.get("code_kind") == "single_use":
+        effects += dashboard.scanned_effects(ticket.org_id, advantage_id, code)
+    return effects
 
 
 def scan(

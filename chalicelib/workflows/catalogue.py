@@ -76,6 +76,13 @@ STATE_MACHINES = (
         description="Recounts an organisation's sales figures from its orders, then switches reports over.",
         manual_start=False,
     ),
+    StateMachine(
+        name="code-batches",
+        functions={"CodeBatchesFunctionArn": "code_batches"},
+        title="Single-use code batch",
+        description="Generates a large batch of single-use codes chunk by chunk, then marks it ready.",
+        manual_start=False,
+    ),
 )
 
 SCHEDULES = (

@@ -66,6 +66,8 @@ FUNCTION_GRANTS = {
     ),
     # recounts an organisation's sales figures from its orders
     "figures_rebuild": Grants(),
+    # writes a large batch of single-use codes chunk by chunk (conditional transactions only)
+    "code_batches": Grants(),
     # the same work found by its schedule, and open orders past due
     "reconciler": Grants(secrets=(*PAYMENT_SECRETS, names.BARCODE_SECRET), send_email=True),
 }

@@ -38,6 +38,7 @@ SHOPPER_EMAIL, SHOPPER_PASSWORD = "shopper@example.com", "shopper-password"
 class DemoSeedError(RuntimeError):
     """The demo cannot be made as declared: an item it needs is gone (deleted by hand?)."""
 
+
 # Set by the local stack when DynamoDB is moto's (no Java): the seed then leaves out the demo options.
 MOTO_DYNAMODB_FLAG = "GUICHET_LOCAL_DYNAMODB_IS_MOTO"
 
@@ -307,6 +308,14 @@ def demo_options(cat: Catalog) -> str:
     return made.seed_options(ORG, cat.id, cat.id("contact", demo.RELAY[0]))
 
 
+def advantages(cat: Catalog) -> str:
+    """One advantage of each target type, a promo code, the loyalty indicator and a target list."""
+    from infra.local import demo_advantages
+
+    relay = cat.id("contact", demo.RELAY[0])
+    return demo_advantages.seed_advantages(ORG, cat.id, demo.SEASON.code, relay, SHOPPER_EMAIL)
+
+
 def sales_history(cat: Catalog) -> str:
     """Sales, cancellations, a reservation and door scans, through the services (the reports' demo)."""
     from infra.local import demo_history
@@ -327,6 +336,7 @@ def catalog_steps() -> tuple[Callable[[], str], ...]:
             events,
             open_for_sale,
             option_customers,
+            advantages,
             demo_options,
             sales_history,
         )

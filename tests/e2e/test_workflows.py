@@ -47,6 +47,7 @@ def test_unknown_workflow_cannot_be_started(api, admin_token):
         "queue-admitter",
         "reconciler",
         "figures-rebuild",
+        "code-batches",
     ]
 
 
