@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.advantage_codes import count_every_client, measure
+from bench.code_batches import count_every_client, measure
 from bench.stock import use_dynamodb_local
 
 ORG = "demo"

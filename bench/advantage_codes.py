@@ -4,54 +4,14 @@ using one, and of taking an advantage's quota. Prints figures; asserts nothing."
 from __future__ import annotations
 
 import sys
-import time
-from collections import Counter
 from pathlib import Path
-from typing import Any
-
-import botocore.session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.code_batches import count_every_client, measure
 from bench.stock import use_dynamodb_local
 
 ORG = "bench"
-# On AWS a transactional write costs 2 write units per item of up to 1 KB, a plain write 1; every
-# item written here is under 1 KB (DynamoDB Local misreports transactions, so they are counted here).
-REQUESTS: Counter = Counter()
-WRITE_UNITS: Counter = Counter()
-
-
-def _count(params: dict, model: Any, **_: Any) -> None:
-    operation = model.name
-    REQUESTS[operation] += 1
-    if operation == "TransactWriteItems":
-        WRITE_UNITS["write"] += 2 * len(params.get("TransactItems", []))
-    elif operation in ("PutItem", "UpdateItem", "DeleteItem"):
-        WRITE_UNITS["write"] += 1
-
-
-def count_every_client() -> None:
-    real = botocore.session.Session.create_client
-
-    def create_client(self: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
-        client = real(self, service_name, *args, **kwargs)
-        if service_name == "dynamodb":
-            client.meta.events.register("provide-client-params.dynamodb.*", _count)
-        return client
-
-    botocore.session.Session.create_client = create_client
-
-
-def measure(label: str, action) -> Any:
-    REQUESTS.clear()
-    WRITE_UNITS.clear()
-    began = time.perf_counter()
-    result = action()
-    took = time.perf_counter() - began
-    requests = ", ".join(f"{n} {op}" for op, n in sorted(REQUESTS.items()))
-    print(f"{label:<42} {requests:<52} {WRITE_UNITS['write']:>6} WRU  {took:6.2f} s")
-    return result
 
 
 def main() -> None:

@@ -23,53 +23,37 @@ def _event(world: World) -> str:
     return catalog.get("demo", "performance", world.performance_id).data["event_id"]
 
 
-def advantage(api, world: World, target: dict, rule: dict | None = None, **settings) -> str:
-    """An advantage in operation: the under-26 price set by `rule` (default 10.00 off) on the event."""
-    body = {
-        "season_id": "S2026",
-        "event_ids": [_event(world)],
-        "prices": [
-            {"audience_subcategory_id": world.young, "rule": rule or {"kind": "amount_off", "value": 1000}}
-        ],
-        "public_name": settings.pop("public_name", "Friends"),
-        "target": target,
-        **settings,
-    }
+def _in_operation(api, path: str, body: dict, ident_key: str) -> str:
+    """Create it as an operator and put it in operation; the shop then reads it fresh."""
     admin = api.login()
-    created = api.call("POST", "/backoffice/advantages", body, token=admin)
+    created = api.call("POST", path, body, token=admin)
     assert created.status_code == 201, created.json_body
-    ident = created.json_body["advantage_id"]
-    live = api.call(
-        "POST",
-        f"/backoffice/advantages/{ident}/state",
-        {"action": "put_in_operation", "version": 1},
-        token=admin,
-    )
+    ident = created.json_body[ident_key]
+    state = {"action": "put_in_operation", "version": 1}
+    live = api.call("POST", f"{path}/{ident}/state", state, token=admin)
     assert live.status_code == 200, live.json_body
     offers.forget()
     return ident
 
 
-def promo(api, **settings) -> str:
+def advantage(api, world: World, target: dict, rule: dict | None = None, **settings) -> str:
+    """An advantage in operation: the under-26 price set by `rule` (default 10.00 off) on the event."""
+    rule = rule or {"kind": "amount_off", "value": 1000}
     body = {
-        "code": "SPRING",
-        "public_name": "Spring",
-        "discount": {"kind": "percent_off", "value": 10},
+        "season_id": "S2026",
+        "event_ids": [_event(world)],
+        "prices": [{"audience_subcategory_id": world.young, "rule": rule}],
+        "public_name": settings.pop("public_name", "Friends"),
+        "target": target,
         **settings,
     }
-    admin = api.login()
-    created = api.call("POST", "/backoffice/promo-codes", body, token=admin)
-    assert created.status_code == 201, created.json_body
-    ident = created.json_body["promo_id"]
-    live = api.call(
-        "POST",
-        f"/backoffice/promo-codes/{ident}/state",
-        {"action": "put_in_operation", "version": 1},
-        token=admin,
-    )
-    assert live.status_code == 200
-    offers.forget()
-    return ident
+    return _in_operation(api, "/backoffice/advantages", body, "advantage_id")
+
+
+def promo(api, **settings) -> str:
+    discount = {"kind": "percent_off", "value": 10}
+    body = {"code": "SPRING", "public_name": "Spring", "discount": discount, **settings}
+    return _in_operation(api, "/backoffice/promo-codes", body, "promo_id")
 
 
 def cart_with_seats(api, world: World, token: str, *seats: str) -> tuple[str, list[dict]]:
@@ -165,7 +149,15 @@ def test_a_single_use_code_serves_one_order_and_comes_back_when_the_order_is_can
     assert elsewhere.status_code == 409 and elsewhere.json_body["details"]["reason"] == "in_another_cart"
     assert choose(api, world, ann, ann_cart, ann_line["line_id"], ident).json_body["totals"]["tickets"] == 500
     order = paid_by_card(api, checkout(api, ann, ann_cart).json_body, ann)
-    assert order["lines"][0]["code"] == code
+    assert (order["lines"][0]["code"], order["lines"][0]["code_kind"]) == (code, "single_use")
+    [ticket] = api.call("GET", f"{SHOP}/orders/{order['order_id']}/tickets", token=ann).json_body["tickets"]
+    scan = {"barcode": ticket["barcode"], "performance_id": world.performance_id}
+    assert (
+        api.call("POST", "/backoffice/ticket-control/scan", scan, token=admin).json_body["result"] == "valid"
+    )
+    outbox.drain()
+    dashboard = api.call("GET", f"/backoffice/code-dashboard?advantage_id={ident}", token=admin).json_body
+    assert (dashboard["totals"]["used"], dashboard["totals"]["scanned"]) == (1, 1)
 
     used = enter(api, bob, bob_cart, code)
     assert used.status_code == 409 and used.json_body["details"]["reason"] == "used"
