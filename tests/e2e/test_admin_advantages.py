@@ -16,6 +16,7 @@ from tests.e2e.support import ARTIFACTS
 from tests.e2e.test_admin_accessibility import violations
 from tests.e2e.test_admin_layout import DESKTOP, PHONE, settled
 from tests.e2e.test_admin_options import go, idle, log_in
+from tests.e2e.test_shop_advantages import buy_with_codes, performance_of
 
 
 @pytest.fixture
@@ -184,6 +185,16 @@ def test_an_operator_sets_up_a_partner_advantage_and_a_promo_code_and_puts_both_
         100,
     )
     assert found["channel_ids"] == [demo["web"]["id"]]
+
+    # A shopper applies both over the API and pays the discounted total; the lists show the use.
+    performance = performance_of(api, stack, demo["event"]["id"])
+    buy_with_codes(api, stack, performance["id"], access_code, promo, demo["full"]["id"])
+    go(page, "advantages")
+    idle(page)
+    expect(row.locator("td[data-col=quota_text]")).to_have_text("2 taken / 50")
+    go(page, "promo-codes")
+    idle(page)
+    expect(promo_row.locator("td[data-col=uses_text]")).to_have_text("1 / 100")
     assert page.script_errors == []
 
 

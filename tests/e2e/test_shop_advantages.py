@@ -25,42 +25,38 @@ def test_the_demo_has_an_advantage_of_each_target_type_and_a_promo_code(api, adm
     assert seeded.PROMO_CODE in {p["code"] for p in promos if p["state"] == "in_operation"}
 
 
-def _jazz_gala(api, stack) -> dict:
-    listed = api.get(f"{shop(stack)}/pos/{POS}/performances", params={"limit": 200}).json()["items"]
-    return next(p for p in listed if p["event"]["name"] == "Jazz Gala")
+def performance_of(api, stack, event_id: str) -> dict:
+    listed = api.get(f"{shop(stack)}/pos/{POS}/performances", params={"limit": 50, "event_id": event_id})
+    assert listed.status_code == 200, listed.text
+    return listed.json()["items"][0]
 
 
-def test_a_guest_pays_the_partner_price_less_the_promo_code(api, stack):
-    performance = _jazz_gala(api, stack)
+def buy_with_codes(
+    api, stack, performance_id: str, access_code: str, promo_code: str, subcategory_id: str
+) -> dict:
+    """A guest enters the partner's access code, holds two places of the dearest category at the
+    partner's price for `subcategory_id`, adds the promo code and pays. Returns the paid order and
+    the total the cart showed."""
     token = guest(api, stack)
     cart_id = open_cart(api, stack, token)
-    path = f"{shop(stack)}/pos/{POS}/performances/{performance['id']}/advantages"
+    path = f"{shop(stack)}/pos/{POS}/performances/{performance_id}/advantages"
     assert all(a["target_type"] != "partner" for a in api.get(path, token=token).json()["advantages"])
 
-    entered = api.post(
-        f"{shop(stack)}/carts/{cart_id}/codes", {"code": seeded.PARTNER_CODE.lower()}, token=token
-    )
+    entered = api.post(f"{shop(stack)}/carts/{cart_id}/codes", {"code": access_code.lower()}, token=token)
     assert entered.status_code == 200, entered.text
     unlocked = api.get(path, token=token, params={"cart_id": cart_id}).json()["advantages"]
     [partner] = [a for a in unlocked if a["target_type"] == "partner"]
-    price = max(partner["prices"], key=lambda p: p["original_price"])
-    held = hold(
-        api,
-        stack,
-        token,
-        cart_id,
-        {"performance_id": performance["id"], "category_id": price["seat_category_id"], "quantity": 2},
-    )
+    offered = [p for p in partner["prices"] if p["audience_subcategory_id"] == subcategory_id]
+    price = max(offered, key=lambda p: p["original_price"])
+    body = {"performance_id": performance_id, "category_id": price["seat_category_id"], "quantity": 2}
+    held = hold(api, stack, token, cart_id, body)
     for line in held["lines"]:
-        body = {
-            "audience_subcategory_id": price["audience_subcategory_id"],
-            "advantage_id": partner["advantage_id"],
-        }
-        chosen = api.request(
-            "PUT", f"{shop(stack)}/carts/{cart_id}/lines/{line['line_id']}", token=token, json=body
+        chosen = {"audience_subcategory_id": subcategory_id, "advantage_id": partner["advantage_id"]}
+        answer = api.request(
+            "PUT", f"{shop(stack)}/carts/{cart_id}/lines/{line['line_id']}", token=token, json=chosen
         )
-        assert chosen.status_code == 200, chosen.text
-    cart = api.post(f"{shop(stack)}/carts/{cart_id}/codes", {"code": seeded.PROMO_CODE}, token=token).json()
+        assert answer.status_code == 200, answer.text
+    cart = api.post(f"{shop(stack)}/carts/{cart_id}/codes", {"code": promo_code}, token=token).json()
     assert [line["unit_price"] + line["promo_share"] for line in cart["lines"]] == [price["amount"]] * 2
     assert cart["promo"]["refusal"] is None and cart["totals"]["promo_discount"] > 0
     expected = 2 * price["amount"] - cart["totals"]["promo_discount"]
@@ -70,7 +66,17 @@ def test_a_guest_pays_the_partner_price_less_the_promo_code(api, stack):
     pay_through_the_api(api, order)
     paid = get_order(api, stack, token, order["order_id"])
     assert paid["status"] == "paid" and paid["tickets_total"] == expected
-    assert paid["promo_code"] == seeded.PROMO_CODE
+    assert paid["promo_code"] == promo_code.upper()
     assert {(line["advantage_id"], line["code"], line["original_price"]) for line in paid["lines"]} == {
-        (partner["advantage_id"], seeded.PARTNER_CODE, price["original_price"])
+        (partner["advantage_id"], access_code.upper(), price["original_price"])
     }
+    return paid
+
+
+def test_a_guest_pays_the_partner_price_less_the_promo_code(api, stack, admin_token):
+    subcategories = api.get("/backoffice/audience-subcategories", token=admin_token).json()["items"]
+    full = next(s for s in subcategories if s["code"] == "FULL")["id"]
+    events = api.get("/backoffice/events", token=admin_token).json()["items"]
+    gala = next(e for e in events if e["code"] == "JAZZ-GALA")
+    performance = performance_of(api, stack, gala["id"])
+    buy_with_codes(api, stack, performance["id"], seeded.PARTNER_CODE, seeded.PROMO_CODE, full)
