@@ -13,6 +13,7 @@ whose handler frees each code only if this order still holds it (a re-run change
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,9 @@ class Use:
 
 
 def _count(use: Use, key: tuple[str, str], n: int, cap: int | None, refusal: dict[str, str]) -> Write:
+    """A capped counter's one item, with its cap in the condition; an uncapped one's random shard."""
+    if cap is None:
+        key = keys.counter_shard(key, secrets.randbelow(keys.COUNTER_SHARDS))
     use.counters.append([key[0], key[1], n])
     return checkout.take(key, n, cap, refusal)
 

@@ -133,6 +133,18 @@ def promo_buyer_key(org_id: str, promo_id: str, buyer: str) -> tuple[str, str]:
     return f"PROMO#{org_id}#{promo_id}", f"BUYER#{buyer}"
 
 
+# An uncapped counter (an advantage without a quota, a promo code without a cap on uses) is spread over
+# this many items, each on a partition of its own, so a popular one never makes one item hot; a capped
+# counter stays one item, since its cap is the condition of its one write.
+COUNTER_SHARDS = 8
+
+
+def counter_shard(key: tuple[str, str], shard: int) -> tuple[str, str]:
+    """Shard `shard` of a counter; shard 0 is the counter's own key."""
+    pk, sk = key
+    return (pk, sk) if shard == 0 else (f"{pk}#S{shard}", sk)
+
+
 def guard_key(org_id: str, code: str) -> tuple[str, str]:
     return f"ADVCODE#{org_id}#{code}", "GUARD"
 

@@ -184,6 +184,23 @@ def test_a_promo_code_is_spread_over_the_lines_after_their_advantages(api, world
     order = paid_by_card(api, checkout(api, token, cart_id).json_body, token)
     assert (order["total"], order["promo_code"], order["promo_discount"]) == (3150, "SPRING", 350)
     assert sum(line["unit_price"] for line in order["lines"]) == 3150
+    admin = api.login()
+    promo_id = api.call("GET", "/backoffice/promo-codes", token=admin).json_body["promo_codes"][0]["promo_id"]
+    counted = api.call("GET", f"/backoffice/advantages/{ident}", token=admin).json_body["quota_taken"]
+    assert (
+        counted,
+        api.call("GET", f"/backoffice/promo-codes/{promo_id}", token=admin).json_body["uses"],
+    ) == (1, 1)
+    cancel = {"refund": "card"}
+    assert (
+        api.call("POST", f"/backoffice/orders/{order['order_id']}/cancel", cancel, token=admin).status_code
+        == 200
+    )
+    counted = api.call("GET", f"/backoffice/advantages/{ident}", token=admin).json_body["quota_taken"]
+    assert (
+        counted,
+        api.call("GET", f"/backoffice/promo-codes/{promo_id}", token=admin).json_body["uses"],
+    ) == (0, 0)
 
 
 def test_a_promo_code_under_its_minimum_basket_is_shown_refused_and_checkout_refuses_it(api, world):
