@@ -22,8 +22,8 @@ from chalicelib.catalog import plan_service
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog.repository import Stored
 from chalicelib.errors import AlreadyExists
+from infra.local import demo_advantages, demo_opening, demo_plan
 from infra.local import demo_catalog as demo
-from infra.local import demo_opening, demo_plan
 
 ORG = "demo"
 ORG_NAME = "Demo Theatre"
@@ -310,8 +310,6 @@ def demo_options(cat: Catalog) -> str:
 
 def advantages(cat: Catalog) -> str:
     """One advantage of each target type, a promo code, the loyalty indicator and a target list."""
-    from infra.local import demo_advantages
-
     relay = cat.id("contact", demo.RELAY[0])
     return demo_advantages.seed_advantages(ORG, cat.id, demo.SEASON.code, relay, SHOPPER_EMAIL)
 
@@ -355,7 +353,8 @@ def summary() -> str:
     points = ", ".join(channel.code for channel in demo.CHANNELS)
     return (
         f"{len(demo.EVENTS)} events, {performances} performances on sale ({hall}); "
-        f"points of sale {points} (shop: /shop/{ORG}/pos/WEB/performances)"
+        f"points of sale {points} (shop: /shop/{ORG}/pos/WEB/performances); advantages of each "
+        f"target type, partner code {demo_advantages.PARTNER_CODE}, promo code {demo_advantages.PROMO_CODE}"
     )
 
 
