@@ -565,9 +565,12 @@ def live_holds(cart: Cart) -> list[Hold]:
     return _live_holds(cart)
 
 
-def priced(cart: Cart, adjacent: bool | None = None, fresh: bool = False) -> PricedCart:
+def priced(
+    cart: Cart, adjacent: bool | None = None, fresh: bool = False, holds: list[Hold] | None = None
+) -> PricedCart:
     """The cart with each place's price (price grid, advantage, promo code share), the fees and the
-    total; the server's sums. `fresh` reads advantages and promo codes from the table (checkout)."""
+    total; the server's sums. `fresh` reads advantages and promo codes from the table (checkout);
+    `holds`, the cart's holds when the caller has just read them."""
     rules = rules_for(cart.org_id, cart.pos_id)
     lists: dict[str, PriceList] = {}
     for line in cart.lines:
@@ -579,7 +582,7 @@ def priced(cart: Cart, adjacent: bool | None = None, fresh: bool = False) -> Pri
     delivery = rules.delivery_option(cart.delivery_method)
     expires_at = None
     if cart.hold_ids:
-        holds = inventory.get_holds(cart.hold_ids)
+        holds = holds if holds is not None else inventory.get_holds(cart.hold_ids)
         expires_at = min((h.expires_at for h in holds), default=None)
     return PricedCart(
         cart,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from datetime import datetime
 
@@ -31,14 +32,17 @@ def new_order_id(moment: datetime) -> str:
     return moment.strftime("%y%m%d") + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
-def update(order_id: str, change) -> Order:
+def update(order_id: str, change, known: Order | None = None) -> Order:
     """Read, change and write the order, again if someone else wrote it meanwhile.
 
     `change` returns False for "nothing to write", or the Consequences (outbox effects, money given
-    back) to write in the same transaction as the order.
+    back) to write in the same transaction as the order. `known`: the order as this request just
+    read or wrote it, used instead of the first read (a copy: the caller's is left as it is); if it
+    is no longer the stored version, the write is refused and the order read again.
     """
+    first = [copy.deepcopy(known)] if known is not None else []
     return versioned.update(
-        lambda: repository.get_order(order_id),
+        lambda: first.pop() if first else repository.get_order(order_id),
         change,
         lambda order, outcome: repository.save_order(
             order, outcome if isinstance(outcome, Consequences) else None

@@ -90,9 +90,9 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
     email, name = _customer(buyer, rules.guest_checkout, request)
     if request.delivery_method:
         cart.delivery_method = rules.delivery_option(request.delivery_method).code
-    quote = carts.priced(cart, fresh=True)
-    _check_prices_seen(cart, quote)
     holds = carts.live_holds(cart)
+    quote = carts.priced(cart, fresh=True, holds=holds)
+    _check_prices_seen(cart, quote)
     use, settings = cart_advantages.plan_use(cart, quote.prices, email)
     moment = now()
     order = Order(

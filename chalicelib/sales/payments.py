@@ -72,7 +72,7 @@ def start_card(order: Order, card: Payment, deadline: int | None = None) -> Orde
         if deadline is not None and current.status == PENDING_PAYMENT:
             current.deadline = deadline
 
-    return update(order.order_id, change)
+    return update(order.order_id, change, known=order)
 
 
 def pay_online(org_id: str, order_id: str, buyer: Buyer) -> Order:
@@ -128,7 +128,7 @@ def payment_callback(payload: str, signature: str) -> Order:
     if payment is None or payment.method != CARD or payment.amount != outcome.amount:
         raise InvalidInput("The callback does not match a payment of this order", {"field": "payload"})
     if payment.status == PAYMENT_SUCCEEDED and order.status in OPEN_STATES:
-        return settle(order.order_id)  # a replay finishes what a failed first delivery began
+        return settle(order.order_id, known=order)  # a replay finishes what a first delivery began
     if payment.status != PAYMENT_PENDING:
         return order
     if outcome.status == SUCCEEDED:
@@ -145,10 +145,10 @@ def payment_callback(payload: str, signature: str) -> Order:
             late = "the order was no longer waiting for payment"
             return Consequences(effects=[refund_effect(current, p, late)])
 
-        order = update(order.order_id, succeeded)
+        order = update(order.order_id, succeeded, known=order)
         if order.status not in OPEN_STATES:
             return order
-        return settle(order.order_id)
+        return settle(order.order_id, known=order)
     status = PAYMENT_DECLINED if outcome.status == DECLINED else PAYMENT_TIMED_OUT
 
     def failed(current: Order) -> bool:
@@ -159,14 +159,15 @@ def payment_callback(payload: str, signature: str) -> Order:
         current.history.append({"at": iso(), "status": f"payment {status}", "by": "payment provider"})
         return True
 
-    return update(order.order_id, failed)
+    return update(order.order_id, failed, known=order)
 
 
-def settle(order_id: str) -> Order:
+def settle(order_id: str, known: Order | None = None) -> Order:
     """Everything is paid: sell the holds, issue the tickets, mark the order paid with its
     confirmation email queued in the same write. Each step is safe to repeat; on an order that is no
-    longer open (expired or cancelled meanwhile, its money going back), nothing is done."""
-    order = repository.get_order(order_id)
+    longer open (expired or cancelled meanwhile, its money going back), nothing is done. `known`:
+    the order as this request just wrote it (saves reading it again)."""
+    order = known if known is not None else repository.get_order(order_id)
     if order.status not in OPEN_STATES or order.paid_amount < order.total:
         return order
     try:
@@ -184,7 +185,7 @@ def settle(order_id: str) -> Order:
         current.history.append({"at": iso(), "status": PAID, "by": "payment"})
         return Consequences(effects=[confirmation_effect(current), *figures_effects(current)])
 
-    order = update(order_id, paid)
+    order = update(order_id, paid, known=order)
     if order.status == PAID:
         logger.info("order paid", extra={"order_id": order_id, "total": order.total})
     return order
