@@ -2,6 +2,7 @@
 // reasons aimed at the fields they name.
 
 import { centsText, nameOf, parseCents, toLocalInput } from "./crud.js";
+import { fromZoneInput, toZoneInput } from "./time-zones.js";
 import { h } from "./dom.js";
 import { label } from "./rights.js";
 
@@ -22,7 +23,8 @@ export function control(key, f, value, options) {
     case "date":
       return h("input", { ...base, type: "date", value: value ?? "" });
     case "datetime":
-      return h("input", { ...base, type: "datetime-local", value: toLocalInput(value) });
+      // A field with a `zone` is entered on that zone's wall clock (a venue's), else the browser's.
+      return h("input", { ...base, type: "datetime-local", value: f.zone ? toZoneInput(value, f.zone) : toLocalInput(value) });
     case "colour":
       return h("input", { ...base, type: "color", value: value || "#4f7cc4" });
     case "strings":
@@ -113,7 +115,8 @@ export function readField(form, f) {
       return Number.isNaN(cents) ? { error: "Enter an amount such as 12.50." } : { value: cents };
     }
     case "datetime":
-      return raw ? { value: new Date(raw).toISOString() } : empty;
+      if (!raw) return empty;
+      return { value: f.zone ? fromZoneInput(raw, f.zone) : new Date(raw).toISOString() };
     case "refs": return { value: [...node.selectedOptions].map((o) => o.value) };
     case "strings": return { value: raw.split(",").map((s) => s.trim()).filter(Boolean) };
     case "table": {

@@ -1,6 +1,7 @@
 // Deadlines said the way an operator reads them: "expires in 58 min", marked when under a day away.
 
 import { formatTime, h } from "./dom.js";
+import { localTime } from "./time-zones.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -32,10 +33,12 @@ export function expiresSoon(iso, now = Date.now()) {
   return left >= 0 && left < SOON_MS;
 }
 
-/** The deadline as a <time>: how long is left, then the date; highlighted when it is soon. */
-export function deadlineNode(iso, now = Date.now()) {
+/** The deadline as a <time>: how long is left, then the date (on the clock of `zone`, a venue's, and
+ * naming it; the browser's without one); highlighted when it is soon. */
+export function deadlineNode(iso, now = Date.now(), zone = null) {
   if (!iso) return "–";
   const soon = expiresSoon(iso, now);
+  const when = zone ? `${localTime(iso, zone)} ${zone}` : formatTime(iso).slice(0, 16);
   return h("time", { datetime: iso, class: soon ? "deadline soon" : "deadline", "data-soon": soon ? "true" : null },
-    h("strong", {}, untilText(iso, now)), " ", h("span", { class: "muted" }, `(${formatTime(iso).slice(0, 16)})`));
+    h("strong", {}, untilText(iso, now)), " ", h("span", { class: "muted" }, `(${when})`));
 }

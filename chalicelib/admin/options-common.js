@@ -3,7 +3,8 @@
 
 import { seg } from "./api.js";
 import { listAll } from "./crud.js";
-import { formatTime, h } from "./dom.js";
+import { h } from "./dom.js";
+import { localTimeLabelled, zoneOfVenue } from "./time-zones.js";
 import { label } from "./rights.js";
 
 export const ID = "options";
@@ -56,12 +57,14 @@ export const mayDo = (ctx, spec) => ctx.can(spec.area, spec.right) || ctx.can("o
 
 export async function namesOf(ctx) {
   const read = (area, plural) => (ctx.can(area, "read") ? listAll(plural).catch(() => []) : Promise.resolve([]));
-  const [contacts, companies, performances, events, seasons, activities, categories, quotas, audiences, channels] =
+  const [contacts, companies, performances, events, seasons, activities, categories, quotas, audiences, channels,
+    halls, venues] =
     await Promise.all([
       read("contacts", "contacts"), read("contacts", "companies"),
       read("catalog", "performances"), read("catalog", "events"), read("catalog", "seasons"),
       read("catalog", "activities"), read("catalog", "seat-categories"), read("catalog", "quotas"),
       read("catalog", "audience-subcategories"), read("catalog", "sales-channels"),
+      read("catalog", "halls"), read("catalog", "venues"),
     ]);
   const byId = (items) => new Map(items.map((item) => [item.id, item]));
   const names = {
@@ -85,10 +88,14 @@ export async function namesOf(ctx) {
   names.event = (id) => name(names.events, id);
   names.category = (id) => name(names.categories, id);
   names.quota = (id) => (id ? name(names.quotas, id) : "Any quota");
+  // Times of a performance, and the option deadlines about it, are on its venue's clock.
+  const hallsById = byId(halls);
+  const venuesById = byId(venues);
+  names.zone = (id) => zoneOfVenue(venuesById.get(hallsById.get(names.performances.get(id)?.hall_id)?.venue_id));
   names.performance = (id) => {
     const p = names.performances.get(id);
     if (!p) return id || "–";
-    return `${names.event(p.event_id)} · ${formatTime(p.starts_at).slice(0, 16)}`;
+    return `${names.event(p.event_id)} · ${localTimeLabelled(p.starts_at, names.zone(id))}`;
   };
   names.by = (by) => (by?.startsWith("contact:") ? `${names.contact(by.slice(8))} (customer)` : by || "");
   return names;

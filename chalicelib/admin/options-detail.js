@@ -2,7 +2,8 @@
 
 import { api, seg } from "./api.js";
 import { deadlineNode } from "./deadlines.js";
-import { clearErrors, errorBox, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { clearErrors, errorBox, fill, h, showError, whileBusy } from "./dom.js";
+import { localTimeLabelled } from "./time-zones.js";
 import { duplicate, emailAgain, printSummary, runAction, TAKE_UP, takeUp, updateToolbar } from "./options-actions.js";
 import { ACTIONS, ID, mayDo, orderLink, placedOf, stateBadge } from "./options-common.js";
 import { placeForm } from "./options-forms.js";
@@ -63,6 +64,7 @@ export function seatsText(line) {
 export function renderDetail(view, option) {
   const { ctx, names } = view;
   const performance = names.performances.get(option.performance_id);
+  const zone = names.zone(option.placed_performance_id || option.performance_id);
   const event = names.events.get(option.event_id);
   const contact = names.contacts.get(option.contact_id);
   const problem = errorBox("option-detail-error");
@@ -86,10 +88,10 @@ export function renderDetail(view, option) {
         : "None (a direct option)", "requested"],
       ["Next category up accepted", option.accept_upgrade ? "Yes" : "No", "accept_upgrade"],
       ["Remark", option.remark, "remark"],
-      ["Asked on", formatTime(option.created_at).slice(0, 16), "created_at"],
+      ["Asked on", localTimeLabelled(option.created_at, zone), "created_at"],
       ["By", names.by(option.created_by), "created_by"],
       ["Sales channel", option.channel_id ? names.channels.get(option.channel_id)?.name || option.channel_id : "Back office", "channel"],
-      ["Editable until", option.editable_until ? formatTime(option.editable_until).slice(0, 16) : "", "editable_until"],
+      ["Editable until", option.editable_until ? localTimeLabelled(option.editable_until, zone) : "", "editable_until"],
     ]));
   const placedLines = option.placed.length ? h("div", { class: "scroll" }, h("table", { id: "option-placed-lines", "data-testid": "option-placed-lines" },
     h("caption", { class: "sr-only" }, "Places granted"),
@@ -106,7 +108,7 @@ export function renderDetail(view, option) {
       pairs("option-confirmation-pairs", [
         ["Placed on", names.performance(option.placed_performance_id || option.performance_id), "placed_performance"],
         ["Places granted", String(placedOf(option)), "placed"],
-        ["Confirm by", option.deadline ? deadlineNode(option.deadline) : "", "deadline"],
+        ["Confirm by", option.deadline ? deadlineNode(option.deadline, Date.now(), zone) : "", "deadline"],
         ["Audience", option.audience_subcategory_id ? names.audiences.get(option.audience_subcategory_id)?.name || option.audience_subcategory_id : "", "audience"],
         ["Payment date", option.payment_date, "payment_date"],
         ["Firm", option.firm ? "Yes: it no longer changes" : "No", "firm"],
@@ -159,7 +161,7 @@ export function renderDetail(view, option) {
     placing,
     h("h3", {}, "History"),
     h("ol", { id: "option-history", class: "history" }, option.history.map((entry) => h("li", { "data-state": entry.state },
-      h("span", { class: "muted" }, formatTime(entry.at)), " ", h("strong", {}, label(entry.state || "")),
+      h("span", { class: "muted" }, localTimeLabelled(entry.at, zone)), " ", h("strong", {}, label(entry.state || "")),
       entry.action && entry.action !== entry.state ? ` (${label(entry.action)})` : "",
       entry.by ? ` by ${names.by(entry.by)}` : "",
       entry.order_id ? [" · order ", h("code", {}, entry.order_id)] : "",

@@ -5,10 +5,11 @@
 
 import { api, seg } from "./api.js";
 import { crudSection, nameOf, refCache, subPath } from "./crud.js";
-import { clearErrors, errorBox, fill, formatTime, h, shortTime, showError, whileBusy } from "./dom.js";
+import { clearErrors, errorBox, fill, h, showError, whileBusy } from "./dom.js";
 import { holderLink, liveBar, pollLive, renderCounts, stockPanel } from "./events-stock.js";
 import { drawPlan, modeSwitch, NO_QUOTA, paletteFor } from "./plan-svg.js";
 import { label } from "./rights.js";
+import { DEFAULT_ZONE, localTime, localTimeLabelled, shortLocalTime, venueZones } from "./time-zones.js";
 
 const ID = "events";
 const POLL_MS = 1000;
@@ -106,9 +107,13 @@ function openButton(ctx, performance, { onDone, problem }) {
 
 async function eventScreen(root, ctx, eventId) {
   const cache = refCache();
-  const event = await api.get(`/backoffice/events/${seg(eventId)}`);
+  const [event, zones] = await Promise.all([api.get(`/backoffice/events/${seg(eventId)}`), venueZones(cache)]);
   if (ctx.signal.aborted) return;
   ctx.setTitle("Performances", event.name || nameOf(event));
+  // Times are shown and entered on the venue's clock; with venues in several zones, each time says its
+  // own and a form is entered on the first venue's (the zone is named next to the field).
+  const entryZone = zones.one || zones.zones[0] || DEFAULT_ZONE;
+  const inZone = (value, item) => (value ? localTimeLabelled(value, zones.ofPerformance(item)) : "–");
   const problem = errorBox("performance-open-error");
   const performances = crudSection(ctx, {
     plural: "performances",
@@ -119,11 +124,14 @@ async function eventScreen(root, ctx, eventId) {
     fields: [
       { name: "event_id", fixed: eventId },
       { name: "code", required: true, maxlength: 32 },
-      { name: "starts_at", label: "Starts at", type: "datetime", required: true },
+      {
+        name: "starts_at", label: `Starts at (${zones.label})`, type: "datetime", required: true, zone: entryZone,
+        hint: `The venue's local time (${entryZone}).`, render: inZone,
+      },
       { name: "hall_id", label: "Hall", type: "ref", kind: "halls", required: true },
       { name: "layout_id", label: "Layout", type: "ref", kind: "layouts", required: true },
-      { name: "sales_open_at", label: "Sales open at", type: "datetime", nullable: true },
-      { name: "sales_close_at", label: "Sales close at", type: "datetime", nullable: true },
+      { name: "sales_open_at", label: `Sales open at (${entryZone})`, type: "datetime", nullable: true, zone: entryZone },
+      { name: "sales_close_at", label: `Sales close at (${entryZone})`, type: "datetime", nullable: true, zone: entryZone },
       {
         name: "price_grid_id", label: "Price grid", type: "ref", kind: "price-grids", nullable: true,
         hint: "Empty: the event's price grid.",
@@ -131,7 +139,7 @@ async function eventScreen(root, ctx, eventId) {
       {
         name: "sales_window", label: "Sales window", listOnly: true,
         render: (_, item) => (item.sales_open_at || item.sales_close_at
-          ? `${formatTime(item.sales_open_at).slice(0, 16) || "…"} → ${formatTime(item.sales_close_at).slice(0, 16) || "…"}`
+          ? `${localTime(item.sales_open_at, zones.ofPerformance(item)) || "…"} → ${localTimeLabelled(item.sales_close_at, zones.ofPerformance(item)) || "…"}`
           : "–"),
       },
       { name: "status", listOnly: true, render: (_, item) => statusBadge(statusOf(item)) },
@@ -159,19 +167,21 @@ async function eventScreen(root, ctx, eventId) {
 async function stockScreen(root, ctx, eventId, performanceId) {
   const base = `/backoffice/performances/${seg(performanceId)}`;
   const cache = refCache();
-  const [event, performance, categories, quotas, halls] = await Promise.all([
+  const [event, performance, categories, quotas, halls, zones] = await Promise.all([
     api.get(`/backoffice/events/${seg(eventId)}`),
     api.get(base),
     cache.list("seat-categories"),
     cache.list("quotas"),
     cache.byId("halls"),
+    venueZones(cache),
   ]);
   if (ctx.signal.aborted) return;
   const status = statusOf(performance);
-  ctx.setTitle("Stock", event.name || nameOf(event), shortTime(performance.starts_at));
+  const zone = zones.ofPerformance(performance);
+  ctx.setTitle("Stock", event.name || nameOf(event), shortLocalTime(performance.starts_at, zone));
   const problem = errorBox("stock-error");
   const head = h("p", { class: "lead", id: "stock-head" },
-    h("strong", {}, nameOf(event)), ` · ${performance.code} · ${formatTime(performance.starts_at).slice(0, 16)}`,
+    h("strong", {}, nameOf(event)), ` · ${performance.code} · ${localTimeLabelled(performance.starts_at, zone)}`,
     ` · ${nameOf(halls.get(performance.hall_id)) || performance.hall_id} · `,
     h("span", { id: "stock-status" }, statusBadge(status)),
     " · ", h("a", { href: `#/${ID}/${seg(eventId)}` }, "Performances"));
@@ -214,7 +224,7 @@ async function stockScreen(root, ctx, eventId, performanceId) {
     const s = seatState.get(seat.seat_id);
     const where = `Seat ${seat.seat_id} · zone ${seat.zone}, block ${seat.block}, row ${seat.row}, no ${seat.number}`;
     if (!s) return `${where} · not for sale`;
-    const until = s.status === "held" && s.until ? ` until ${formatTime(new Date(s.until * 1000).toISOString()).slice(11)}` : "";
+    const until = s.status === "held" && s.until ? ` until ${localTime(s.until, zone).slice(11)} (${zone})` : "";
     const holder = holderOf.get(seat.seat_id);
     return [`${where} · ${names.category.get(s.category) || s.category} · ` +
       `${s.quota ? names.quota.get(s.quota) || s.quota : "no quota"} · ${s.status ?? "status unknown"}${until}`,

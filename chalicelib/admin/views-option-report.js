@@ -4,7 +4,8 @@
 
 import { api, fetchFile } from "./api.js";
 import { listAll } from "./crud.js";
-import { clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
+import { localTimeLabelled, zoneOfVenue } from "./time-zones.js";
 
 const FILTERS = ["season_id", "event_id", "performance_id", "quota_id", "category_id"];
 const KINDS = [
@@ -29,6 +30,7 @@ export default {
     };
     const catalog = await catalogOf(ctx);
     if (ctx.signal.aborted) return;
+    view.startsOf = new Map(catalog.performances.map((p) => [p.id, p.when]));
     view.form = filterForm(view, catalog, params);
     fill(root,
       h("p", { class: "muted" }, "Places asked for (requests and the waiting list, on the first-choice date), ",
@@ -43,14 +45,18 @@ async function catalogOf(ctx) {
   const empty = { seasons: [], events: [], performances: [], quotas: [], categories: [] };
   if (!ctx.can("catalog", "read")) return empty;
   try {
-    const [seasons, events, performances, quotas, categories] = await Promise.all(
-      ["seasons", "events", "performances", "quotas", "seat-categories"].map((plural) => listAll(plural)));
+    const [seasons, events, performances, quotas, categories, halls, venues] = await Promise.all(
+      ["seasons", "events", "performances", "quotas", "seat-categories", "halls", "venues"].map((plural) => listAll(plural)));
     const eventNames = new Map(events.map((e) => [e.id, e.name]));
+    // A performance's time on its venue's clock, naming the zone.
+    const venueOf = new Map(venues.map((v) => [v.id, v]));
+    const zoneOfHall = new Map(halls.map((hall) => [hall.id, zoneOfVenue(venueOf.get(hall.venue_id))]));
+    const when = (p) => localTimeLabelled(p.starts_at, zoneOfHall.get(p.hall_id) || zoneOfVenue(null));
     return {
       seasons,
       events: [...events].sort((a, b) => a.name.localeCompare(b.name)),
       performances: [...performances].sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))
-        .map((p) => ({ ...p, text: `${eventNames.get(p.event_id) || p.event_id} · ${formatTime(p.starts_at).slice(0, 16)} (${p.code})` })),
+        .map((p) => ({ ...p, when: when(p), text: `${eventNames.get(p.event_id) || p.event_id} · ${when(p)} (${p.code})` })),
       quotas,
       categories: [...categories].sort((a, b) => a.rank - b.rank),
     };
@@ -145,7 +151,7 @@ function renderTable(view, report) {
   const rows = report.rows.map((row) => h("tr", {
     "data-performance": row.performance_id, "data-category": row.category_id, "data-quota": row.quota_id || "",
   },
-    h("td", {}, row.event_name), h("td", {}, row.starts_at || row.performance_label),
+    h("td", {}, row.event_name), h("td", {}, view.startsOf?.get(row.performance_id) || row.starts_at || row.performance_label),
     h("td", {}, row.quota_name), h("td", {}, row.category_name),
     KINDS.map(([kind]) => num(row[kind], kind))));
   fill(view.table, h("table", { id: "report-table", class: "counts", "data-testid": "report-table" },
@@ -168,7 +174,8 @@ function renderChart(view, rows) {
   for (const row of rows) {
     const key = `${row.performance_id}|${row.category_id}`;
     const group = groups.get(key) || {
-      key, text: `${row.event_name} ${row.starts_at} · ${row.category_name}`, requested: 0, placed: 0, ordered: 0,
+      key, text: `${row.event_name} ${view.startsOf?.get(row.performance_id) || row.starts_at} · ${row.category_name}`,
+      requested: 0, placed: 0, ordered: 0,
     };
     for (const [kind] of KINDS) group[kind] += row[kind];
     groups.set(key, group);

@@ -176,7 +176,8 @@ export function renderList(view, number) {
     h("td", {}, stateBadge(option)),
     h("td", { class: "num", "data-col": "requested" }, String(requestedOf(option))),
     h("td", { class: "num", "data-col": "placed" }, option.placed.length ? String(placedOf(option)) : "–"),
-    h("td", { "data-col": "deadline" }, deadlineNode(option.deadline)),
+    h("td", { "data-col": "deadline" },
+      deadlineNode(option.deadline, Date.now(), names.zone(option.placed_performance_id || option.performance_id))),
     h("td", {}, option.order_id ? orderLink(option.order_id) : "–")));
   fill(view.list, note, h("table", { id: "options-table", "data-testid": "options-table" },
     h("caption", { class: "sr-only" }, "Options, newest first"), h("thead", {}, head), h("tbody", {}, rows)));

@@ -3,8 +3,9 @@
 
 import { api, seg } from "./api.js";
 import { centsText, listAll, subPath } from "./crud.js";
-import { clearErrors, confirmAction, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { clearErrors, confirmAction, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
 import { label } from "./rights.js";
+import { localTime, localTimeLabelled, zoneOfVenue } from "./time-zones.js";
 
 const ID = "orders";
 const LIMIT = 100;
@@ -42,18 +43,26 @@ export default {
   },
 };
 
-/** Performances (with their event) and points of sale by id, for names and links; empty without catalog:read. */
+/** Performances (with their event and venue zone) and points of sale by id, for names and links, and
+ * `zone`, the clock of the order-wide times: the venues' zone when they share one, else UTC; empty
+ * without catalog:read. */
 async function catalogOf(ctx) {
-  const empty = { performances: new Map(), pointsOfSale: new Map() };
+  const empty = { performances: new Map(), pointsOfSale: new Map(), zone: "UTC" };
   if (!ctx.can("catalog", "read")) return empty;
   try {
-    const [performances, events, points] = await Promise.all(
-      ["performances", "events", "points-of-sale"].map((plural) => listAll(plural)));
+    const [performances, events, points, halls, venues] = await Promise.all(
+      ["performances", "events", "points-of-sale", "halls", "venues"].map((plural) => listAll(plural)));
     const eventNames = new Map(events.map((e) => [e.id, e.name]));
+    const venueOf = new Map(venues.map((v) => [v.id, v]));
+    const zoneOfHall = new Map(halls.map((hall) => [hall.id, zoneOfVenue(venueOf.get(hall.venue_id))]));
+    const zones = new Set(venues.map(zoneOfVenue));
     return {
       performances: new Map([...performances].sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))
-        .map((p) => [p.id, { ...p, event_name: eventNames.get(p.event_id) || p.event_id }])),
+        .map((p) => [p.id, {
+          ...p, event_name: eventNames.get(p.event_id) || p.event_id, zone: zoneOfHall.get(p.hall_id) || zoneOfVenue(null),
+        }])),
       pointsOfSale: new Map(points.map((p) => [p.id, p])),
+      zone: zones.size === 1 ? [...zones][0] : "UTC",
     };
   } catch {
     return empty;
@@ -86,7 +95,7 @@ function searchForm(view) {
   view.catalog.then(({ performances }) => {
     if (performances.size) {
       performance.append(...[...performances.values()].map((p) => h("option", { value: p.id },
-        `${p.event_name} · ${p.code} · ${formatTime(p.starts_at).slice(0, 16)}`)));
+        `${p.event_name} · ${p.code} · ${localTimeLabelled(p.starts_at, p.zone)}`)));
     } else {
       // Without the catalog to choose from, the performance is typed as its id.
       performance.replaceWith(h("input", {
@@ -108,7 +117,8 @@ async function search(view, form) {
     .filter(([, value]) => value));
   try {
     const answer = await api.get(`/backoffice/orders?${new URLSearchParams({ ...view.query, limit: String(LIMIT) })}`);
-    if (!ctx.signal.aborted) renderList(view, answer.orders);
+    const { zone } = await view.catalog;
+    if (!ctx.signal.aborted) renderList(view, answer.orders, zone);
   } catch (error) {
     if (!ctx.signal.aborted) showError(view.problem, error, form);
   }
@@ -124,19 +134,19 @@ function badge(status) {
   return h("span", { class: `badge ${kind}`, "data-testid": "status", "data-status": status }, label(status));
 }
 
-function renderList(view, orders) {
+function renderList(view, orders, zone) {
   if (!orders.length) {
     return fill(view.list, h("p", { "data-testid": "no-orders" }, Object.keys(view.query).length
       ? "No order matches this search." : "No order in the last 7 days."));
   }
-  const head = h("tr", {}, ["Reference", "Created", "Buyer", "Status", "Total", "Tickets"]
+  const head = h("tr", {}, ["Reference", `Created (${zone})`, "Buyer", "Status", "Total", "Tickets"]
     .map((t) => h("th", { scope: "col", class: t === "Total" || t === "Tickets" ? "num" : null }, t)));
   const rows = orders.map((order) => h("tr", { "data-order": order.order_id, "data-status": order.status },
     h("td", {}, h("button", {
       type: "button", class: "small", "data-action": "open", "aria-label": `Open order ${order.order_id}`,
       onclick: (event) => whileBusy(event.currentTarget, () => showOrder(view, order.order_id)),
     }, h("code", {}, order.order_id))),
-    h("td", { title: order.created_at }, formatTime(order.created_at)),
+    h("td", { title: order.created_at }, localTime(order.created_at, zone)),
     h("td", {}, order.name, h("div", { class: "muted" }, order.email)),
     h("td", {}, badge(order.status)),
     h("td", { class: "num" }, money(order.total, order.currency)),
@@ -181,6 +191,10 @@ async function showOrder(view, orderId, focus = true) {
   const { order, tickets } = detail;
   const cur = order.currency;
   const pos = catalog.pointsOfSale.get(order.pos_id);
+  // The order's times on its venue's clock when its performances share one, else the screen's (see catalogOf).
+  const lineZones = new Set(order.lines.map((line) => catalog.performances.get(line.performance_id)?.zone).filter(Boolean));
+  const zone = lineZones.size === 1 ? [...lineZones][0] : catalog.zone;
+  const at = (iso) => (iso ? localTimeLabelled(iso, zone) : "");
   const stockLink = (performanceId) => {
     const p = catalog.performances.get(performanceId);
     return p ? h("a", {
@@ -190,12 +204,12 @@ async function showOrder(view, orderId, focus = true) {
   };
   const pairs = [
     ["Status", badge(order.status)],
-    ["Created", formatTime(order.created_at)],
+    ["Created", at(order.created_at)],
     ["Buyer", order.name],
     ["Email", order.email],
     ["Point of sale", pos ? `${pos.name || pos.code} (${pos.code})` : order.pos_id],
     ["Delivery", label(order.delivery_method)],
-    order.deadline ? ["Deadline", formatTime(order.deadline)] : null,
+    order.deadline ? ["Deadline", at(order.deadline)] : null,
     ["Tickets", money(order.tickets_total, cur)],
     ["Booking fee", money(order.booking_fee, cur)],
     ["Delivery fee", money(order.delivery_fee, cur)],
@@ -210,34 +224,35 @@ async function showOrder(view, orderId, focus = true) {
     table("order-lines", "Lines: seats or standing places and their prices",
       ["Event", "Starts", "Place", "Category", "Audience", "Price ", ""],
       order.lines.map((line) => h("tr", { "data-line": line.line_id, "data-seat": line.seat_id || "" },
-        h("td", {}, line.event_name), h("td", {}, formatTime(line.starts_at).slice(0, 16)),
+        h("td", {}, line.event_name), h("td", {},
+          localTimeLabelled(line.starts_at, catalog.performances.get(line.performance_id)?.zone || zone)),
         h("td", {}, place(line)), h("td", {}, line.category_name), h("td", {}, line.audience_name),
         h("td", { class: "num" }, money(line.unit_price, cur)), h("td", {}, stockLink(line.performance_id))))),
     h("h3", {}, "Payments"),
     order.payments.length ? table("order-payments", "Payments", ["Method", "Amount ", "Status", "Code", "At"],
       order.payments.map((p) => h("tr", { "data-payment": p.payment_id, "data-method": p.method },
         h("td", {}, label(p.method)), h("td", { class: "num" }, money(p.amount, cur)), h("td", {}, badge(p.status)),
-        h("td", {}, p.code ? h("code", {}, p.code) : "–"), h("td", {}, formatTime(p.at) || "–"))))
+        h("td", {}, p.code ? h("code", {}, p.code) : "–"), h("td", {}, at(p.at) || "–"))))
       : h("p", { class: "muted", id: "order-payments" }, "None."),
     h("h3", {}, "Refunds"),
     order.refunds.length ? table("order-refunds", "Refunds", ["At", "Amount ", "To", "Details"],
       order.refunds.map((r) => h("tr", {},
-        h("td", {}, formatTime(r.at)), h("td", { class: "num" }, money(r.amount, cur)), h("td", {}, label(r.to || "")),
+        h("td", {}, at(r.at)), h("td", { class: "num" }, money(r.amount, cur)), h("td", {}, label(r.to || "")),
         h("td", {}, [r.status === "pending" && "pending: the outbox is refunding it", r.by && `by ${r.by}`, r.reason,
           r.reference && `ref. ${r.reference}`].filter(Boolean).join(" · ")))))
       : h("p", { class: "muted", id: "order-refunds" }, "None."),
     h("h3", {}, "History"),
     h("ol", { id: "order-history", class: "history" }, order.history.map((entry) => h("li", {},
-      h("span", { class: "muted" }, formatTime(entry.at)), " ", h("strong", {}, entry.status),
+      h("span", { class: "muted" }, at(entry.at)), " ", h("strong", {}, entry.status),
       entry.by ? ` by ${entry.by}` : "", entry.note ? ` (${entry.note})` : ""))),
     h("h3", {}, "Tickets"),
     tickets.length ? table("order-tickets", "E-tickets", ["Place", "Status", "Barcode", "Used at"],
       tickets.map((t) => h("tr", { "data-ticket": t.ticket_id, "data-seat": t.seat_id || "" },
         h("td", {}, place(t)), h("td", {}, badge(t.status)), h("td", {}, h("code", { class: "barcode" }, t.barcode)),
-        h("td", {}, formatTime(t.used_at) || "–"))))
+        h("td", {}, at(t.used_at) || "–"))))
       : h("p", { class: "muted", id: "order-tickets" }, "None yet: tickets are issued once the order is paid."),
     h("h3", {}, "Emails"),
-    emailList(emails),
+    emailList(emails, at),
     ctx.can("orders", "modify") && CANCELLABLE.includes(order.status) ? cancelBox(view, order) : null,
     h("div", { class: "buttons" }, h("button", {
       type: "button", id: "order-close",
@@ -257,12 +272,12 @@ async function showOrder(view, orderId, focus = true) {
   }
 }
 
-function emailList(emails) {
+function emailList(emails, at) {
   if (!emails) return h("p", { class: "muted", id: "order-emails" }, "The email outbox could not be read.");
   if (!emails.items.length) return h("p", { class: "muted", id: "order-emails" }, "No email sent for this order.");
   return table("order-emails", "Emails sent for this order", ["Time", "To", "Subject", "Status"],
     emails.items.map((e) => h("tr", { "data-email": e.email_id, "data-kind": e.kind },
-      h("td", {}, formatTime(e.created_at)), h("td", {}, e.to), h("td", {}, e.subject),
+      h("td", {}, at(e.created_at)), h("td", {}, e.to), h("td", {}, e.subject),
       h("td", { class: "error-cell" }, h("span", { class: `badge ${e.status === "sent" ? "ok" : "bad"}` }, e.status),
         e.error ? h("div", {}, e.error) : null))));
 }

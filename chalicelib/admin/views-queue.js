@@ -5,6 +5,7 @@
 import { api, seg } from "./api.js";
 import { listAll } from "./crud.js";
 import { checkRequired, clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { localTimeLabelled, zonesOf } from "./time-zones.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const REFRESH_MS = 15000;
@@ -53,8 +54,11 @@ async function createForm(view, ctx) {
   const minutes = h("input", { id: "queue-minutes", name: "admission_minutes", type: "number", min: 1, max: 240, value: 15 });
   const choices = { performance: [], event: [] };
   if (ctx.can("catalog", "read")) {
-    const [performances, events] = await Promise.all([listAll("performances"), listAll("events")]).catch(() => [[], []]);
-    choices.performance = performances.map((p) => [p.id, `${p.code} · ${formatTime(p.starts_at).slice(0, 16)}`]);
+    const [performances, events, halls, venues] = await Promise.all(
+      [listAll("performances"), listAll("events"), listAll("halls").catch(() => []), listAll("venues").catch(() => [])],
+    ).catch(() => [[], [], [], []]);
+    const zones = zonesOf(halls, venues); // each performance on its venue's clock, naming the zone
+    choices.performance = performances.map((p) => [p.id, `${p.code} · ${localTimeLabelled(p.starts_at, zones.ofPerformance(p))}`]);
     choices.event = events.map((e) => [e.id, e.name || e.code]);
   }
   const fillTargets = () => fill(target, choices[kind.value].map(([id, text]) => h("option", { value: id }, text)));

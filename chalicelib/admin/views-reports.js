@@ -5,7 +5,8 @@
 import { api, fetchFile } from "./api.js";
 import { columnChart, figuresTable, fillChart } from "./charts.js";
 import { centsText, listAll } from "./crud.js";
-import { clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
+import { localTimeLabelled, zonesOf } from "./time-zones.js";
 
 const FILTERS = ["season_id", "event_id", "performance_id", "day_from", "day_to"];
 const money = (cents) => centsText(cents);
@@ -94,13 +95,15 @@ async function catalogOf(ctx) {
   const empty = { seasons: [], events: [], performances: [] };
   if (!ctx.can("catalog", "read")) return empty;
   try {
-    const [seasons, events, performances] = await Promise.all(["seasons", "events", "performances"].map((p) => listAll(p)));
+    const [seasons, events, performances, halls, venues] = await Promise.all(
+      ["seasons", "events", "performances", "halls", "venues"].map((p) => listAll(p)));
     const names = new Map(events.map((e) => [e.id, e.name]));
+    const zones = zonesOf(halls, venues); // a performance's time on its venue's clock, naming the zone
     return {
       seasons,
       events,
       performances: [...performances].sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))
-        .map((p) => ({ ...p, text: `${names.get(p.event_id) || p.event_id} · ${formatTime(p.starts_at).slice(0, 16)}` })),
+        .map((p) => ({ ...p, text: `${names.get(p.event_id) || p.event_id} · ${localTimeLabelled(p.starts_at, zones.ofPerformance(p))}` })),
     };
   } catch {
     return empty;

@@ -4,6 +4,7 @@
 import { api } from "./api.js";
 import { listAll } from "./crud.js";
 import { clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { localTimeLabelled, zonesOf } from "./time-zones.js";
 
 const RECENT = 10;
 const RESULTS = {
@@ -82,10 +83,12 @@ export default {
     fill(root, problem, form, result, h("h2", {}, "Last scans"), recent);
     barcode.focus();
     if (ctx.can("catalog", "read")) {
-      const performances = await listAll("performances").catch(() => []);
+      const [performances, halls, venues] = await Promise.all(
+        ["performances", "halls", "venues"].map((plural) => listAll(plural).catch(() => [])));
       if (ctx.signal.aborted) return;
+      const zones = zonesOf(halls, venues); // each performance on its venue's clock, naming the zone
       performance.append(...performances.sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))
-        .map((p) => h("option", { value: p.id }, `${p.code} · ${formatTime(p.starts_at).slice(0, 16)}`)));
+        .map((p) => h("option", { value: p.id }, `${p.code} · ${localTimeLabelled(p.starts_at, zones.ofPerformance(p))}`)));
     }
   },
 };

@@ -1,6 +1,7 @@
 // Venues and halls screen: where performances happen.
 
 import { kindScreen } from "./crud.js";
+import { DEFAULT_ZONE } from "./time-zones.js";
 
 export default kindScreen({
   id: "venues",
@@ -9,10 +10,14 @@ export default kindScreen({
     {
       plural: "venues",
       noun: "venue",
-      columns: ["code", "name", "address"],
+      columns: ["code", "name", "timezone", "address"],
       fields: [
         { name: "code", required: true, maxlength: 32 },
         { name: "name", required: true },
+        {
+          name: "timezone", label: "Time zone", maxlength: 64,
+          hint: `Its IANA name, e.g. Europe/Paris or America/New_York: every time of its performances is shown in it. Empty: ${DEFAULT_ZONE}.`,
+        },
         { name: "address", type: "textarea", maxlength: 500 },
       ],
     },

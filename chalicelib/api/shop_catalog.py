@@ -69,6 +69,10 @@ class PerformanceOut(Shaped):
     venue: PlaceOut | None
     seat_selection: str = Field(description="map, auto_with_view, auto_with_modification or no_plan")
     max_tickets_per_performance: int
+    timezone: str = Field(description="The venue's IANA time zone, e.g. Europe/Paris")
+    starts_at_local: str = Field(
+        description="starts_at in the venue's local time, ISO 8601 with its offset (starts_at is unchanged)"
+    )
 
 
 class PerformancePage(Shaped):

@@ -11,10 +11,12 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    field_validator,
     model_serializer,
     model_validator,
 )
 
+from chalicelib.catalog import zones
 from chalicelib.catalog.model import EventStatus
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
@@ -67,6 +69,17 @@ class VenueSpec(Spec):
     code: Code
     name: Name
     address: str = Field(default="", max_length=500)
+    timezone: str = Field(
+        default=zones.DEFAULT_ZONE,
+        max_length=64,
+        description="IANA time zone of the venue (e.g. Europe/Paris): every time shown for its performances "
+        "is in this zone's local time",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return zones.check_zone(value)
 
 
 class HallSpec(Spec):

@@ -6,16 +6,18 @@ reportlab is imported only when a PDF is drawn: it weighs on every Lambda cold s
 `names` (see `names_for`) is a plain dict of what the PDF prints instead of ids; every key is
 optional and ids are printed when a name is missing:
     organisation, contact, contact_email, company, event, requested_performance,
-    placed_performance, fallbacks (list of labels), categories {id: name}, quotas {id: name}.
+    placed_performance, fallbacks (list of labels), categories {id: name}, quotas {id: name},
+    timezone (the venue's zone, in which deadlines are written; the default zone when missing).
+Performance times and deadlines are written in the venue's local time and name its zone.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.catalog import service as catalog
+from chalicelib.catalog import zones
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.mail import service as mail
 from chalicelib.mail.service import Attachment, OutboxEntry
@@ -41,11 +43,12 @@ STATE_LABELS = {
 }
 
 
-def when(epoch: int | None) -> str:
-    """An epoch as "2026-07-01 18:00 UTC" ("" for None), like the sales emails."""
+def when(epoch: int | None, zone: str = zones.DEFAULT_ZONE) -> str:
+    """An epoch in the venue's local time, "Wed 1 Jul 2026, 20:00 (Europe/Paris)" ("" for None), like
+    the sales emails; the zone defaults as a venue's does when it names none."""
     if epoch is None:
         return ""
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return zones.local_text(epoch, zone)
 
 
 def reference(option: Option) -> str:
@@ -69,11 +72,18 @@ def _data(org_id: str, kind: str, item_id: str | None) -> dict[str, Any]:
         return {}
 
 
+def _zone(org_id: str, performance_id: str | None) -> str:
+    """The zone of the performance's venue; the default zone when the catalog no longer has it."""
+    performance = _data(org_id, "performance", performance_id)
+    hall = _data(org_id, "hall", performance.get("hall_id"))
+    return zones.zone_of_venue(_data(org_id, "venue", hall.get("venue_id")))
+
+
 def _performance_label(org_id: str, performance_id: str | None) -> str:
     performance = _data(org_id, "performance", performance_id)
-    if not performance:
+    if not performance or not performance.get("starts_at"):
         return performance_id or ""
-    return str(performance.get("starts_at") or "")[:16].replace("T", " ") or (performance_id or "")
+    return zones.local_text(str(performance["starts_at"]), _zone(org_id, performance_id))
 
 
 def names_for(option: Option) -> dict[str, Any]:
@@ -99,6 +109,7 @@ def names_for(option: Option) -> dict[str, Any]:
         "fallbacks": [_performance_label(org_id, p) for p in option.fallback_performance_ids],
         "categories": {c: _data(org_id, "seat_category", c).get("name", c) for c in sorted(category_ids)},
         "quotas": {q: _data(org_id, "quota", q).get("name", q) for q in sorted(quota_ids)},
+        "timezone": _zone(org_id, option.placed_performance_id or option.performance_id),
     }
 
 
@@ -142,10 +153,11 @@ def summary_lines(option: Option, names: dict[str, Any]) -> list[tuple[str, str]
             if line.quota_id:
                 label = f"{label}, {quotas.get(line.quota_id, line.quota_id)}"
             pairs.append((f"  {label}", str(line.quantity)))
+    zone = names.get("timezone") or zones.DEFAULT_ZONE
     if option.state == m.REQUESTED and option.editable_until is not None:
-        pairs.append(("Editable until", when(option.editable_until)))
+        pairs.append(("Editable until", when(option.editable_until, zone)))
     if option.state != m.REQUESTED and option.state in m.OPEN_STATES and option.deadline is not None:
-        pairs.append(("Valid until", when(option.deadline)))
+        pairs.append(("Valid until", when(option.deadline, zone)))
     if option.payment_date:
         pairs.append(("Payment date", str(option.payment_date)))
     if option.order_id:
@@ -249,9 +261,10 @@ def _show(option: Option, names: dict[str, Any]) -> str:
 
 def _confirmation_text(option: Option, names: dict[str, Any]) -> tuple[str, str]:
     """(subject, opening paragraph) for the option's state."""
-    n, deadline = option.number, when(option.deadline)
+    zone = names.get("timezone") or zones.DEFAULT_ZONE
+    n, deadline = option.number, when(option.deadline, zone)
     if option.state == m.REQUESTED:
-        until = when(option.editable_until)
+        until = when(option.editable_until, zone)
         return (
             f"Your option request no. {n}",
             f"We have received your option request no. {n}. We will let you know which places we can "
@@ -357,7 +370,7 @@ def send_expiry_notice(option: Option) -> OutboxEntry:
         )
     names = names_for(option)
     to = _contact_address(option, names)
-    lapsed = when(option.deadline)
+    lapsed = when(option.deadline, names.get("timezone") or zones.DEFAULT_ZONE)
     text = "\n".join(
         [
             f"Hello {names.get('contact') or option.contact_id},",

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from chalicelib import clock
 from chalicelib.catalog import service as catalog
+from chalicelib.catalog import zones
 from chalicelib.errors import (
     InvalidInput,
     NotFound,
@@ -51,6 +52,14 @@ def iso(epoch: int | None = None) -> str:
 def starts(org_id: str, performance_id: str) -> int:
     moment = parse_time(catalog.get(org_id, "performance", performance_id).data["starts_at"])
     return int(moment.timestamp()) if moment else 0
+
+
+def zone(org_id: str, performance_id: str) -> str:
+    """The time zone of the performance's venue: deadlines in days keep their local wall time."""
+    performance = catalog.get(org_id, "performance", performance_id).data
+    return zones.zone_of_performance(
+        performance, lambda kind, item_id: catalog.get(org_id, kind, item_id).data
+    )
 
 
 def check_allowed(org_id: str, performance_id: str, categories: list[str], field: str = "quantities") -> None:
@@ -207,14 +216,19 @@ def payment_deadline(org_id: str, performance_id: str, payment_date: str | None)
 
 
 def request_deadline(org_id: str, performance_id: str) -> int:
-    """A request is editable (and can be placed) until the performance's confirmation cut-off."""
+    """A request is editable (and can be placed) until the performance's confirmation cut-off: N days
+    before it at the same local wall time (a 20:00 show: 20:00 at the venue that day, across DST)."""
     settings = option_stock.settings_of(org_id, performance_id)
-    return starts(org_id, performance_id) - (settings.confirm_days_before_performance or 0) * DAY
+    days = settings.confirm_days_before_performance or 0
+    cut_off = zones.days_before_local(starts(org_id, performance_id), days, zone(org_id, performance_id))
+    return int(cut_off.timestamp())
 
 
 def placement_deadline(org_id: str, performance_id: str) -> int:
+    """N days after placing, at the same local wall time at the venue, never after the cut-off."""
     settings = option_stock.settings_of(org_id, performance_id)
-    after = now() + (settings.confirm_days_after_placing or DEFAULT_CONFIRM_DAYS) * DAY
+    days = settings.confirm_days_after_placing or DEFAULT_CONFIRM_DAYS
+    after = int(zones.days_after_local(now(), days, zone(org_id, performance_id)).timestamp())
     return min(after, request_deadline(org_id, performance_id))
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from chalicelib.catalog import zones
 from chalicelib.outbox.model import Effect
 from chalicelib.sales.documents import Order
-from chalicelib.sales.tickets import ticket_pdf
+from chalicelib.sales.tickets import performance_zone, ticket_pdf
 
 if TYPE_CHECKING:
     from chalicelib.mail.service import Attachment
@@ -17,12 +17,27 @@ def money(amount: int, currency: str) -> str:
     return f"{amount / 100:.2f} {currency}"
 
 
-def _lines(order: Order) -> list[str]:
+def _zones(order: Order) -> dict[str, str]:
+    """Each performance's venue zone: times are written in the venue's local time, naming the zone."""
+    return {
+        p: performance_zone(order.org_id, p)
+        for p in dict.fromkeys(line.performance_id for line in order.lines)
+    }
+
+
+def _order_zone(zone_of: dict[str, str]) -> str:
+    """The zone of an order-wide time (a deadline): its venues' zone if they share one, else UTC."""
+    found = set(zone_of.values())
+    return found.pop() if len(found) == 1 else "UTC"
+
+
+def _lines(order: Order, zone_of: dict[str, str]) -> list[str]:
     rows = []
     for line in order.lines:
         place = f"row {line.row}, seat {line.number}" if line.seat_id else (line.area or "")
+        when = zones.local_text(line.starts_at, zone_of[line.performance_id])
         rows.append(
-            f"- {line.event_name}, {line.starts_at[:16].replace('T', ' ')}: {line.category_name}, {place}, "
+            f"- {line.event_name}, {when}: {line.category_name}, {place}, "
             f"{line.audience_name} {money(line.unit_price, order.currency)}"
         )
     return rows
@@ -40,7 +55,7 @@ def confirmation_effect(order: Order) -> Effect:
             f"Thank you for your order {order.order_id}. Your e-tickets are attached (one page each);",
             "show the QR code at the entrance, on paper or on your phone.",
             "",
-            *_lines(order),
+            *_lines(order, _zones(order)),
             "",
             f"Total paid: {money(order.total, order.currency)}",
         ]
@@ -74,7 +89,8 @@ def tickets_attachment(document: dict) -> Attachment:
 def reservation_effect(order: Order) -> Effect:
     from chalicelib.mail.service import email_effect
 
-    deadline = datetime.fromtimestamp(order.deadline or 0, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    zone_of = _zones(order)
+    deadline = zones.local_text(order.deadline or 0, _order_zone(zone_of))
     text = "\n".join(
         [
             f"Hello {order.name},",
@@ -82,7 +98,7 @@ def reservation_effect(order: Order) -> Effect:
             f"Your seats are reserved under reference {order.order_id} until {deadline}.",
             "Pay before then to receive your tickets; after it, the seats go back on sale.",
             "",
-            *_lines(order),
+            *_lines(order, zone_of),
             "",
             f"Total due: {money(order.total, order.currency)}",
         ]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib import clock
+from chalicelib.catalog import service as catalog
+from chalicelib.catalog import zones
+from chalicelib.errors import NotFound
 from chalicelib.sales import repository
 from chalicelib.sales.documents import Order, Ticket
 
@@ -26,6 +29,17 @@ def _place(document: dict) -> str:
     return f"Standing: {document.get('area') or ''}"
 
 
+def performance_zone(org_id: str, performance_id: str) -> str:
+    """The time zone of the performance's venue (the default zone should the catalog have lost it)."""
+    try:
+        performance = catalog.get(org_id, "performance", performance_id).data
+        return zones.zone_of_performance(
+            performance, lambda kind, item_id: catalog.get(org_id, kind, item_id).data
+        )
+    except NotFound:
+        return zones.DEFAULT_ZONE
+
+
 def ticket_pdf(order: Order, tickets: list[Ticket]) -> bytes:
     from chalicelib.tickets.pdf import PrintedTicket, TicketSheet, render
 
@@ -33,11 +47,12 @@ def ticket_pdf(order: Order, tickets: list[Ticket]) -> bytes:
         organisation = catalog_org_name(order.org_id)
     except Exception:  # noqa: BLE001 - a name on paper is not worth failing the tickets for
         organisation = order.org_id
+    zone = {p: performance_zone(order.org_id, p) for p in {t.performance_id for t in tickets}}
     printed = [
         PrintedTicket(
             barcode=t.document["barcode"],
             event_name=t.document["event_name"],
-            starts_at=str(t.document["starts_at"])[:16].replace("T", " "),
+            starts_at=zones.local_text(str(t.document["starts_at"]), zone[t.performance_id]),
             venue=t.document.get("venue") or "",
             place=_place(t.document),
             category=t.document.get("category_name") or "",

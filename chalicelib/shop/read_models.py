@@ -49,6 +49,8 @@ class Offer:
     venue: Named | None
     seat_selection: str
     max_tickets_per_performance: int
+    timezone: str  # the venue's IANA zone
+    starts_at_local: str  # starts_at in the venue's local time, ISO 8601 with its offset
 
 
 @dataclass(frozen=True)

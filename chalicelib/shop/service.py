@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from chalicelib import clock
 from chalicelib.catalog import service as catalog
+from chalicelib.catalog import zones
 from chalicelib.catalog.model import EventStatus, Stored
 from chalicelib.db import cursors
 from chalicelib.errors import NotFound
@@ -112,6 +113,7 @@ def _offer(
     front: ShopFront, showing: Showing, event: EventInfo, hall: Stored | None, venue: Stored | None
 ) -> Offer:
     channel = front.channel
+    zone = zones.zone_of_venue(venue.data) if venue else zones.DEFAULT_ZONE
     return Offer(
         showing.id,
         showing.code,
@@ -122,6 +124,8 @@ def _offer(
         Named(venue.id, venue.data["name"]) if venue else None,
         channel.seat_selection,
         channel.max_tickets_per_performance,
+        zone,
+        zones.local_iso(showing.starts_at, zone),
     )
 
 

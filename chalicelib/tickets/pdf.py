@@ -11,7 +11,7 @@ from typing import Any
 class PrintedTicket:
     barcode: str
     event_name: str
-    starts_at: str  # already formatted for the reader, e.g. "Sat 14 March 2026, 20:30"
+    starts_at: str  # formatted in the venue's local time, e.g. "Sat 14 Mar 2026, 20:30 (Europe/Paris)"
     venue: str
     place: str  # e.g. "Stalls, row C, seat 12" or "Standing pit"
     category: str

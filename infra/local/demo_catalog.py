@@ -24,7 +24,12 @@ ACTIVITY = k.ActivitySpec(
     confirm_days_after_placing=15,
     confirm_days_before_performance=7,
 )
-VENUE = k.VenueSpec(code="DEMO-THEATRE", name="Demo Theatre", address="1 place du Théâtre, 75001 Paris")
+# The theatre's time zone: its venue's, in which every time of its performances is shown, and the seed's
+# curtain times (infra/local/seed.py evening()).
+TIMEZONE = "Europe/Paris"
+VENUE = k.VenueSpec(
+    code="DEMO-THEATRE", name="Demo Theatre", address="1 place du Théâtre, 75001 Paris", timezone=TIMEZONE
+)
 HALL = ("MAIN", "Main hall")  # (code, name)
 PLAN = ("MAIN-2026", "Main hall: stalls, balcony and pit")
 LAYOUT = ("STANDARD", "Seated and pit")
@@ -258,7 +263,6 @@ SALES_OPENED_DAYS_AGO = HISTORY_DAYS + 7
 # A performance already played at the first seeding: sold in the weeks before it, its tickets scanned at
 # the door. Apart from EVENTS, whose performances are all to come.
 PLAYED = Event("PREMIERE", "Opening Night", "The season's opening night, all the company.", "GALA", (-6,))
-TIMEZONE = "Europe/Paris"
 
 
 # Options: customers who ask for groups of seats, and what the company space lets them ask.
