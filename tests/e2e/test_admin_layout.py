@@ -64,8 +64,11 @@ def test_a_screen_module_is_fetched_only_when_its_screen_is_opened(desktop, scri
 
 def test_the_menu_groups_screens_by_task_and_a_group_folds(desktop, script_errors):
     groups = desktop.locator("#nav-list details[data-group] > summary")
-    expect(groups).to_have_text(["Sales", "Catalog", "Distribution", "Customers", "Administration"])
+    expect(groups).to_have_text(
+        ["Sales", "Catalog", "Distribution", "Customers", "Advantages & codes", "Administration"]
+    )
     expect(desktop.locator("details[data-group=sales] [data-nav=orders]")).to_be_visible()
+    expect(desktop.locator("details[data-group=offers] [data-nav=advantages]")).to_be_visible()
     expect(desktop.locator("details[data-group=administration] [data-nav=operators]")).to_be_visible()
 
     desktop.click("details[data-group=catalog] > summary")
