@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.catalog import customer_kinds
+from chalicelib.catalog import customer_kinds, season_ticket_kinds
 from chalicelib.catalog import kinds as k
 
 
@@ -137,6 +137,22 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind("indicator", "indicators", customer_kinds.IndicatorSpec, area="contacts"),
     Kind("target_list", "target-lists", customer_kinds.TargetListSpec, area="contacts"),
+    Kind(
+        "season_ticket",
+        "season-tickets",
+        season_ticket_kinds.SeasonTicketSpec,
+        refs=(
+            ("season_id", "season"),
+            ("subscriber_indicator_id", "indicator"),
+            ("renews_id", "season_ticket"),
+            ("lines[].event_id", "event"),
+            ("lines[].performance_ids", "performance"),
+            ("lines[].prices[].seat_category_id", "seat_category"),
+            ("lines[].prices[].audience_subcategory_id", "audience_subcategory"),
+        ),
+        filters=("season_id", "status"),
+        area="season_tickets",
+    ),
     Kind(
         "option_limitation",
         "option-limitations",
