@@ -15,6 +15,7 @@ from chalicelib.api import (
     emails,
     meta,
     options,
+    organisation,
     payment_simulator,
     plans,
     queue,
@@ -116,6 +117,7 @@ for module in (
     advantages,
     advantage_codes,
     customers,
+    organisation,
 ):
     app.register_blueprint(module.blueprint)
 

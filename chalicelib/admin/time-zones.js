@@ -12,7 +12,7 @@ function formatIn(zone) {
     try {
       format = new Intl.DateTimeFormat("en-GB", {
         timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-        weekday: "short", hourCycle: "h23",
+        second: "2-digit", weekday: "short", hourCycle: "h23",
       });
     } catch {
       format = null; // not a zone this browser knows: shown in UTC, and labelled so
@@ -40,10 +40,28 @@ export function localTime(iso, zone) {
   return w ? `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}` : (iso ? String(iso) : "");
 }
 
+/** "2026-05-28 14:03:07" on the clock of `zone` (to the second, for logs: runs, scans, the outbox). */
+export function localTimeSeconds(iso, zone) {
+  const w = wallClock(iso, zone);
+  return w ? `${localTime(iso, zone)}:${w.second}` : (iso ? String(iso) : "");
+}
+
 /** "2026-12-12 20:00 (Europe/Paris)": a time that says its zone; "" for nothing. */
 export function localTimeLabelled(iso, zone) {
   const w = wallClock(iso, zone);
   return w ? `${localTime(iso, zone)} (${w.zone})` : localTime(iso, zone);
+}
+
+/** "2026-12-12 20:00 +01:00": the venue's wall clock with its offset from UTC (as reports print it). */
+export function localStamp(iso, zone) {
+  const w = wallClock(iso, zone);
+  if (!w) return iso ? String(iso) : "";
+  const t = new Date(typeof iso === "number" ? iso * 1000 : iso);
+  const wall = Date.UTC(Number(w.year), Number(w.month) - 1, Number(w.day), Number(w.hour), Number(w.minute));
+  const minutes = Math.round((wall - Math.floor(t.getTime() / 60_000) * 60_000) / 60_000);
+  const sign = minutes < 0 ? "-" : "+";
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${localTime(iso, zone)} ${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
 }
 
 /** "12 Dec 20:00" in the venue's zone, for titles; "" for nothing. */

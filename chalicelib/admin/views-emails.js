@@ -1,7 +1,8 @@
 // Email outbox screen: the emails sent (or not) to customers, newest first; one shows its text.
 
 import { api, seg } from "./api.js";
-import { clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
+import { organisationClock } from "./organisation-zone.js";
 
 const BASE = "/backoffice/emails";
 const PAGE = 50;
@@ -14,6 +15,7 @@ export default {
   async render(root, ctx) {
     const view = {
       ctx,
+      clock: await organisationClock(), // times on the organisation's clock, never the browser's
       items: [],
       cursor: null,
       filters: {},
@@ -44,7 +46,7 @@ function filterForm(view) {
   const form = h("form", { id: "emails-filters", novalidate: true, "aria-label": "Filter emails" },
     h("div", { class: "row" },
       field("Day (UTC)", h("input", { id: "emails-day", name: "day", type: "date" }),
-        "Empty: the last 30 days."),
+        `A UTC day, midnight to midnight in UTC (times below are in ${view.clock.zone}). Empty: the last 30 days.`),
       field("Kind", h("input", {
         id: "emails-kind", name: "kind", maxlength: 50, autocomplete: "off", spellcheck: "false",
         placeholder: "order_confirmation",
@@ -98,10 +100,10 @@ function renderList(view) {
     return fill(view.list, h("p", { "data-testid": "no-emails" },
       Object.keys(view.filters).length ? "No email matches these filters." : "No emails in the last 30 days."));
   }
-  const head = h("tr", {}, ["Time", "To", "Subject", "Kind", "Reference", "Status"]
+  const head = h("tr", {}, [`Time (${view.clock.zone})`, "To", "Subject", "Kind", "Reference", "Status"]
     .map((t) => h("th", { scope: "col" }, t)));
   const rows = view.items.map((email) => h("tr", { "data-email": email.email_id },
-    h("td", { title: email.created_at }, formatTime(email.created_at)),
+    h("td", { title: email.created_at }, view.clock.at(email.created_at)),
     h("td", {}, email.to),
     h("td", {}, h("button", {
       type: "button", class: "small", "data-action": "open", "aria-label": `Show the email ${email.subject} to ${email.to}`,
@@ -126,7 +128,7 @@ async function showEmail(view, emailId) {
   }
   if (ctx.signal.aborted) return;
   const pairs = [
-    ["Sent at", formatTime(email.created_at)],
+    [`Sent at (${view.clock.zone})`, view.clock.at(email.created_at)],
     ["To", email.to],
     ["Kind", email.kind],
     ["Reference", email.reference || "–"],

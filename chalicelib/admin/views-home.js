@@ -5,7 +5,8 @@
 import { api } from "./api.js";
 import { columnChart, figuresTable, fillChart } from "./charts.js";
 import { centsText } from "./crud.js";
-import { errorBox, fill, formatTime, h, showError } from "./dom.js";
+import { errorBox, fill, h, showError } from "./dom.js";
+import { organisationClock } from "./organisation-zone.js";
 import { rightsTable } from "./rights.js";
 
 const money = (cents) => centsText(cents);
@@ -29,9 +30,10 @@ export default {
       rightsTable(me.rights, { id: "rights-table" }));
     if (!ctx.can("reports", "read")) return;
     try {
-      const home = await api.get("/backoffice/dashboard");
+      // deadlines and runs on the organisation's clock, never the browser's
+      const [home, clock] = await Promise.all([api.get("/backoffice/dashboard"), organisationClock()]);
       if (ctx.signal.aborted) return;
-      fill(board, today(home), salesChart(home), channels(home), coming(home), actOn(home.to_act_on, ctx));
+      fill(board, today(home), salesChart(home), channels(home), coming(home), actOn(home.to_act_on, ctx, clock));
     } catch (error) {
       if (!ctx.signal.aborted) showError(problem, error);
     }
@@ -104,7 +106,7 @@ function coming(home) {
     }));
 }
 
-function actOn(act, ctx) {
+function actOn(act, ctx, clock) {
   const items = [];
   if (act.options) {
     items.push(h("li", { "data-testid": "act-options" }, link("#/options?state=requested",
@@ -116,7 +118,7 @@ function actOn(act, ctx) {
     items.push(h("li", { "data-testid": "act-reservations" }, `${list.length} reservation(s) expire within 24 h`,
       list.length ? h("ul", {}, list.map((r) => h("li", {},
         link("#/orders", r.order_id, "act-reservation-link"),
-        ` · ${r.places} place(s), ${money(r.amount)}, until ${formatTime(r.deadline).slice(0, 16)}`))) : null));
+        ` · ${r.places} place(s), ${money(r.amount)}, until ${clock.at(r.deadline).slice(0, 16)} (${clock.zone})`))) : null));
   }
   if (act.outbox) {
     items.push(h("li", { "data-testid": "act-outbox" }, link("#/emails",
@@ -126,7 +128,7 @@ function actOn(act, ctx) {
     items.push(h("li", { "data-testid": "act-runs" }, link("#/workflows",
       `${act.failed_runs.length} failed workflow run(s) this week`, "act-runs-link"),
     act.failed_runs.length ? h("ul", {}, act.failed_runs.slice(0, 5).map((run) => h("li", {},
-      `${run.title}: ${run.error || "failed"} (${formatTime(run.started_at).slice(0, 16)})`))) : null));
+      `${run.title}: ${run.error || "failed"} (${clock.at(run.started_at).slice(0, 16)} ${clock.zone})`))) : null));
   }
   if (!items.length && !ctx.can("orders", "read")) return null;
   return h("section", { id: "home-act-on" }, h("h2", {}, "To act on"),

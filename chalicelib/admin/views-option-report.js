@@ -5,7 +5,7 @@
 import { api, fetchFile } from "./api.js";
 import { listAll } from "./crud.js";
 import { clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
-import { localTimeLabelled, zoneOfVenue } from "./time-zones.js";
+import { localStamp, localTimeLabelled } from "./time-zones.js";
 
 const FILTERS = ["season_id", "event_id", "performance_id", "quota_id", "category_id"];
 const KINDS = [
@@ -30,7 +30,6 @@ export default {
     };
     const catalog = await catalogOf(ctx);
     if (ctx.signal.aborted) return;
-    view.startsOf = new Map(catalog.performances.map((p) => [p.id, p.when]));
     view.form = filterForm(view, catalog, params);
     fill(root,
       h("p", { class: "muted" }, "Places asked for (requests and the waiting list, on the first-choice date), ",
@@ -45,17 +44,15 @@ async function catalogOf(ctx) {
   const empty = { seasons: [], events: [], performances: [], quotas: [], categories: [] };
   if (!ctx.can("catalog", "read")) return empty;
   try {
-    const [seasons, events, performances, quotas, categories, halls, venues] = await Promise.all(
-      ["seasons", "events", "performances", "quotas", "seat-categories", "halls", "venues"].map((plural) => listAll(plural)));
+    const [seasons, events, performances, quotas, categories] = await Promise.all(
+      ["seasons", "events", "performances", "quotas", "seat-categories"].map((plural) => listAll(plural)));
     const eventNames = new Map(events.map((e) => [e.id, e.name]));
-    // A performance's time on its venue's clock, naming the zone.
-    const venueOf = new Map(venues.map((v) => [v.id, v]));
-    const zoneOfHall = new Map(halls.map((hall) => [hall.id, zoneOfVenue(venueOf.get(hall.venue_id))]));
-    const when = (p) => localTimeLabelled(p.starts_at, zoneOfHall.get(p.hall_id) || zoneOfVenue(null));
+    // A performance's time on its venue's clock, naming the zone (the API answers the venue's zone).
+    const when = (p) => localTimeLabelled(p.starts_at, p.timezone);
     return {
       seasons,
       events: [...events].sort((a, b) => a.name.localeCompare(b.name)),
-      performances: [...performances].sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))
+      performances: [...performances].sort((a, b) => new Date(a.starts_at) - new Date(b.starts_at))
         .map((p) => ({ ...p, when: when(p), text: `${eventNames.get(p.event_id) || p.event_id} · ${when(p)} (${p.code})` })),
       quotas,
       categories: [...categories].sort((a, b) => a.rank - b.rank),
@@ -146,12 +143,13 @@ function renderTable(view, report) {
     return fill(view.table, h("p", { "data-testid": "no-report-rows" }, "No option counts here."));
   }
   const num = (value, col) => h("td", { class: "num", "data-col": col }, String(value));
-  const head = h("tr", {}, ["Event", "Performance", "Quota", "Seat category", ...KINDS.map(([, t]) => t)]
+  const head = h("tr", {}, ["Event", "Performance (venue's local time)", "Quota", "Seat category", ...KINDS.map(([, t]) => t)]
     .map((t, i) => h("th", { scope: "col", class: i >= 4 ? "num" : null }, t)));
   const rows = report.rows.map((row) => h("tr", {
     "data-performance": row.performance_id, "data-category": row.category_id, "data-quota": row.quota_id || "",
   },
-    h("td", {}, row.event_name), h("td", {}, view.startsOf?.get(row.performance_id) || row.starts_at || row.performance_label),
+    h("td", {}, row.event_name),
+    h("td", { title: row.timezone, "data-col": "starts" }, row.starts_at ? localStamp(row.starts_at, row.timezone) : row.performance_label),
     h("td", {}, row.quota_name), h("td", {}, row.category_name),
     KINDS.map(([kind]) => num(row[kind], kind))));
   fill(view.table, h("table", { id: "report-table", class: "counts", "data-testid": "report-table" },
@@ -174,7 +172,7 @@ function renderChart(view, rows) {
   for (const row of rows) {
     const key = `${row.performance_id}|${row.category_id}`;
     const group = groups.get(key) || {
-      key, text: `${row.event_name} ${view.startsOf?.get(row.performance_id) || row.starts_at} · ${row.category_name}`,
+      key, text: `${row.event_name} ${row.starts_at ? localStamp(row.starts_at, row.timezone) : ""} · ${row.category_name}`,
       requested: 0, placed: 0, ordered: 0,
     };
     for (const [kind] of KINDS) group[kind] += row[kind];

@@ -5,7 +5,8 @@ import { api, seg } from "./api.js";
 import { centsText, listAll, subPath } from "./crud.js";
 import { clearErrors, confirmAction, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
 import { label } from "./rights.js";
-import { localTime, localTimeLabelled, zoneOfVenue } from "./time-zones.js";
+import { organisationZone } from "./organisation-zone.js";
+import { DEFAULT_ZONE, localTime, localTimeLabelled } from "./time-zones.js";
 
 const ID = "orders";
 const LIMIT = 100;
@@ -44,25 +45,22 @@ export default {
 };
 
 /** Performances (with their event and venue zone) and points of sale by id, for names and links, and
- * `zone`, the clock of the order-wide times: the venues' zone when they share one, else UTC; empty
- * without catalog:read. */
+ * `zone`, the clock of the order-wide times: the organisation's (organisation-zone.js); the lists are
+ * empty without catalog:read. */
 async function catalogOf(ctx) {
-  const empty = { performances: new Map(), pointsOfSale: new Map(), zone: "UTC" };
+  const zone = await organisationZone();
+  const empty = { performances: new Map(), pointsOfSale: new Map(), zone };
   if (!ctx.can("catalog", "read")) return empty;
   try {
-    const [performances, events, points, halls, venues] = await Promise.all(
-      ["performances", "events", "points-of-sale", "halls", "venues"].map((plural) => listAll(plural)));
+    const [performances, events, points] = await Promise.all(
+      ["performances", "events", "points-of-sale"].map((plural) => listAll(plural)));
     const eventNames = new Map(events.map((e) => [e.id, e.name]));
-    const venueOf = new Map(venues.map((v) => [v.id, v]));
-    const zoneOfHall = new Map(halls.map((hall) => [hall.id, zoneOfVenue(venueOf.get(hall.venue_id))]));
-    const zones = new Set(venues.map(zoneOfVenue));
     return {
-      performances: new Map([...performances].sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))
-        .map((p) => [p.id, {
-          ...p, event_name: eventNames.get(p.event_id) || p.event_id, zone: zoneOfHall.get(p.hall_id) || zoneOfVenue(null),
-        }])),
+      // each performance on its venue's clock (the API answers the venue's zone)
+      performances: new Map([...performances].sort((a, b) => new Date(a.starts_at) - new Date(b.starts_at))
+        .map((p) => [p.id, { ...p, event_name: eventNames.get(p.event_id) || p.event_id, zone: p.timezone || DEFAULT_ZONE }])),
       pointsOfSale: new Map(points.map((p) => [p.id, p])),
-      zone: zones.size === 1 ? [...zones][0] : "UTC",
+      zone,
     };
   } catch {
     return empty;
@@ -84,9 +82,9 @@ function searchForm(view) {
       field("Status", h("select", { id: "orders-status", name: "status" }, h("option", { value: "" }, "— any —"),
         STATES.map((s) => h("option", { value: s }, label(s)))))),
     h("div", { class: "row" },
-      field("Created from (UTC)", h("input", { id: "orders-day-from", name: "day_from", type: "date" }),
-        "Empty: a week before the end day; 31 days at most."),
-      field("to", h("input", { id: "orders-day-to", name: "day_to", type: "date" }), "Empty: today."),
+      field("Created from (UTC day)", h("input", { id: "orders-day-from", name: "day_from", type: "date" }),
+        "Days run midnight to midnight in UTC. Empty: a week before the end day; 31 days at most."),
+      field("to (UTC day)", h("input", { id: "orders-day-to", name: "day_to", type: "date" }), "Empty: today."),
       field("Performance", performance)),
     h("div", { class: "buttons" },
       h("button", { type: "submit", class: "primary", id: "orders-search-submit" }, "Search"),

@@ -2,7 +2,8 @@
 // sales figures), where it stands, and retrying what failed or died.
 
 import { api, seg } from "./api.js";
-import { clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
+import { organisationClock } from "./organisation-zone.js";
 
 const BASE = "/backoffice/outbox";
 const PAGE = 50;
@@ -16,6 +17,7 @@ export default {
   async render(root, ctx) {
     const view = {
       ctx,
+      clock: await organisationClock(), // times on the organisation's clock, never the browser's
       items: [],
       cursor: null,
       filters: {},
@@ -65,7 +67,8 @@ function filterForm(view) {
     h("div", { class: "row" },
       choice("outbox-status", "status", "Status", STATUSES),
       choice("outbox-effect", "effect", "Effect", EFFECTS),
-      field("Day (UTC)", h("input", { id: "outbox-day", name: "day", type: "date" }), "Empty: the last 30 days."),
+      field("Day (UTC)", h("input", { id: "outbox-day", name: "day", type: "date" }),
+        `A UTC day (times below are in ${view.clock.zone}). Empty: the last 30 days.`),
       field("Reference", h("input", {
         id: "outbox-reference", name: "reference", maxlength: 100, autocomplete: "off", spellcheck: "false",
         placeholder: "Order id",
@@ -110,10 +113,10 @@ function renderList(view) {
       Object.keys(view.filters).length ? "Nothing in the outbox matches these filters."
         : "Nothing in the outbox in the last 30 days."));
   }
-  const head = h("tr", {}, ["Time", "Effect", "Kind", "Reference", "Tries", "Status", ""]
+  const head = h("tr", {}, [`Time (${view.clock.zone})`, "Effect", "Kind", "Reference", "Tries", "Status", ""]
     .map((t) => h("th", { scope: "col" }, t)));
   const rows = view.items.map((item) => h("tr", { "data-item": item.email_id },
-    h("td", { title: item.created_at }, formatTime(item.created_at)),
+    h("td", { title: item.created_at }, view.clock.at(item.created_at)),
     h("td", {}, item.effect.replaceAll("_", " ")),
     h("td", {}, h("code", {}, item.kind)),
     h("td", {}, item.reference ? h("code", {}, item.reference) : "–"),

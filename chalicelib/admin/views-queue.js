@@ -4,8 +4,9 @@
 
 import { api, seg } from "./api.js";
 import { listAll } from "./crud.js";
-import { checkRequired, clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
-import { localTimeLabelled, zonesOf } from "./time-zones.js";
+import { checkRequired, clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
+import { organisationClock } from "./organisation-zone.js";
+import { fromZoneInput, localTimeLabelled } from "./time-zones.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const REFRESH_MS = 15000;
@@ -17,6 +18,7 @@ export default {
   area: "queues",
   async render(root, ctx) {
     const view = {
+      clock: await organisationClock(), // a queue's times on the organisation's clock, never the browser's
       problem: errorBox("queue-error"),
       list: h("div", { id: "queue-list", class: "scroll" }),
       detail: h("section", { id: "queue-detail", hidden: true }),
@@ -54,11 +56,9 @@ async function createForm(view, ctx) {
   const minutes = h("input", { id: "queue-minutes", name: "admission_minutes", type: "number", min: 1, max: 240, value: 15 });
   const choices = { performance: [], event: [] };
   if (ctx.can("catalog", "read")) {
-    const [performances, events, halls, venues] = await Promise.all(
-      [listAll("performances"), listAll("events"), listAll("halls").catch(() => []), listAll("venues").catch(() => [])],
-    ).catch(() => [[], [], [], []]);
-    const zones = zonesOf(halls, venues); // each performance on its venue's clock, naming the zone
-    choices.performance = performances.map((p) => [p.id, `${p.code} · ${localTimeLabelled(p.starts_at, zones.ofPerformance(p))}`]);
+    const [performances, events] = await Promise.all([listAll("performances"), listAll("events")]).catch(() => [[], []]);
+    // each performance on its venue's clock, naming the zone (the API answers the venue's zone)
+    choices.performance = performances.map((p) => [p.id, `${p.code} · ${localTimeLabelled(p.starts_at, p.timezone)}`]);
     choices.event = events.map((e) => [e.id, e.name || e.code]);
   }
   const fillTargets = () => fill(target, choices[kind.value].map(([id, text]) => h("option", { value: id }, text)));
@@ -67,7 +67,7 @@ async function createForm(view, ctx) {
   const form = h("form", { id: "queue-form", novalidate: true, "aria-label": "Put behind a queue" },
     h("div", { class: "row" }, field("Queue for", kind), field("Which", target)),
     h("div", { class: "row" },
-      field("Opens at", opens, "Arrivals before this moment are drawn at random when it comes."),
+      field(`Opens at (${view.clock.zone})`, opens, "Arrivals before this moment are drawn at random when it comes."),
       field("Buyers admitted per minute", rate), field("Admission lasts (minutes)", minutes)),
     h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary", id: "queue-create" }, "Put behind a queue")));
   form.addEventListener("submit", (event) => {
@@ -77,7 +77,7 @@ async function createForm(view, ctx) {
       clearErrors(view.problem, form);
       try {
         const queue = await api.post("/backoffice/queues", {
-          target_kind: kind.value, target_id: target.value, opens_at: new Date(opens.value).toISOString(),
+          target_kind: kind.value, target_id: target.value, opens_at: fromZoneInput(opens.value, view.clock.zone),
           rate_per_minute: Number(rate.value), admission_minutes: Number(minutes.value),
         });
         ctx.notify(`Queue ${queue.queue_id} created.`);
@@ -100,10 +100,10 @@ function renderList(view, ctx, queues) {
     h("td", {}, h("a", {
       href: "#/queue", onclick: (event) => { event.preventDefault(); view.selected = q.queue_id; showQueue(view, ctx, q.queue_id); },
     }, `${q.target_kind} ${q.target_id}`)),
-    h("td", {}, q.status), h("td", {}, formatTime(q.opens_at)), h("td", { class: "num" }, String(q.rate_per_minute)),
+    h("td", {}, q.status), h("td", { title: q.opens_at }, view.clock.at(q.opens_at)), h("td", { class: "num" }, String(q.rate_per_minute)),
     h("td", { class: "num" }, String(q.waiting)), h("td", { class: "num" }, String(q.admitted))));
   fill(view.list, h("table", { id: "queue-table", class: "counts" },
-    h("thead", {}, h("tr", {}, ["Queue for", "Status", "Opens at", "Rate / min", "Waiting", "Admitted"].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["Queue for", "Status", `Opens at (${view.clock.zone})`, "Rate / min", "Waiting", "Admitted"].map((t) => h("th", {}, t)))),
     h("tbody", {}, rows)));
 }
 
@@ -118,12 +118,12 @@ async function showQueue(view, ctx, queueId) {
   if (ctx.signal.aborted || view.selected !== queueId) return;
   const figures = h("dl", { id: "queue-figures", class: "figures" },
     h("dt", {}, "Status"), h("dd", { "data-field": "status" }, state.status),
-    h("dt", {}, "Opens at"), h("dd", {}, formatTime(state.opens_at)),
+    h("dt", {}, `Opens at (${view.clock.zone})`), h("dd", {}, view.clock.at(state.opens_at)),
     h("dt", {}, "Arrived before the opening"), h("dd", { "data-field": "early" }, String(state.early_arrivals ?? 0)),
     h("dt", {}, "Waiting"), h("dd", { "data-field": "waiting" }, String(state.waiting)),
     h("dt", {}, "Admitted"), h("dd", { "data-field": "admitted" }, String(state.admitted)));
   fill(view.detail, h("h2", {}, `Queue for ${state.target_kind} ${state.target_id}`), figures,
-    ctx.can("queues", "modify") ? controls(view, ctx, state) : null, chart(state.history.slice(-CHART_MINUTES)));
+    ctx.can("queues", "modify") ? controls(view, ctx, state) : null, chart(state.history.slice(-CHART_MINUTES), view.clock));
   view.detail.hidden = false;
 }
 
@@ -160,7 +160,7 @@ function s(tag, attrs = {}, ...children) {
 }
 
 /** Admitted per minute as bars, waiting as a line, over the last runs of the admitter. */
-function chart(history) {
+function chart(history, clock) {
   if (!history.length) return h("p", { class: "muted", id: "queue-chart-empty" }, "No admitter run yet.");
   const width = 760;
   const height = 200;
@@ -173,7 +173,7 @@ function chart(history) {
   const bars = history.map((r, i) => s("rect", {
     class: "bar bar-ordered", x: left + i * step + 1, y: y(r.admitted), width: Math.max(1, step - 2),
     height: top + plot - y(r.admitted), "data-admitted": r.admitted,
-  }, s("title", {}, `${formatTime(r.minute).slice(11, 16)}: ${r.admitted} admitted, ${r.waiting} waiting`)));
+  }, s("title", {}, `${clock.at(r.minute).slice(11, 16)} ${clock.zone}: ${r.admitted} admitted, ${r.waiting} waiting`)));
   const line = s("polyline", {
     class: "bar-placed", fill: "none", stroke: "#e67e22", "stroke-width": 2,
     points: history.map((r, i) => `${left + i * step + step / 2},${y(r.waiting)}`).join(" "),

@@ -6,16 +6,16 @@ import { api, fetchFile } from "./api.js";
 import { columnChart, figuresTable, fillChart } from "./charts.js";
 import { centsText, listAll } from "./crud.js";
 import { clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
-import { localTimeLabelled, zonesOf } from "./time-zones.js";
+import { localTimeLabelled } from "./time-zones.js";
 
 const FILTERS = ["season_id", "event_id", "performance_id", "day_from", "day_to"];
 const money = (cents) => centsText(cents);
 const REPORTS = {
   sales: {
     title: "Sales",
-    about: "Tickets and amounts by performance, seat category, audience, channel and point of sale, net of " +
-      "cancellations (a sale counts on the day it was paid).",
-    columns: [["performance", "Performance"], ["category", "Seat category"], ["audience", "Audience"],
+    about: "Tickets and amounts by performance (its start on the venue's clock, with the offset from UTC), seat " +
+      "category, audience, channel and point of sale, net of cancellations (a sale counts on the UTC day it was paid).",
+    columns: [["performance", "Performance (venue's local time)"], ["category", "Seat category"], ["audience", "Audience"],
       ["channel", "Channel"], ["point_of_sale", "Point of sale"], ["tickets", "Tickets", null, true],
       ["amount", "Amount", money, true]],
     chart: (r) => columnChart({ id: "report-chart", title: "Tickets sold per day",
@@ -95,15 +95,14 @@ async function catalogOf(ctx) {
   const empty = { seasons: [], events: [], performances: [] };
   if (!ctx.can("catalog", "read")) return empty;
   try {
-    const [seasons, events, performances, halls, venues] = await Promise.all(
-      ["seasons", "events", "performances", "halls", "venues"].map((p) => listAll(p)));
+    const [seasons, events, performances] = await Promise.all(["seasons", "events", "performances"].map((p) => listAll(p)));
     const names = new Map(events.map((e) => [e.id, e.name]));
-    const zones = zonesOf(halls, venues); // a performance's time on its venue's clock, naming the zone
     return {
       seasons,
       events,
-      performances: [...performances].sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))
-        .map((p) => ({ ...p, text: `${names.get(p.event_id) || p.event_id} · ${localTimeLabelled(p.starts_at, zones.ofPerformance(p))}` })),
+      // each on its venue's clock, naming the zone (the API answers the venue's zone)
+      performances: [...performances].sort((a, b) => new Date(a.starts_at) - new Date(b.starts_at))
+        .map((p) => ({ ...p, text: `${names.get(p.event_id) || p.event_id} · ${localTimeLabelled(p.starts_at, p.timezone)}` })),
     };
   } catch {
     return empty;
@@ -125,8 +124,8 @@ function filterForm(view, catalog, params) {
       field("Event", chooser("reports-event", "event_id", catalog.events, (e) => e.name)),
       field("Performance", chooser("reports-performance", "performance_id", catalog.performances, (p) => p.text))),
     h("div", { class: "row" },
-      field("From", h("input", { id: "reports-from", name: "day_from", type: "date" })),
-      field("To", h("input", { id: "reports-to", name: "day_to", type: "date" }))),
+      field("From (UTC day)", h("input", { id: "reports-from", name: "day_from", type: "date" })),
+      field("To (UTC day)", h("input", { id: "reports-to", name: "day_to", type: "date" }))),
     h("div", { class: "buttons" },
       h("button", { type: "submit", class: "primary", id: "reports-show" }, "Show"),
       h("button", { type: "button", id: "reports-csv", onclick: (e) => whileBusy(e.currentTarget, () => downloadCsv(view)) },

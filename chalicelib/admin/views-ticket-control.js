@@ -3,8 +3,9 @@
 
 import { api } from "./api.js";
 import { listAll } from "./crud.js";
-import { clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
-import { localTimeLabelled, zonesOf } from "./time-zones.js";
+import { clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
+import { organisationClock } from "./organisation-zone.js";
+import { localTimeLabelled } from "./time-zones.js";
 
 const RECENT = 10;
 const RESULTS = {
@@ -25,6 +26,8 @@ export default {
         "Controlling tickets needs the right to execute ticket control, which your roles do not give."));
       return;
     }
+    const clock = await organisationClock(); // scan times on the organisation's clock, never the browser's
+    if (ctx.signal.aborted) return;
     const problem = errorBox("scan-error");
     const result = h("section", { id: "scan-result", class: "scan-result", "aria-live": "assertive", hidden: true });
     const recent = h("ol", { id: "scan-recent", class: "history" });
@@ -67,7 +70,7 @@ export default {
       const [kind, text] = RESULTS[answer.result] || ["bad", answer.result];
       const details = [
         answer.place, answer.holder,
-        answer.used_at ? `${answer.result === "valid" ? "admitted" : "used"} at ${formatTime(answer.used_at)}` : null,
+        answer.used_at ? `${answer.result === "valid" ? "admitted" : "used"} at ${clock.at(answer.used_at)} (${clock.zone})` : null,
         answer.order_id ? `order ${answer.order_id}` : null,
       ].filter(Boolean).join(" · ");
       result.className = `scan-result ${kind}`;
@@ -75,20 +78,19 @@ export default {
       fill(result, h("p", { class: "scan-verdict", "data-testid": "scan-verdict" }, text), details ? h("p", {}, details) : null);
       result.hidden = false;
       recent.prepend(h("li", { "data-result": answer.result },
-        h("span", { class: "muted" }, formatTime(new Date().toISOString()).slice(11)), " ", h("strong", {}, text),
+        h("time", { class: "muted", title: clock.zone }, clock.at(new Date().toISOString()).slice(11)), " ", h("strong", {}, text),
         details ? ` · ${details}` : ""));
       while (recent.children.length > RECENT) recent.lastChild.remove();
     }
 
-    fill(root, problem, form, result, h("h2", {}, "Last scans"), recent);
+    fill(root, problem, form, result, h("h2", {}, `Last scans (${clock.zone})`), recent);
     barcode.focus();
     if (ctx.can("catalog", "read")) {
-      const [performances, halls, venues] = await Promise.all(
-        ["performances", "halls", "venues"].map((plural) => listAll(plural).catch(() => [])));
+      const performances = await listAll("performances").catch(() => []);
       if (ctx.signal.aborted) return;
-      const zones = zonesOf(halls, venues); // each performance on its venue's clock, naming the zone
-      performance.append(...performances.sort((a, b) => String(a.starts_at).localeCompare(String(b.starts_at)))
-        .map((p) => h("option", { value: p.id }, `${p.code} · ${localTimeLabelled(p.starts_at, zones.ofPerformance(p))}`)));
+      // each performance on its venue's clock, naming the zone (the API answers the venue's zone)
+      performance.append(...performances.sort((a, b) => new Date(a.starts_at) - new Date(b.starts_at))
+        .map((p) => h("option", { value: p.id }, `${p.code} · ${localTimeLabelled(p.starts_at, p.timezone)}`)));
     }
   },
 };

@@ -1,9 +1,10 @@
-// Venues and halls screen: where performances happen.
+// Venues and halls screen: where performances happen, below the organisation's time zone.
 
 import { kindScreen } from "./crud.js";
-import { DEFAULT_ZONE } from "./time-zones.js";
+import { fill, h } from "./dom.js";
+import { renderOrganisationZone } from "./organisation-zone-form.js";
 
-export default kindScreen({
+const screen = kindScreen({
   id: "venues",
   title: "Venues & halls",
   sections: [
@@ -16,7 +17,7 @@ export default kindScreen({
         { name: "name", required: true },
         {
           name: "timezone", label: "Time zone", maxlength: 64,
-          hint: `Its IANA name, e.g. Europe/Paris or America/New_York: every time of its performances is shown in it. Empty: ${DEFAULT_ZONE}.`,
+          hint: `Its IANA name, e.g. Europe/Paris or America/New_York: every time of its performances is shown in it. Empty: the organisation's time zone (above).`,
         },
         { name: "address", type: "textarea", maxlength: 500 },
       ],
@@ -33,3 +34,13 @@ export default kindScreen({
     },
   ],
 });
+
+export default {
+  ...screen,
+  async render(root, ctx) {
+    const zone = h("section", { id: "organisation-zone-box", class: "card" });
+    const venues = h("div", { id: "venues-and-halls" });
+    fill(root, zone, venues);
+    await Promise.all([renderOrganisationZone(zone, ctx), screen.render(venues, ctx)]);
+  },
+};

@@ -2,7 +2,8 @@
 // folded into one line per hour with their count, and a switch shows the failures alone.
 
 import { api, seg } from "./api.js";
-import { errorBox, fill, formatTime, h, showError, clearErrors, whileBusy } from "./dom.js";
+import { errorBox, fill, h, showError, clearErrors, whileBusy } from "./dom.js";
+import { organisationClock } from "./organisation-zone.js";
 import { label } from "./rights.js";
 
 const LIMIT = 200; // the API's most: a schedule every minute still shows its last hours
@@ -13,16 +14,18 @@ export default {
   title: "Workflows",
   area: "workflows",
   async render(root, ctx) {
-    const workflows = await api.get("/backoffice/workflows");
+    // run times on the organisation's clock, never the browser's
+    const [workflows, clock] = await Promise.all([api.get("/backoffice/workflows"), organisationClock()]);
     if (ctx.signal.aborted) return;
-    const sections = workflows.map((workflow) => section(workflow, ctx));
-    fill(root, h("p", { class: "muted" }, "Background jobs: start one now, or check how its last runs went."),
+    const sections = workflows.map((workflow) => section(workflow, ctx, clock));
+    fill(root, h("p", { class: "muted" }, "Background jobs: start one now, or check how its last runs went. ",
+      `Times are in ${clock.zone}.`),
       sections.map((s) => s.node));
     await Promise.all(sections.map((s) => s.load()));
   },
 };
 
-function section(workflow, ctx) {
+function section(workflow, ctx, clock) {
   const { name } = workflow;
   const problem = errorBox(`workflow-error-${name}`);
   const status = h("p", { class: "status", id: `run-status-${name}`, role: "status" });
@@ -37,7 +40,7 @@ function section(workflow, ctx) {
     try {
       const query = new URLSearchParams({ limit: String(LIMIT), ...(failuresOnly.checked ? { status: "failed" } : {}) });
       const list = await api.get(`/backoffice/workflows/${seg(name)}/runs?${query}`);
-      if (!ctx.signal.aborted) renderRuns(runs, name, list, failuresOnly.checked);
+      if (!ctx.signal.aborted) renderRuns(runs, name, list, failuresOnly.checked, clock);
     } catch (error) {
       if (!ctx.signal.aborted) {
         fill(runs);
@@ -51,7 +54,7 @@ function section(workflow, ctx) {
     await whileBusy(button, async () => {
       try {
         const answer = await api.post(`/backoffice/workflows/${seg(name)}/executions`);
-        status.textContent = `Started at ${formatTime(new Date())}: ${answer.execution_arn}`;
+        status.textContent = `Started at ${clock.at(new Date().toISOString())} (${clock.zone}): ${answer.execution_arn}`;
         ctx.notify(`${workflow.title} started.`);
         setTimeout(() => { if (!ctx.signal.aborted) load(); }, REFRESH_AFTER_START_MS);
       } catch (error) {
@@ -109,10 +112,10 @@ function changedNothing(run) {
   return run.status.toLowerCase() === "succeeded" && nothing(run.summary || {});
 }
 
-const hourOf = (iso) => formatTime(iso).slice(0, 13); // "2026-05-28 14"
 
 /** The runs to show, in order: a run, or {quiet: [runs]} for the runs of one hour that changed nothing. */
-function folded(list) {
+function folded(list, clock) {
+  const hourOf = (iso) => clock.at(iso).slice(0, 13); // "2026-05-28 14", the organisation's hour
   const lines = [];
   for (const run of list) {
     const last = lines[lines.length - 1];
@@ -123,28 +126,28 @@ function folded(list) {
   return lines;
 }
 
-function quietRow(quiet) {
+function quietRow(quiet, clock) {
   const newest = quiet[0];
   const oldest = quiet[quiet.length - 1];
   const runsText = quiet.length === 1 ? "1 run" : `${quiet.length} runs`;
   return h("tr", { class: "quiet", "data-quiet": quiet.length },
-    h("td", { title: oldest.started_at }, formatTime(oldest.started_at)),
-    h("td", { title: newest.finished_at }, formatTime(newest.finished_at)),
+    h("td", { title: oldest.started_at }, clock.at(oldest.started_at)),
+    h("td", { title: newest.finished_at }, clock.at(newest.finished_at)),
     h("td", { class: "num" }, ""),
     h("td", {}, badge("succeeded")),
     h("td", { colspan: 2, class: "muted" }, `${runsText} that changed nothing`));
 }
 
-function renderRuns(box, name, list, failuresOnly) {
+function renderRuns(box, name, list, failuresOnly, clock) {
   if (!list.length) {
     return fill(box, h("p", { "data-testid": "no-runs" }, failuresOnly ? "No failed runs." : "No runs recorded yet."));
   }
-  const head = h("tr", {}, ["Started", "Finished", "Duration", "Status", "Summary", "Error"]
+  const head = h("tr", {}, [`Started (${clock.zone})`, `Finished (${clock.zone})`, "Duration", "Status", "Summary", "Error"]
     .map((t) => h("th", { scope: "col" }, t)));
-  const rows = folded(list).map((run) => run.quiet ? quietRow(run.quiet) :
+  const rows = folded(list, clock).map((run) => run.quiet ? quietRow(run.quiet, clock) :
     h("tr", { "data-execution": run.execution },
-      h("td", { title: run.started_at }, formatTime(run.started_at)),
-      h("td", { title: run.finished_at }, formatTime(run.finished_at)),
+      h("td", { title: run.started_at }, clock.at(run.started_at)),
+      h("td", { title: run.finished_at }, clock.at(run.finished_at)),
       h("td", { class: "num" }, seconds(run)),
       h("td", {}, badge(run.status)),
       h("td", {}, summaryOf(run.summary)),

@@ -23,9 +23,30 @@ class VersionQuery(Body):
     )
 
 
+# Fields answered beside a kind's spec, computed from the item (a performance's start on its venue's clock).
+DERIVED: dict[str, dict[str, Any]] = {
+    "performance": {
+        "timezone": (str, Field(description="The venue's IANA time zone, e.g. Europe/Paris")),
+        "starts_at_local": (
+            str,
+            Field(description="starts_at on the venue's clock, ISO 8601 with its offset (as in the shop)"),
+        ),
+    }
+}
+
+
+def derived(org_id: str, stored: Stored) -> dict[str, Any]:
+    """The derived fields of one item (see DERIVED); none for most kinds."""
+    if stored.kind == "performance" and stored.data.get("starts_at"):
+        return service.local_start(org_id, stored.data)
+    return {}
+
+
 def output_model(kind: Kind) -> type[Out]:
-    """The item as answered: its spec's fields, plus id, version, timestamps and system state."""
+    """The item as answered: its spec's fields, plus id, version, timestamps, system state and the
+    fields derived from them (DERIVED)."""
     fields: dict[str, Any] = {name: (info.annotation, info) for name, info in kind.spec.model_fields.items()}
+    fields |= DERIVED.get(kind.name, {})
     return create_model(
         f"{kind.spec.__name__.removesuffix('Spec')}Out",
         __base__=Out,
@@ -38,14 +59,16 @@ def output_model(kind: Kind) -> type[Out]:
     )
 
 
-def as_output(model: type[Out], stored: Stored) -> Out:
+def as_output(model: type[Out], stored: Stored, org_id: str | None = None) -> Out:
+    """`stored` as `model`; with `org_id`, its derived fields too (they may read other items)."""
+    extra = derived(org_id, stored) if org_id else {}
     return model(
         id=stored.id,
         version=stored.version,
         created_at=stored.created_at,
         updated_at=stored.updated_at,
         state=stored.state,
-        **stored.data,
+        **{**stored.data, **extra},
     )
 
 
@@ -76,16 +99,18 @@ def _register(kind: Kind) -> None:
     def list_items(caller: OperatorCaller, query: Any) -> Any:
         filters = {name: getattr(query, name) for name in kind.filters if getattr(query, name) is not None}
         items, cursor = service.list_page(caller.org_id, kind.name, filters, query.limit, query.cursor)
-        return page(items=[as_output(out, s) for s in items], next_cursor=cursor)
+        with service.shared_reads():  # a page's performances share a few halls and venues
+            return page(items=[as_output(out, s, caller.org_id) for s in items], next_cursor=cursor)
 
     def get_item(caller: OperatorCaller, item_id: str) -> Any:
-        return as_output(out, service.get(caller.org_id, kind.name, item_id))
+        return as_output(out, service.get(caller.org_id, kind.name, item_id), caller.org_id)
 
     def create_item(caller: OperatorCaller, body: Any) -> Any:
-        return as_output(out, service.create(caller.org_id, kind.name, body))
+        return as_output(out, service.create(caller.org_id, kind.name, body), caller.org_id)
 
     def replace_item(caller: OperatorCaller, item_id: str, body: Any, query: Any) -> Any:
-        return as_output(out, service.replace(caller.org_id, kind.name, item_id, body, query.version))
+        stored = service.replace(caller.org_id, kind.name, item_id, body, query.version)
+        return as_output(out, stored, caller.org_id)
 
     def delete_item(caller: OperatorCaller, item_id: str, query: Any) -> None:
         service.delete(caller.org_id, kind.name, item_id, query.version)

@@ -254,10 +254,11 @@ class ReportQuery(Body):
 
 class ReportRowOut(Out):
     performance_id: str
-    performance_label: str
+    performance_label: str  # "Hamlet - 2026-07-01 20:00 +02:00", on the venue's clock
     event_id: str
     event_name: str
-    starts_at: str
+    starts_at: str  # on the venue's clock, ISO 8601 with its offset
+    timezone: str  # the venue's IANA zone
     quota_id: str | None
     quota_name: str
     category_id: str

@@ -9,7 +9,9 @@ from chalicelib.api.routing import Out
 
 class SalesRowOut(Out):
     performance_id: str
-    performance: str
+    performance: str = Field(description="Event and local start: Cyrano, 2026-12-12 20:00 +01:00")
+    starts_at: str = Field(description="The start on the venue's clock, ISO 8601 with its offset")
+    timezone: str = Field(description="The venue's IANA time zone")
     event_id: str
     category_id: str
     category: str
@@ -165,7 +167,9 @@ class FillOut(Out):
 class ComingOut(Out):
     performance_id: str
     performance: str
-    starts_at: str
+    starts_at: str = Field(description="UTC")
+    starts_at_local: str = Field(description="The start on the venue's clock, ISO 8601 with its offset")
+    timezone: str = Field(description="The venue's IANA time zone")
     status: str
     categories: list[FillOut]
 

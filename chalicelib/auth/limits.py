@@ -1,5 +1,11 @@
 """Limits per client (network address and device), not per token: guest sessions, carts, held places,
-and login throttles with growing delays. Counters live in the limits table (db/limits.py)."""
+and login throttles with growing delays. Counters live in the limits table (db/limits.py).
+
+Rates (guest sessions, carts, sign-ups, login attempts) count in fixed windows aligned on multiples of
+their period (10 minutes: :00, :10, :20...): a client refused is told to retry when its window ends,
+and may use the whole rate again from then on, so up to twice the rate can pass within a short span
+around a boundary, never more within one window. Each counted request is one write.
+"""
 
 from __future__ import annotations
 
@@ -47,22 +53,42 @@ def address_of(client: Client) -> str:
     return str(ip)
 
 
-def _take(pk: str, sk: str, limit: tuple[int, int], what: str, n: int = 1) -> None:
+def _take(pk: str, sk: str, limit: tuple[int, int], what: str, n: int = 1, counted: int = 0) -> None:
+    """Count `n` against a rate of (cap, per seconds) in the current fixed window; 429 over it.
+    `counted`: requests of this window known to have happened without being written."""
     cap, window = limit
-    if not store.add_within_window(pk, sk, n, cap, clock.seconds(), window, extend=False):
-        found = store.read(pk, sk)
-        retry = max(1, int(found.window_ends) - clock.seconds()) if found else window
+    now = clock.seconds()
+    if not store.add_in_window(pk, sk, n, cap - counted, now, window):
+        retry = max(1, store.window_ends(now, window) - now)
         raise TooManyRequests(
             f"Too many {what} from this client; try again in {retry} s", {"retry_after": retry, "limit": cap}
         )
 
 
+def _minted_at(device: str) -> int | None:
+    """When a device id was minted (new_guest_device writes it in front); None for an older id."""
+    stamp, dash, _ = device.partition("-")
+    try:
+        return int(stamp, 16) if dash else None
+    except ValueError:
+        return None
+
+
 def new_guest_device(client: Client | None, org_id: str, device: str | None) -> str:
-    """Count a new guest session against the client; its device id (kept from a device token, or new)."""
-    device = device or uuid.uuid4().hex
+    """Count a new guest session against the client; its device id (kept from a device token, or new).
+
+    A new device's first session is not written to its counter: its id says when it was minted (it
+    travels signed, in the guest token), so a session of that device in the same window counts it.
+    """
+    now = clock.seconds()
     if client is not None:
         _take(f"GUEST#ip#{address_of(client)}", org_id, GUEST_SESSIONS_PER_ADDRESS, "guest sessions")
-        _take(f"GUEST#device#{device}", org_id, GUEST_SESSIONS_PER_DEVICE, "guest sessions")
+    if device is None:
+        return f"{now:x}-{uuid.uuid4().hex}"
+    if client is not None:
+        minted, window = _minted_at(device), GUEST_SESSIONS_PER_DEVICE[1]
+        first = int(minted is not None and minted // window == now // window)
+        _take(f"GUEST#device#{device}", org_id, GUEST_SESSIONS_PER_DEVICE, "guest sessions", counted=first)
     return device
 
 
@@ -83,17 +109,18 @@ def take_places(client: Client, owner: str, performance_id: str, n: int, buyer_c
     address's cap, or while the buyer cools down after giving places back."""
     (address, performance), (buyer, _) = _places_keys(client, owner, performance_id)
     cap = buyer_cap * PLACES_PER_ADDRESS_FACTOR
-    if not store.add_within_window(buyer, performance, n, cap, clock.seconds(), window, extend=True):
-        found = store.read(buyer, performance)
-        if found is not None and found.blocked_until and int(found.blocked_until) > clock.seconds():
-            retry = int(found.blocked_until) - clock.seconds()
+    now = clock.seconds()
+    added, found = store.add_while_held(buyer, performance, n, cap, now, window)
+    if not added:
+        if found is not None and found.blocked_until and int(found.blocked_until) > now:
+            retry = int(found.blocked_until) - now
             details = {"retry_after": retry, "field": "quantity"}
             raise TooManyRequests(f"Places were just given back; hold again in {retry} s", details)
         raise BuyerLimitReached(
             f"This buyer holds the most places allowed for this performance ({cap})",
             {"performance_id": performance_id, "max": cap, "per": "buyer"},
         )
-    if store.add_within_window(address, performance, n, cap, clock.seconds(), window, extend=True):
+    if store.add_while_held(address, performance, n, cap, now, window)[0]:
         return
     store.give_back(buyer, performance, n, clock.seconds(), 0)
     raise BuyerLimitReached(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from chalicelib.catalog import cache, registry, repository, seating, seating_repository
+from chalicelib.catalog import cache, organisation, registry, repository, seating, seating_repository, zones
 from chalicelib.catalog.kinds import Spec
 from chalicelib.catalog.model import PerformanceStatus, Stored
 from chalicelib.catalog.registry import Kind
-from chalicelib.errors import Conflict, InvalidInput
+from chalicelib.errors import Conflict, InvalidInput, NotFound
 
 # System-maintained fields a new item starts with, per kind.
 INITIAL_STATE: dict[str, dict[str, Any]] = {"performance": {"status": PerformanceStatus.DRAFT.value}}
@@ -62,14 +62,35 @@ def check_layout_areas(org_id: str, spec: Spec) -> None:
         raise InvalidInput(f"The layout's standing areas: {summary}", {"fields": problems[:20]})
 
 
+def check_season_ticket_lines(org_id: str, spec: Spec) -> None:
+    """A season ticket's line offers performances of its own event."""
+    for index, line in enumerate(spec.lines):  # type: ignore[attr-defined]
+        for performance_id in line.performance_ids:
+            if repository.get(org_id, "performance", performance_id).data["event_id"] != line.event_id:
+                raise InvalidInput(
+                    f"Line {line.id} offers performance {performance_id}, which is not of its event",
+                    {"field": f"lines.{index}.performance_ids", "performance_id": performance_id},
+                )
+
+
+def _check_kind_rules(org_id: str, kind: Kind, spec: Spec) -> None:
+    """The rules of a kind that read other items (after its references are known to exist)."""
+    if kind.name == "layout":
+        check_layout_areas(org_id, spec)
+    elif kind.name == "season_ticket":
+        check_season_ticket_lines(org_id, spec)
+
+
 def create(org_id: str, kind_name: str, spec: Spec, item_id: str | None = None) -> Stored:
     _forget_shared(org_id)
     kind = registry.kind(kind_name)
     check_references(org_id, kind, spec)
-    if kind.name == "layout":
-        check_layout_areas(org_id, spec)
+    _check_kind_rules(org_id, kind, spec)
     state = dict(INITIAL_STATE.get(kind.name, {}))
-    return repository.create(org_id, kind.name, item_id or new_id(), spec.model_dump(mode="json"), state)
+    data = spec.model_dump(mode="json")
+    if kind.name == "venue" and "timezone" not in spec.model_fields_set:
+        data["timezone"] = organisation.time_zone(org_id)  # a new venue is in the organisation's zone
+    return repository.create(org_id, kind.name, item_id or new_id(), data, state)
 
 
 # Reads shared within one request (see `shared_reads`): a hold reads the same point of sale, channel,
@@ -174,10 +195,42 @@ def replace(org_id: str, kind_name: str, item_id: str, spec: Spec, expected_vers
             "A layout's seating plan cannot change (its seat assignments name that plan's seats)",
             {"field": "seating_plan_id"},
         )
+    if kind.name == "venue" and "timezone" not in spec.model_fields_set:
+        data["timezone"] = zones.zone_of_venue(current.data)  # a replace that names no zone keeps it
     check_references(org_id, kind, spec)
-    if kind.name == "layout":
-        check_layout_areas(org_id, spec)
+    _check_kind_rules(org_id, kind, spec)
     return repository.replace(org_id, current, data, expected_version)
+
+
+def _venue_of(org_id: str, performance: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The data of a performance's venue, through its hall; None if either is gone."""
+    try:
+        hall = get(org_id, "hall", performance["hall_id"]).data
+        return get(org_id, "venue", hall["venue_id"]).data
+    except (NotFound, KeyError):
+        return None
+
+
+def performance_zone(org_id: str, performance: Mapping[str, Any]) -> str:
+    """The time zone of a performance's venue (zones.DEFAULT_ZONE if its hall or venue is gone)."""
+    venue = _venue_of(org_id, performance)
+    return zones.zone_of_venue(venue) if venue is not None else zones.DEFAULT_ZONE
+
+
+def hall_zones(org_id: str) -> dict[str, str]:
+    """Each hall's time zone (its venue's), for reports over many performances (two small kinds)."""
+    venues = {item.id: item.data for item in all_items(org_id, "venue")}
+    return {
+        hall.id: zones.zone_of_venue(venues.get(hall.data.get("venue_id") or "", {}))
+        for hall in all_items(org_id, "hall")
+    }
+
+
+def local_start(org_id: str, performance: Mapping[str, Any]) -> dict[str, str]:
+    """`timezone` (the venue's) and `starts_at_local` (the start on the venue's clock, with its offset),
+    as the shop answers them beside `starts_at` (the same zones.local_start)."""
+    zone, starts_at_local = zones.local_start(performance["starts_at"], _venue_of(org_id, performance))
+    return {"timezone": zone, "starts_at_local": starts_at_local}
 
 
 def referencing(org_id: str, kind_name: str, item_id: str) -> list[dict[str, str]]:

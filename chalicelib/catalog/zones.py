@@ -36,6 +36,13 @@ def zone_of_venue(data: Mapping[str, Any]) -> str:
     return data.get("timezone") or DEFAULT_ZONE
 
 
+def local_start(starts_at: datetime | str | int | float, venue: Mapping[str, Any] | None) -> tuple[str, str]:
+    """(the venue's zone, the start on its clock with its offset): what the shop and the back office
+    answer beside `starts_at` as `timezone` and `starts_at_local`. No venue: DEFAULT_ZONE."""
+    zone = zone_of_venue(venue) if venue is not None else DEFAULT_ZONE
+    return zone, local_iso(starts_at, zone)
+
+
 def zone_of_performance(performance: Mapping[str, Any], read: Callable[[str, str], Mapping[str, Any]]) -> str:
     """The zone of a performance's venue, through its hall; `read(kind, id)` gives an item's data."""
     hall = read("hall", performance["hall_id"])
@@ -58,6 +65,13 @@ def local(moment: datetime | str | int | float, zone: str) -> datetime:
 def local_iso(moment: datetime | str | int | float, zone: str) -> str:
     """ISO 8601 with the local offset, to the second: "2026-12-12T20:00:00+01:00"."""
     return local(moment, zone).isoformat(timespec="seconds")
+
+
+def local_stamp(moment: datetime | str | int | float, zone: str) -> str:
+    """For a report's cell, sortable within one zone: "2026-12-12 20:00 +01:00"."""
+    at = local(moment, zone)
+    offset = at.isoformat()[19:] or "+00:00"
+    return f"{at:%Y-%m-%d %H:%M} {offset}"
 
 
 def local_text(moment: datetime | str | int | float, zone: str) -> str:
@@ -94,3 +108,9 @@ def days_after_local(moment: datetime | str | int | float, days: int, zone: str)
     """`days` days after an action at the same local wall time (see `days_before_local`), in UTC."""
     at = local(moment, zone)
     return at_wall_time(at.date() + timedelta(days=days), at.time(), zone)
+
+
+def end_of_local_day_after(moment: datetime | str | int | float, days: int, zone: str) -> datetime:
+    """The end of the venue's day `days` days after the venue's day at `moment` (23:59:59 local), in
+    UTC: "payable within 3 days" from a Monday evening in Paris ends Thursday 23:59:59 Paris time."""
+    return end_of_local_day(local_date(moment, zone) + timedelta(days=days), zone)

@@ -1,4 +1,5 @@
-"""The idempotency table Powertools keeps replayed requests' results in (checkout, payment callbacks).
+"""The idempotency table Powertools keeps replayed requests' results in (checkout; a payment callback
+needs none: the order's version applies its outcome once).
 
 Powertools' DynamoDB persistence layer owns the items: key `id`, expiry `expiration` (epoch seconds,
 also the table's TTL), status, data. This model only declares the table so every stack creates it.

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from chalicelib.catalog import service as catalog
+from chalicelib.catalog import zones
 from chalicelib.options import model as m
 from chalicelib.options import repository
 from chalicelib.options.repository import Option
@@ -35,6 +36,7 @@ CSV_COLUMNS = (
     "event_id",
     "event",
     "starts_at",
+    "timezone",
     "quota_id",
     "quota",
     "category_id",
@@ -49,10 +51,11 @@ ANY_QUOTA = "(any)"
 @dataclass(frozen=True)
 class ReportRow:
     performance_id: str
-    performance_label: str  # "Hamlet - 2026-07-01 20:00"
+    performance_label: str  # "Hamlet - 2026-07-01 20:00 +02:00", on the venue's clock
     event_id: str | None
     event_name: str
-    starts_at: str  # "2026-07-01 20:00" as stored (its own offset), "" when unknown
+    starts_at: str  # on the venue's clock with its offset, "2026-07-01T20:00:00+02:00"; "" when unknown
+    timezone: str  # the venue's IANA zone ("" when the performance is unknown)
     quota_id: str | None  # None: no quota (requests) or a placement in any quota
     quota_name: str  # "(any)" for quota None
     category_id: str
@@ -75,13 +78,25 @@ class _Names:
     events: dict[str, dict]
     categories: dict[str, dict]
     quotas: dict[str, dict]
+    zone_of: dict[str, str]  # performance id -> its venue's time zone
 
 
 def _names(org_id: str) -> _Names:
     def by_id(kind: str) -> dict[str, dict]:
         return {item.id: item.data for item in catalog.all_items(org_id, kind)}
 
-    return _Names(by_id("performance"), by_id("event"), by_id("seat_category"), by_id("quota"))
+    performances, hall_zones = by_id("performance"), catalog.hall_zones(org_id)
+
+    def zone_of(performance: dict) -> str:
+        return hall_zones.get(performance.get("hall_id") or "", zones.DEFAULT_ZONE)
+
+    return _Names(
+        performances,
+        by_id("event"),
+        by_id("seat_category"),
+        by_id("quota"),
+        {perf_id: zone_of(data) for perf_id, data in performances.items()},
+    )
 
 
 def _contributions(option: Option) -> Iterable[tuple[str, str | None, str, int, int, int]]:
@@ -152,15 +167,19 @@ def _row(
 ) -> ReportRow:
     performance = names.performances.get(perf, {})
     event = names.events.get(performance.get("event_id") or "", {})
-    starts_at = str(performance.get("starts_at") or "")[:16].replace("T", " ")
+    zone = names.zone_of.get(perf, "")
+    start = performance.get("starts_at")
+    starts_at = zones.local_iso(str(start), zone) if start and zone else ""
+    shown = zones.local_stamp(str(start), zone) if start and zone else ""
     event_name = event.get("name") or performance.get("event_id") or ""
-    label = " - ".join(part for part in (event_name, starts_at) if part) or perf
+    label = " - ".join(part for part in (event_name, shown) if part) or perf
     return ReportRow(
         performance_id=perf,
         performance_label=label,
         event_id=performance.get("event_id"),
         event_name=event_name,
         starts_at=starts_at,
+        timezone=zone,
         quota_id=quota,
         quota_name=names.quotas.get(quota, {}).get("name", quota) if quota else ANY_QUOTA,
         category_id=category,
@@ -174,7 +193,7 @@ def _row(
 def _order(names: _Names, row: ReportRow) -> tuple:
     rank = names.categories.get(row.category_id, {}).get("rank", 999)
     return (
-        row.starts_at,
+        zones.instant(row.starts_at).timestamp() if row.starts_at else 0.0,  # venues in two zones
         row.event_name,
         row.performance_id,
         rank,
@@ -209,6 +228,7 @@ def to_csv(rows: Iterable[ReportRow], *, include_total: bool = False) -> str:
                 row.event_id or "",
                 row.event_name,
                 row.starts_at,
+                row.timezone,
                 row.quota_id or "",
                 row.quota_name,
                 row.category_id,
@@ -220,5 +240,5 @@ def to_csv(rows: Iterable[ReportRow], *, include_total: bool = False) -> str:
         )
     if include_total:
         total = totals(rows)
-        writer.writerow(["", "Total", *[""] * 7, total.requested, total.placed, total.ordered])
+        writer.writerow(["", "Total", *[""] * 8, total.requested, total.placed, total.ordered])
     return out.getvalue()

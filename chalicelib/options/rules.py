@@ -192,13 +192,15 @@ def check_fallbacks(org_id: str, request: RequestIn) -> None:
 
 
 def check_payment_date(org_id: str, performance_id: str, payment_date: str | None) -> None:
-    """A placement's payment date is today or later, and not after its performance's day."""
+    """A placement's payment date is today or later, and not after its performance's day, both days
+    at the performance's venue (its local calendar, not UTC's)."""
     if not payment_date:
         return
     day = date.fromisoformat(payment_date)
-    if day < clock.now().date():
+    venue_zone = zone(org_id, performance_id)
+    if day < zones.local_date(clock.now(), venue_zone):
         raise InvalidInput("The payment date has passed", {"field": "payment_date", "value": payment_date})
-    show_day = datetime.fromtimestamp(starts(org_id, performance_id), tz=UTC).date()
+    show_day = zones.local_date(starts(org_id, performance_id), venue_zone)
     if day > show_day:
         raise InvalidInput(
             "The payment date is after the performance",
@@ -207,12 +209,12 @@ def check_payment_date(org_id: str, performance_id: str, payment_date: str | Non
 
 
 def payment_deadline(org_id: str, performance_id: str, payment_date: str | None) -> int | None:
-    """The end of the payment day (UTC), never after the performance begins; None without a date."""
+    """The end of the payment day at the venue (23:59:59 local), never after the performance begins;
+    None without a date."""
     if not payment_date:
         return None
-    day = date.fromisoformat(payment_date)
-    end = int(datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=UTC).timestamp())
-    return min(end, starts(org_id, performance_id))
+    end = zones.end_of_local_day(date.fromisoformat(payment_date), zone(org_id, performance_id))
+    return min(int(end.timestamp()), starts(org_id, performance_id))
 
 
 def request_deadline(org_id: str, performance_id: str) -> int:

@@ -86,6 +86,7 @@ def coming_performances(org_id: str, moment: datetime) -> list[dict[str, Any]]:
         ]
         found.append(
             {"performance_id": perf.performance_id, "performance": perf.label, "starts_at": perf.starts_at}
+            | {"starts_at_local": perf.starts_at_local, "timezone": perf.timezone}
             | {"status": stock["status"], "categories": rows}
         )
     return found

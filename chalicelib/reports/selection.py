@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from chalicelib import clock
 from chalicelib.catalog import service as catalog
+from chalicelib.catalog import zones
 from chalicelib.errors import InvalidInput, NotFound
 
 # A report by day reads one partition per month and shard: a little over a year at most.
@@ -32,12 +33,19 @@ class Performance:
     performance_id: str
     event_id: str
     event_name: str
-    starts_at: str
+    starts_at: str  # UTC, so that starts compare as text
     hall_id: str
+    timezone: str = zones.DEFAULT_ZONE  # the venue's
+
+    @property
+    def starts_at_local(self) -> str:
+        """The start on the venue's clock with its offset: "2026-12-12T20:00:00+01:00"."""
+        return zones.local_iso(self.starts_at, self.timezone)
 
     @property
     def label(self) -> str:
-        return f"{self.event_name}, {self.starts_at[:16].replace('T', ' ')}"
+        """ "Cyrano, 2026-12-12 20:00 +01:00": the venue's local time, with its offset."""
+        return f"{self.event_name}, {zones.local_stamp(self.starts_at, self.timezone)}"
 
 
 def today() -> date:
@@ -89,6 +97,7 @@ def performances(org_id: str, filters: Filters) -> list[Performance]:
         found = catalog.all_items(org_id, "performance", event_id=filters.event_id)
     else:
         found = catalog.all_items(org_id, "performance")
+    zone_of_hall = catalog.hall_zones(org_id)
     chosen = []
     for item in found:
         event = events.get(item.data["event_id"])
@@ -104,10 +113,9 @@ def performances(org_id: str, filters: Filters) -> list[Performance]:
                     "This performance is not of this season", {"field": "performance_id", "value": item.id}
                 )
             continue
-        starts = _utc(item.data["starts_at"])
-        chosen.append(
-            Performance(item.id, event.id, event.data["name"], starts, item.data.get("hall_id", ""))
-        )
+        starts, hall_id = _utc(item.data["starts_at"]), item.data.get("hall_id", "")
+        zone = zone_of_hall.get(hall_id, zones.DEFAULT_ZONE)
+        chosen.append(Performance(item.id, event.id, event.data["name"], starts, hall_id, zone))
     return sorted(chosen, key=lambda p: (p.starts_at, p.performance_id))
 
 

@@ -100,6 +100,8 @@ def sales(org_id: str, filters: Filters) -> dict[str, Any]:
                 {
                     "performance_id": perf.performance_id,
                     "performance": perf.label,
+                    "starts_at": perf.starts_at_local,
+                    "timezone": perf.timezone,
                     "event_id": perf.event_id,
                     "category_id": category,
                     "category": categories.get(category, category),

@@ -113,7 +113,7 @@ def _offer(
     front: ShopFront, showing: Showing, event: EventInfo, hall: Stored | None, venue: Stored | None
 ) -> Offer:
     channel = front.channel
-    zone = zones.zone_of_venue(venue.data) if venue else zones.DEFAULT_ZONE
+    zone, starts_at_local = zones.local_start(showing.starts_at, venue.data if venue else None)
     return Offer(
         showing.id,
         showing.code,
@@ -125,7 +125,7 @@ def _offer(
         channel.seat_selection,
         channel.max_tickets_per_performance,
         zone,
-        zones.local_iso(showing.starts_at, zone),
+        starts_at_local,
     )
 
 

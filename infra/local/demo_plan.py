@@ -1,4 +1,4 @@
-"""The demo hall's seating plan, generated: curved stalls in three blocks, a balcony behind, a pit.
+"""The demo hall's seating plan, generated: a standing pit, curved stalls in three blocks, a balcony.
 
 Coordinates are centimetres seen from above: the stage front is the line y = 0, x = 0 is the hall's
 axis, and y grows away from the stage. Each row is an arc around a point behind the stage, so the
@@ -14,14 +14,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-CURVE_CENTRE_Y = -3000.0  # rows are arcs around (0, CURVE_CENTRE_Y)
+PIT_DEPTH = 900.0  # the standing pit between the stage and stalls row A pushes every row back this far
+CURVE_CENTRE_Y = -3000.0 + PIT_DEPTH  # rows are arcs around (0, CURVE_CENTRE_Y)
 SEAT_PITCH = 52.0  # seat width along the row
 AISLE = 120.0  # between two blocks, along the row
-BEST_SPOT_Y = 300.0  # on the axis, at the front of the stalls: ranks grow with the distance to it
+BEST_SPOT_Y = 300.0 + PIT_DEPTH  # on the axis, at the front of the stalls: ranks grow with the distance to it
 RANK_STEP = 50.0  # one rank per half-metre further from the best spot
 ROW_LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-PIT = {"code": "PIT", "name": "Pit", "capacity": 300}
+# The pit is where it is in the hall: from 1 m off the stage front, 16 m wide and 8 m deep (about 2.3
+# people per square metre), ending about 2 m before the first seats of row A (whose arc curves towards it).
+PIT = {
+    "code": "PIT",
+    "name": "Pit",
+    "capacity": 300,
+    "x": -800.0,
+    "y": 100.0,
+    "width": 1600.0,
+    "height": 800.0,
+}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from chalicelib import clock
 from chalicelib.auth import limits
 from chalicelib.clock import moved
 from tests.shop_world import World, build_world
@@ -70,11 +71,66 @@ def test_a_new_guest_token_on_the_same_device_shares_the_buyers_cap(api, world):
     assert hold_best(api, world, second, 4).status_code == 201
 
 
+def window_start(period: int) -> int:
+    """The start of the next fixed window of `period` seconds (rates count in these)."""
+    return (clock.seconds() // period + 1) * period
+
+
 def test_guest_sessions_are_minted_at_a_limited_rate_per_client(api, world):
-    cap = limits.GUEST_SESSIONS_PER_ADDRESS[0]
-    answers = [_post(api, f"{SHOP}/guest").status_code for _ in range(cap + 1)]
+    cap, period = limits.GUEST_SESSIONS_PER_ADDRESS
+    with clock.at(window_start(period)):
+        answers = [_post(api, f"{SHOP}/guest").status_code for _ in range(cap + 1)]
 
     assert answers == [201] * cap + [429]
+
+
+def test_a_client_over_a_rate_is_told_when_its_window_ends_and_served_from_then_on(api, world):
+    cap, period = limits.GUEST_SESSIONS_PER_ADDRESS
+    start = window_start(period)
+    with clock.at(start + 100):
+        for _ in range(cap):
+            guest(api)
+        refused = _post(api, f"{SHOP}/guest")
+    with clock.at(start + period - 1):
+        still_refused = _post(api, f"{SHOP}/guest")
+    with clock.at(start + 100 + refused.json_body["details"]["retry_after"]):
+        served = _post(api, f"{SHOP}/guest")
+
+    assert refused.status_code == 429 and refused.json_body["code"] == "too_many_requests"
+    assert refused.json_body["details"] == {"retry_after": period - 100, "limit": cap}
+    assert still_refused.status_code == 429 and still_refused.json_body["details"]["retry_after"] == 1
+    assert served.status_code == 201
+
+
+def test_the_session_that_names_a_device_counts_against_the_devices_rate(api, world):
+    cap, period = limits.GUEST_SESSIONS_PER_DEVICE
+    start = window_start(period)
+    with clock.at(start + 10):
+        first = guest(api)  # a new device
+        same_window = [_post(api, f"{SHOP}/guest", device=first).status_code for _ in range(cap)]
+    with clock.at(start + period):
+        next_window = [_post(api, f"{SHOP}/guest", device=first).status_code for _ in range(cap + 1)]
+
+    assert same_window == [201] * (cap - 1) + [429]
+    assert next_window == [201] * cap + [429]
+
+
+def test_a_rate_counts_each_fixed_window_on_its_own(api, world):
+    """The documented edge of fixed windows: the rate at the end of one window, and again at the
+    start of the next; never more within one."""
+    cap, period = limits.CARTS_PER_DEVICE
+    start = window_start(period)
+    with clock.at(start - 1):
+        token = guest(api)
+
+    def open_carts(at: int, count: int) -> list[int]:
+        with clock.at(at):
+            return [_post(api, f"{SHOP}/pos/WEB1/carts", token).status_code for _ in range(count)]
+
+    last_second = open_carts(start - 1, cap + 1)
+    first_second = open_carts(start, cap + 1)
+
+    assert last_second == first_second == [201] * cap + [429]
 
 
 def test_places_given_back_are_held_again_only_after_a_cooldown(api, world):

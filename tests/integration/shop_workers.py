@@ -318,8 +318,8 @@ class Replayers:
 def replay_checkouts_and_callbacks(worker: int, barrier: Any, payload: dict[str, Any]) -> dict[str, Any]:
     """Four races, each between every thread of every process, on two carts of one guest:
     the checkout of cart "keyed" with one Idempotency-Key, the checkout of cart "unkeyed" without
-    one; then each order's one signed payment callback: "keyed"'s through the app's route, which
-    keys it by its signature, "unkeyed"'s straight to the service, past the idempotency layer.
+    one; then each order's one signed payment callback: "keyed"'s through the app's route (which keeps no
+    idempotency record for it: the order's version applies it once), "unkeyed"'s straight to the service.
 
     Returns, per cart, the answers (status, body, started, finished) and the callback delivered.
     """

@@ -431,7 +431,8 @@ def test_replays_of_a_checkout_with_one_idempotency_key_make_one_order_and_one_c
 
 
 def test_replays_of_the_signed_payment_callback_pay_once_issue_tickets_once_and_send_one_email(replayed):
-    """20 deliveries of the provider's callback through the app's route (keyed by its signature)."""
+    """20 deliveries of the provider's callback through the app's route: no idempotency record; the order's
+    version applies the outcome once and every replay answers the order as it stands."""
     order = check_paid_once(replayed, "keyed")
     for status, body, *_ in replayed.answers["keyed"]["callbacks"]:
         expected = {"order_id": order.order_id, "status": "paid"}

@@ -3,10 +3,12 @@ date, a cancelled refusal and fallback dates of another show."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from chalicelib import clock
 from chalicelib.catalog import kinds as k
 from chalicelib.catalog import service as catalog
 from chalicelib.errors import InvalidInput
@@ -79,19 +81,22 @@ def test_an_options_order_lines_name_the_venue(world, contact):
 
 
 def test_the_payment_date_of_the_placement_is_the_reservations_deadline(world, contact):
-    day = (datetime.now(UTC) + timedelta(days=2)).date()
+    # The world's venue names no zone: it is in Paris, and the payment day is Paris's day.
+    paris = ZoneInfo("Europe/Paris")
+    day = (clock.now().astimezone(paris) + timedelta(days=2)).date()
     option = placed(world, contact, 2, payment_date=day.isoformat())
-    assert option.deadline > int(datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=UTC).timestamp())
+    end_of_day = int(datetime.combine(day, time(23, 59, 59), tzinfo=paris).timestamp())
+    assert option.deadline > end_of_day  # the option's own deadline is not the payment date
 
     order_id = options.validate(ORG, [option.option_id], "admin")[0].order_id
 
-    end_of_day = int(datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=UTC).timestamp())
+    assert datetime.fromtimestamp(end_of_day, UTC).hour in (21, 22)  # 23:59:59 in Paris, not in UTC
     assert sales.get_order(order_id).deadline == end_of_day
     assert {h.expires_at for h in inventory.get_holds(option.placed[0].hold_ids)} == {end_of_day}
 
 
 def test_a_payment_date_already_past_is_refused_naming_the_field(world, contact):
-    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    yesterday = (clock.now().astimezone(ZoneInfo("Europe/Paris")) - timedelta(days=1)).date().isoformat()
     with pytest.raises(InvalidInput) as refused:
         placed(world, contact, 2, payment_date=yesterday)
     assert refused.value.details["field"] == "payment_date"

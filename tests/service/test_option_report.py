@@ -190,8 +190,10 @@ def test_rows_carry_names_and_are_sorted(world, other, many):
     assert rows[1].placed == 2  # the placement that named no quota
     starts_at = catalog.get(ORG, "performance", world.performance_id).data["starts_at"]
     assert cat2_web.event_name == "Hamlet"
-    assert cat2_web.starts_at == str(starts_at)[:16].replace("T", " ")
-    assert cat2_web.performance_label == f"Hamlet - {cat2_web.starts_at}"
+    assert str(starts_at)[:19] == "2027-02-01T20:00:00"  # stored in UTC; the venue is in Paris
+    assert cat2_web.timezone == "Europe/Paris"
+    assert cat2_web.starts_at == "2027-02-01T21:00:00+01:00"
+    assert cat2_web.performance_label == "Hamlet - 2027-02-01 21:00 +01:00"
 
 
 def test_filters(world, other, many):
