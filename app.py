@@ -20,6 +20,8 @@ from chalicelib.api import (
     plans,
     queue,
     reports,
+    season_ticket_renewal,
+    season_tickets,
     shop,
     shop_advantages,
     shop_catalog,
@@ -118,6 +120,8 @@ for module in (
     advantage_codes,
     customers,
     organisation,
+    season_ticket_renewal,
+    season_tickets,
 ):
     app.register_blueprint(module.blueprint)
 

@@ -30,6 +30,7 @@ export const SCREENS = [
   { id: "gift-vouchers", title: "Gift vouchers", area: "orders", group: "sales", load: () => import("./views-gift-vouchers.js") },
   { id: "queue", title: "Queue", area: "queues", group: "sales", load: () => import("./views-queue.js") },
   { id: "events", title: "Events", area: "catalog", group: "catalog", load: () => import("./views-events.js") },
+  { id: "season-tickets", title: "Season tickets", area: "season_tickets", group: "catalog", load: () => import("./views-season-tickets.js") },
   { id: "seasons", title: "Seasons", area: "catalog", group: "catalog", load: () => import("./views-seasons.js") },
   { id: "activities", title: "Activities", area: "catalog", group: "catalog", load: () => import("./views-activities.js") },
   { id: "venues", title: "Venues & halls", area: "catalog", group: "catalog", load: () => import("./views-venues.js") },

@@ -12,6 +12,20 @@ from chalicelib.sales.carts import PricedCart
 from chalicelib.sales.documents import Order, Ticket
 
 
+class PackageOut(Out):
+    """The season ticket a place belongs to: its places are held, priced and given back together."""
+
+    package_id: str
+    season_ticket_id: str
+    name: str
+    line_id: str = Field(description="The season-ticket line the performance was chosen in")
+    amount: int = Field(description="The line's price of a place")
+
+
+def _package(package: dict | None) -> PackageOut | None:
+    return None if not package else PackageOut(**{k: package[k] for k in PackageOut.model_fields})
+
+
 class CartLineOut(Out):
     line_id: str
     performance_id: str
@@ -35,6 +49,7 @@ class CartLineOut(Out):
         default=None,
         description="Why the advantage chosen for this place no longer applies (checkout refuses it)",
     )
+    package: PackageOut | None = Field(default=None, description="The season ticket the place belongs to")
 
 
 class TotalsOut(Out):
@@ -99,6 +114,7 @@ def cart_out(priced: PricedCart) -> CartOut:
                 category_id=p.line.category_id,
                 audience_subcategory_id=p.line.audience_subcategory_id,
                 unit_price=p.unit_price,
+                package=_package(p.line.package),
                 **_line_price(p.price),
             )
             for p in priced.lines
@@ -169,6 +185,7 @@ class OrderLineOut(Out):
     )
     code_kind: str | None = Field(default=None, description="partner | single_use")
     promo_share: int = 0
+    package: PackageOut | None = Field(default=None, description="The season ticket the ticket belongs to")
 
 
 class PaymentOut(Out):

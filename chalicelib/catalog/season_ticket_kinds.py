@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from chalicelib.catalog.kinds import Code, Name, Price, Ref, Spec
 
@@ -79,6 +79,42 @@ class SeasonTicketSpec(Spec):
     )
     renews_id: Ref | None = Field(default=None, description="Last season's product this one renews")
     lines: list[SeasonTicketLineSpec] = Field(min_length=1, max_length=40)
+
+    # The field validators below say the same as `_lines_fit`, but on the field they concern, so that a
+    # refusal names it (`max_lines`, `lines`) rather than the whole body.
+    @field_validator("max_lines")
+    @classmethod
+    def _max_not_below_min(cls, value: int, info: ValidationInfo) -> int:
+        least = info.data.get("min_lines")
+        if least is not None and value < least:
+            raise ValueError(f"max_lines must not be less than min_lines ({value} < {least})")
+        return value
+
+    @field_validator("lines")
+    @classmethod
+    def _lines_named_once(
+        cls, lines: list[SeasonTicketLineSpec], info: ValidationInfo
+    ) -> list[SeasonTicketLineSpec]:
+        seen: dict[str, str] = {}
+        offered: dict[str, str] = {}
+        for line in lines:
+            if line.id.lower() in seen:
+                raise ValueError(f"two lines have the same id: {line.id}")
+            seen[line.id.lower()] = line.id
+            for performance in line.performance_ids:
+                if performance in offered:
+                    raise ValueError(
+                        f"a performance is offered by two lines: {performance} "
+                        f"(lines {offered[performance]} and {line.id})"
+                    )
+                offered[performance] = line.id
+        least, most = info.data.get("min_lines"), info.data.get("max_lines")
+        if least is not None and least > len(lines):
+            raise ValueError(f"min_lines is more than the product's lines ({least} > {len(lines)})")
+        mandatory = sum(1 for line in lines if line.choice == LineChoice.MANDATORY)
+        if most is not None and mandatory > most:
+            raise ValueError(f"more mandatory lines than max_lines ({mandatory} > {most})")
+        return lines
 
     @model_validator(mode="after")
     def _lines_fit(self) -> SeasonTicketSpec:

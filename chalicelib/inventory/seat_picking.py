@@ -17,7 +17,7 @@ from collections.abc import Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from chalicelib.inventory.stock_model import natural_key
+from chalicelib.inventory.stock_model import MapSeat, natural_key
 
 RowKey = tuple[str | None, str | None]
 
@@ -35,6 +35,22 @@ class PickSeat(NamedTuple):
     accessible: bool  # wheelchair place
     category_id: str | None
     free: bool  # free now AND sellable by this channel (the caller computed it)
+
+
+def pick_seat(seat: MapSeat, free: bool) -> PickSeat:
+    """A seat read from the stock as picking sees it; `free`: free now and sellable by the caller."""
+    return PickSeat(
+        seat.seat_id,
+        seat.block,
+        seat.row,
+        seat.number,
+        seat.x,
+        seat.y,
+        seat.rank,
+        seat.accessible,
+        seat.category_id,
+        free,
+    )
 
 
 @dataclass(frozen=True)

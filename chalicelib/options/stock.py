@@ -105,17 +105,8 @@ def _take_once(
     seats = inventory.view_seats(org_id, performance_id, shards, fresh=True)
     now = clock.seconds()
     picks = [
-        seat_picking.PickSeat(
-            s.seat_id,
-            s.block,
-            s.row,
-            s.number,
-            s.x,
-            s.y,
-            s.rank,
-            s.accessible,
-            s.category_id,
-            takeable(s.status, s.hold_expires_at, now) and (quotas is None or s.quota_id in quotas),
+        seat_picking.pick_seat(
+            s, takeable(s.status, s.hold_expires_at, now) and (quotas is None or s.quota_id in quotas)
         )
         for s in seats
     ]

@@ -30,7 +30,8 @@ GIVE_BACK_STOCK = "give_back_stock"
 FIGURES = "figures"
 CODE_SCANNED = "code_scanned"  # a single-use code's ticket was admitted: the dashboard counts it
 CODES_GIVEN_BACK = "codes_given_back"  # a cancelled or expired order's single-use codes are free again
-EFFECTS = (EMAIL, CARD_REFUND, GIVE_BACK_STOCK, FIGURES, CODE_SCANNED, CODES_GIVEN_BACK)
+SEASON_TICKETS = "season_tickets"  # an order with season tickets changed: its subscriptions follow
+EFFECTS = (EMAIL, CARD_REFUND, GIVE_BACK_STOCK, FIGURES, CODE_SCANNED, CODES_GIVEN_BACK, SEASON_TICKETS)
 
 # The id carries its creation time to the microsecond, so the item's key is rebuilt from it.
 ID_TIME = "%Y%m%dT%H%M%S%f"

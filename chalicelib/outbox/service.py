@@ -24,6 +24,7 @@ HANDLERS = {
     m.FIGURES: "chalicelib.reports.service:count_order_effect",
     m.CODE_SCANNED: "chalicelib.advantages.dashboard:code_scanned_effect",
     m.CODES_GIVEN_BACK: "chalicelib.advantages.order_codes:codes_given_back_effect",
+    m.SEASON_TICKETS: "chalicelib.season_tickets.subscriptions:project_effect",
 }
 
 
@@ -154,7 +155,6 @@ def retry_all(org_id: str, limit: int = 100) -> int:
             repository.retry(org_id, item.email_id, now())
             count += 1
     return count
-
 
 
 def problem_counts(org_id: str, limit: int = 200) -> dict[str, int]:

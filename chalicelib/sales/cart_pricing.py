@@ -146,7 +146,10 @@ def price_cart(
             ):
                 reason = "max_per_order_reached"
         applied = item if reason is None else None
-        base = base_price(prices, line, line.audience_subcategory_id or "", f"lines[{n}]", item)
+        if line.package:  # a season ticket's place: its line's price, from the product
+            base = int(line.package["amount"])
+        else:
+            base = base_price(prices, line, line.audience_subcategory_id or "", f"lines[{n}]", item)
         to_price.append(LineToPrice(line.line_id, base, rule if applied else None))
         states.append((line, applied, reason))
     promo_state, discount_of = _promo(cart, customer, to_price, fresh)

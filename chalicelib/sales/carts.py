@@ -174,20 +174,20 @@ def add_to_cart(org_id: str, cart_id: str, buyer: Buyer, request: HoldRequest) -
             {"field": "quantity", "max": rules.max_tickets_per_performance, "in_cart": already},
         )
     subcategory = request.audience_subcategory_id
-    context = _HoldContext(org_id, cart, buyer, rules, front, stored.state, request)
+    context = HoldContext(org_id, cart, buyer, rules, front, stored.state, request)
     adjacent: bool | None = None
     taken = client_limits.take_places(buyer, request.performance_id, wanted, rules)
     try:
         if request.seat_ids:
-            hold, seats = _hold_chosen_seats(context)
+            hold, seats = hold_chosen_seats(context)
         elif request.area:
             hold, seats = _hold_standing(context), []
         else:
-            hold, seats, adjacent = _hold_best_available(context)
+            hold, seats, adjacent = hold_best_available(context)
     except Exception:
         taken.undo()
         raise
-    lines = _lines(hold, seats, request)
+    lines = lines_of(hold, seats, request)
     for line in lines:
         line.audience_subcategory_id = subcategory or prices.default_subcategory(line.category_id)
         prices.price(line.category_id, line.audience_subcategory_id or "", "audience_subcategory_id")
@@ -203,7 +203,7 @@ def add_to_cart(org_id: str, cart_id: str, buyer: Buyer, request: HoldRequest) -
 
 
 @dataclass
-class _HoldContext:
+class HoldContext:
     org_id: str
     cart: Cart
     buyer: Buyer
@@ -211,6 +211,7 @@ class _HoldContext:
     front: shop.ShopFront
     state: dict
     request: HoldRequest
+    package: bool = False  # a season ticket's places: its seats may be named on any point of sale
 
     @property
     def performance_id(self) -> str:
@@ -246,7 +247,7 @@ class _HoldContext:
 
 
 def _pick_seats(
-    seats: list[MapSeat], context: _HoldContext, now: int, category_id: str | None = None
+    seats: list[MapSeat], context: HoldContext, now: int, category_id: str | None = None
 ) -> list[seat_picking.PickSeat]:
     """The seats as picking sees them; with a category, only the rows holding a seat of it (a pick
     and the orphans it may leave stay in those rows)."""
@@ -254,25 +255,11 @@ def _pick_seats(
     if category_id is not None:
         rows = {(s.block, s.row) for s in seats if s.category_id == category_id}
         seats = [s for s in seats if (s.block, s.row) in rows]
-    return [
-        seat_picking.PickSeat(
-            s.seat_id,
-            s.block,
-            s.row,
-            s.number,
-            s.x,
-            s.y,
-            s.rank,
-            s.accessible,
-            s.category_id,
-            seat_available(s, sellable, now),
-        )
-        for s in seats
-    ]
+    return [seat_picking.pick_seat(s, seat_available(s, sellable, now)) for s in seats]
 
 
-def _hold_chosen_seats(context: _HoldContext) -> tuple[Hold, list[MapSeat]]:
-    if context.rules.seat_selection not in MAP_MODES:
+def hold_chosen_seats(context: HoldContext) -> tuple[Hold, list[MapSeat]]:
+    if context.rules.seat_selection not in MAP_MODES and not context.package:
         raise InvalidInput(
             "This point of sale picks the best available seats; ask for a category and a quantity",
             {"field": "seat_ids", "seat_selection": context.rules.seat_selection},
@@ -297,12 +284,13 @@ def _hold_chosen_seats(context: _HoldContext) -> tuple[Hold, list[MapSeat]]:
         taken = [seat_id for seat_id in wanted if not seat_available(by_id[seat_id], sellable, now)]
         if taken:
             raise SeatUnavailable("Some seats are not free", {"seats": taken})
-    _check_orphans(context, seats, wanted, now)
+    if not context.package:  # a season ticket's same seat comes before the orphan rule
+        _check_orphans(context, seats, wanted, now)
     chosen = [by_id[seat_id] for seat_id in wanted]
     return context.place_seats(chosen), chosen
 
 
-def _check_orphans(context: _HoldContext, seats: list[MapSeat], wanted: list[str], now: int) -> None:
+def _check_orphans(context: HoldContext, seats: list[MapSeat], wanted: list[str], now: int) -> None:
     picks = _pick_seats(seats, context, now)
     orphans = seat_picking.orphans_created(picks, wanted)
     if not orphans:
@@ -317,7 +305,7 @@ def _check_orphans(context: _HoldContext, seats: list[MapSeat], wanted: list[str
     )
 
 
-def _hold_best_available(context: _HoldContext) -> tuple[Hold, list[MapSeat], bool]:
+def hold_best_available(context: HoldContext) -> tuple[Hold, list[MapSeat], bool]:
     """Pick and hold the best seats; a race lost to another buyer is learnt from and tried again.
 
     The pick draws among the best runs with this instance's own preference (seat_picking.Spread), so
@@ -372,7 +360,7 @@ def _hold_best_available(context: _HoldContext) -> tuple[Hold, list[MapSeat], bo
     )
 
 
-def _best(context: _HoldContext, picks: list[seat_picking.PickSeat]) -> seat_picking.Pick:
+def _best(context: HoldContext, picks: list[seat_picking.PickSeat]) -> seat_picking.Pick:
     request = context.request
     try:
         return seat_picking.best_available(
@@ -401,7 +389,7 @@ def _pause(attempt: int) -> None:
     time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * 2 ** min(attempt, 4)))  # noqa: S311 - jitter, not a secret
 
 
-def _hold_standing(context: _HoldContext) -> Hold:
+def _hold_standing(context: HoldContext) -> Hold:
     """Take standing places from sub-counters with room, drawn at random so buyers spread over them;
     a counter emptied meanwhile or a colliding transaction is a lost race, tried again on fresh counts."""
     request = context.request
@@ -448,7 +436,7 @@ def _hold_standing(context: _HoldContext) -> Hold:
     )
 
 
-def _lines(hold: Hold, seats: list[MapSeat], request: HoldRequest) -> list[CartLine]:
+def lines_of(hold: Hold, seats: list[MapSeat], request: HoldRequest) -> list[CartLine]:
     if seats:
         return [
             CartLine(
@@ -478,10 +466,16 @@ def remove_hold(org_id: str, cart_id: str, buyer: Buyer, hold_id: str) -> Priced
     cart = _open(get_cart(org_id, cart_id, buyer))
     if hold_id not in cart.hold_ids:
         raise NotFound(f"Hold {hold_id} is not in this cart", {"hold_id": hold_id})
-    inventory.release_hold(hold_id)
-    cart.hold_ids.remove(hold_id)
-    client_limits.give_back(buyer, [line.performance_id for line in cart.lines if line.hold_id == hold_id])
-    cart.lines = [line for line in cart.lines if line.hold_id != hold_id]
+    # a season ticket's holds go together: giving back one performance gives back the package
+    packages = {line.package["package_id"] for line in cart.lines if line.hold_id == hold_id and line.package}
+    gone = {hold_id} | {
+        line.hold_id for line in cart.lines if line.package and line.package["package_id"] in packages
+    }
+    for each in [h for h in cart.hold_ids if h in gone]:
+        inventory.release_hold(each)
+        cart.hold_ids.remove(each)
+    client_limits.give_back(buyer, [line.performance_id for line in cart.lines if line.hold_id in gone])
+    cart.lines = [line for line in cart.lines if line.hold_id not in gone]
     # The cart's clock (started_at, extensions used) keeps running: emptying it does not buy time.
     return save_priced(cart)
 
@@ -512,6 +506,11 @@ def set_audience(
     line = next((line for line in cart.lines if line.line_id == line_id), None)
     if line is None:
         raise NotFound(f"Line {line_id} is not in this cart", {"line_id": line_id})
+    if line.package:
+        raise Conflict(
+            "A season ticket's place is priced by its season ticket; remove the season ticket to change it",
+            {"line_id": line_id, "package_id": line.package["package_id"]},
+        )
     prices = price_list(org_id, line.performance_id)
     customer = cart_advantages.customer_of(cart)
     cart_pricing.check_line_choice(cart, line, prices, subcategory_id, advantage_id, customer)

@@ -24,6 +24,8 @@ class CartLine:
     number: str | None = None
     advantage_id: str | None = None  # the advantage the place is priced with, chosen with its subcategory
     unit_price: int | None = None  # the price the buyer was last shown: checkout never charges another
+    # a season ticket's place: package_id, season_ticket_id, name, line_id, amount (the line's price)
+    package: dict[str, Any] | None = None
 
 
 @dataclass
@@ -76,6 +78,7 @@ class OrderLine:
     code: str | None = None  # the partner or single-use code that unlocked the advantage
     code_kind: str | None = None  # partner | single_use
     promo_share: int = 0  # the line's part of the promo code's discount (given back with the line)
+    package: dict[str, Any] | None = None  # the season ticket the ticket belongs to (CartLine.package)
 
 
 @dataclass
@@ -118,6 +121,7 @@ class Order:
     promo_code: str | None = None
     promo_discount: int = 0
     advantage_use: dict[str, Any] | None = None  # advantages.order_codes.Use: what a cancellation gives back
+    contact_id: str | None = None  # the contact an operator sold to (the cart's)
     version: int = 1
 
     def document(self) -> dict[str, Any]:

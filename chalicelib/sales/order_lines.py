@@ -115,6 +115,7 @@ def for_quote(org_id: str, quote, code_of=lambda advantage_id: None) -> list[Ord
             place,
             line_id=line.line_id,
         )
+        built.package = dict(line.package) if line.package else None
         price = priced.price
         if price is not None:
             built.original_price = price.original_price

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from chalicelib.catalog import service as catalog
+from chalicelib.catalog import zones
 from chalicelib.clock import iso, now
 from chalicelib.errors import (
     Conflict,
@@ -119,6 +119,7 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
         promo_code=quote.promo.code if use.promo_id and quote.promo else None,
         promo_discount=quote.promo.discount if use.promo_id and quote.promo else 0,
         advantage_use=None,
+        contact_id=cart.contact_id,
     )
     writes = cart_advantages.checkout_writes(
         cart, quote.prices, use, settings, order.order_id, buyer.buyer_id
@@ -210,15 +211,16 @@ def _check_prices_seen(cart: Cart, quote: carts.PricedCart) -> None:
 
 
 def _reservation_deadline(org_id: str, order: Order, days: int) -> int:
-    """Payable for `days`, and never after the first of its performances begins."""
-    deadline = int(now().timestamp()) + days * 86400
+    """Payable until the end of the venue's day `days` days from now (23:59:59 on its clock, across
+    daylight saving; with venues in two zones the earlier end), never after its first performance begins."""
+    deadline = None
     for performance_id in {line.performance_id for line in order.lines}:
-        starts = datetime.fromisoformat(
-            str(catalog.get(org_id, "performance", performance_id).data["starts_at"])
-        )
-        starts = starts if starts.tzinfo else starts.replace(tzinfo=UTC)
-        deadline = min(deadline, int(starts.timestamp()))
-    return deadline
+        performance = catalog.get(org_id, "performance", performance_id).data
+        zone = catalog.performance_zone(org_id, performance)
+        end = int(zones.end_of_local_day_after(now(), days, zone).timestamp())
+        starts = int(zones.instant(str(performance["starts_at"])).timestamp())
+        deadline = min(end, starts) if deadline is None else min(deadline, end, starts)
+    return int(now().timestamp()) + days * 86400 if deadline is None else deadline
 
 
 def _plan_payments(

@@ -15,7 +15,7 @@ from chalicelib.errors import (
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.observability import logger
-from chalicelib.outbox.model import CARD_REFUND, FIGURES, GIVE_BACK_STOCK, Effect
+from chalicelib.outbox.model import CARD_REFUND, FIGURES, GIVE_BACK_STOCK, SEASON_TICKETS, Effect
 from chalicelib.sales import carts, repository
 from chalicelib.sales.carts import Buyer
 from chalicelib.sales.documents import Consequences, Order, Payment, Ticket
@@ -214,7 +214,13 @@ def confirmation_effect(order: Order) -> Effect:
 
 
 def figures_effects(order: Order) -> list[Effect]:
-    return figures_of(order.org_id, order.order_id)
+    """What follows every change of an order: the sales figures and, for season tickets, the
+    subscriptions (season_tickets.subscriptions)."""
+    effects = figures_of(order.org_id, order.order_id)
+    if any(line.package for line in order.lines):
+        payload = {"order_id": order.order_id}
+        effects.append(Effect(order.org_id, SEASON_TICKETS, "subscriptions", order.order_id, payload))
+    return effects
 
 
 def figures_of(org_id: str, order_id: str) -> list[Effect]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.catalog import service as catalog
 from chalicelib.clock import iso, now
@@ -36,6 +37,10 @@ class PlacedPlaces:
     area: str | None
     quantity: int
     audience_subcategory_id: str | None = None
+    # A season ticket's places (a renewal): priced by its line, not the price grid, and carrying the
+    # package (package_id, season_ticket_id, name, line_id, amount) as a shop purchase's lines do.
+    unit_price: int | None = None
+    package: dict[str, Any] | None = None
 
 
 BACK_OFFICE = "backoffice"
@@ -51,22 +56,27 @@ def reservation_for_contact(
     by: str,
     pos_id: str | None = None,
     channel_id: str | None = None,
+    *,
+    shopper_id: str | None = None,
+    contact_id: str | None = None,
+    order_id: str | None = None,
 ) -> Order:
     """A reservation order for held places, payable until `deadline`; the holds then last until it.
 
     Made on a point of sale (where its channel may let it be paid or cancelled online), else at the
-    back office (paid at the box office)."""
+    back office (paid at the box office). `order_id`: chosen beforehand by a caller that must find the
+    order again after a failure (a renewal); Conflict when that order exists."""
     moment = now()
     lines, currency = _lines(org_id, places)
     total = sum(line.unit_price for line in lines)
     order = Order(
-        order_id=new_order_id(moment),
+        order_id=order_id or new_order_id(moment),
         org_id=org_id,
         pos_id=pos_id or BACK_OFFICE,
         channel_id=channel_id or BACK_OFFICE,
         cart_id=None,
         owner=owner,
-        shopper_id=None,
+        shopper_id=shopper_id,
         email=email,
         name=name,
         status=RESERVATION,
@@ -81,6 +91,7 @@ def reservation_for_contact(
         deadline=deadline,
         hold_ids=[h for group in places for h in group.hold_ids],
         history=[{"at": iso(moment), "status": RESERVATION, "by": by}],
+        contact_id=contact_id,
     )
     repository.create_order(order)
     for hold in inventory.get_holds(order.hold_ids):
@@ -119,7 +130,8 @@ def add_to_reservation(
 
 
 def _lines(org_id: str, places: list[PlacedPlaces]) -> tuple[list[OrderLine], str]:
-    """One line per seat or standing place, priced at the audience subcategory's price."""
+    """One line per seat or standing place, priced at the audience subcategory's price (or at the
+    places' own unit price, a season ticket's)."""
     from chalicelib.shop import service as shop
 
     builder = order_lines.LineBuilder(org_id)
@@ -129,7 +141,10 @@ def _lines(org_id: str, places: list[PlacedPlaces]) -> tuple[list[OrderLine], st
         prices = carts.price_list(org_id, group.performance_id)
         currency = prices.currency
         subcategory = group.audience_subcategory_id or prices.default_subcategory(group.category_id) or ""
-        amount = prices.price(group.category_id, subcategory, "audience_subcategory_id")
+        if group.unit_price is None:
+            amount = prices.price(group.category_id, subcategory, "audience_subcategory_id")
+        else:
+            amount = group.unit_price
         state = catalog.get(org_id, "performance", group.performance_id).state
         seats = {s.seat_id: s for s in shop.stock_seats(org_id, group.performance_id, state)}
         hold_id = group.hold_ids[0] if group.hold_ids else ""
@@ -143,9 +158,9 @@ def _lines(org_id: str, places: list[PlacedPlaces]) -> tuple[list[OrderLine], st
                 seat.row if seat else None,
                 seat.number if seat else None,
             )
-            lines.append(
-                builder.line(group.performance_id, hold_id, group.category_id, subcategory, amount, place)
-            )
+            line = builder.line(group.performance_id, hold_id, group.category_id, subcategory, amount, place)
+            line.package = dict(group.package) if group.package else None
+            lines.append(line)
     return lines, currency
 
 

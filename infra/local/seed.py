@@ -22,7 +22,7 @@ from chalicelib.catalog import plan_service
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog.repository import Stored
 from chalicelib.errors import AlreadyExists
-from infra.local import demo_advantages, demo_opening, demo_plan
+from infra.local import demo_advantages, demo_opening, demo_plan, demo_season_tickets
 from infra.local import demo_catalog as demo
 
 ORG = "demo"
@@ -314,6 +314,11 @@ def advantages(cat: Catalog) -> str:
     return demo_advantages.seed_advantages(ORG, cat.id, demo.SEASON.code, relay, SHOPPER_EMAIL)
 
 
+def season_tickets(cat: Catalog) -> str:
+    """The seed's "Season ticket with 4 performances": one line per event, 10 % under the events' grids."""
+    return demo_season_tickets.seed_season_ticket(ORG, cat.id, demo.SEASON.code)
+
+
 def sales_history(cat: Catalog) -> str:
     """Sales, cancellations, a reservation and door scans, through the services (the reports' demo)."""
     from infra.local import demo_history
@@ -335,6 +340,7 @@ def catalog_steps() -> tuple[Callable[[], str], ...]:
             open_for_sale,
             option_customers,
             advantages,
+            season_tickets,
             demo_options,
             sales_history,
         )

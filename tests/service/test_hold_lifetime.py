@@ -109,7 +109,7 @@ def test_an_unpaid_reservation_expires_at_its_deadline_and_its_seats_go_back(org
 
     days_pass(clock, 19)
     assert seat_status(world, seat) == "held"
-    days_pass(clock, 20.1)
+    days_pass(clock, 21.1)  # payable until the end of the venue's 20th day
 
     assert repository.get_order(reservation.order_id).status == "expired"
     assert seat_status(world, seat) == "free"
