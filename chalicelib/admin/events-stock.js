@@ -75,7 +75,9 @@ export function holderLink(holder) {
   const link = (href, text) => [`${HOLDERS[holder.kind]} `, h("a", { href, "data-action": "holder" }, text)];
   if (holder.kind === "option" && holder.option_id) return link(`#/options/${seg(holder.option_id)}`, holder.option_id);
   if (holder.order_id) return link(`#/orders/${seg(holder.order_id)}`, holder.order_id);
-  if (holder.cart_id) return [`${HOLDERS.cart} `, h("code", {}, holder.cart_id)];
+  if (holder.cart_id) {
+    return [`${HOLDERS.cart} `, h("a", { href: `#/carts/${seg(holder.cart_id)}`, "data-action": "holder" }, holder.cart_id)];
+  }
   return UNLINKED[holder.kind] || holder.kind;
 }
 

@@ -23,6 +23,7 @@ export const GROUPS = {
 export const SCREENS = [
   { id: "home", title: "Home", area: null, load: () => import("./views-home.js") },
   { id: "orders", title: "Orders", area: "orders", group: "sales", load: () => import("./views-orders.js") },
+  { id: "carts", title: "Carts", area: "orders", group: "sales", load: () => import("./views-cart.js") },
   { id: "options", title: "Options", area: "options", group: "sales", load: () => import("./views-options.js") },
   { id: "option-report", title: "Option report", area: "options", group: "sales", load: () => import("./views-option-report.js") },
   { id: "reports", title: "Reports", area: "reports", group: "sales", load: () => import("./views-reports.js") },

@@ -45,8 +45,8 @@ export default {
 function filterForm(view) {
   const form = h("form", { id: "emails-filters", novalidate: true, "aria-label": "Filter emails" },
     h("div", { class: "row" },
-      field("Day (UTC)", h("input", { id: "emails-day", name: "day", type: "date" }),
-        `A UTC day, midnight to midnight in UTC (times below are in ${view.clock.zone}). Empty: the last 30 days.`),
+      field("Day", h("input", { id: "emails-day", name: "day", type: "date" }),
+        `A day on the organisation's clock, midnight to midnight in ${view.clock.zone} (as the times below). Empty: the last 30 days.`),
       field("Kind", h("input", {
         id: "emails-kind", name: "kind", maxlength: 50, autocomplete: "off", spellcheck: "false",
         placeholder: "order_confirmation",

@@ -82,9 +82,10 @@ function searchForm(view) {
       field("Status", h("select", { id: "orders-status", name: "status" }, h("option", { value: "" }, "— any —"),
         STATES.map((s) => h("option", { value: s }, label(s)))))),
     h("div", { class: "row" },
-      field("Created from (UTC day)", h("input", { id: "orders-day-from", name: "day_from", type: "date" }),
-        "Days run midnight to midnight in UTC. Empty: a week before the end day; 31 days at most."),
-      field("to (UTC day)", h("input", { id: "orders-day-to", name: "day_to", type: "date" }), "Empty: today."),
+      field("Created from", h("input", { id: "orders-day-from", name: "day_from", type: "date" }),
+        "Days run midnight to midnight on the organisation's clock (its time zone, as the Created column). " +
+        "Empty: a week before the end day; 31 days at most."),
+      field("to", h("input", { id: "orders-day-to", name: "day_to", type: "date" }), "Empty: today."),
       field("Performance", performance)),
     h("div", { class: "buttons" },
       h("button", { type: "submit", class: "primary", id: "orders-search-submit" }, "Search"),

@@ -67,8 +67,8 @@ function filterForm(view) {
     h("div", { class: "row" },
       choice("outbox-status", "status", "Status", STATUSES),
       choice("outbox-effect", "effect", "Effect", EFFECTS),
-      field("Day (UTC)", h("input", { id: "outbox-day", name: "day", type: "date" }),
-        `A UTC day (times below are in ${view.clock.zone}). Empty: the last 30 days.`),
+      field("Day", h("input", { id: "outbox-day", name: "day", type: "date" }),
+        `A day on the organisation's clock, midnight to midnight in ${view.clock.zone} (as the times below). Empty: the last 30 days.`),
       field("Reference", h("input", {
         id: "outbox-reference", name: "reference", maxlength: 100, autocomplete: "off", spellcheck: "false",
         placeholder: "Order id",

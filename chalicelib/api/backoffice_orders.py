@@ -25,10 +25,11 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-
 class OrderSearch(Body):
     reference: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     day_from: date | None = Field(
-        default=None, description="Created on or after this day (UTC); default: a week ago"
+        default=None,
+        description="Created on or after this day (the organisation's clock); default: a week before",
     )
     day_to: date | None = Field(
-        default=None, description="Created on or before this day (UTC); default: today"
+        default=None, description="Created on or before this day (the organisation's clock); default: today"
     )
     status: Literal[ORDER_STATES] | None = None  # type: ignore[valid-type]
     email: Annotated[str, Field(min_length=1, max_length=254)] | None = None

@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 
 from chalicelib.api.routing import Api, Body, Out
 from chalicelib.auth.model import OperatorCaller, Right
+from chalicelib.catalog import organisation
 from chalicelib.mail import service as mail
 from chalicelib.outbox import service as outbox
 
@@ -17,7 +18,10 @@ blueprint = api.blueprint
 
 
 class EmailsQuery(Body):
-    day: date | None = Field(default=None, description="One UTC day (YYYY-MM-DD); else the last 30 days")
+    day: date | None = Field(
+        default=None,
+        description="One day (YYYY-MM-DD) on the organisation's clock (its time zone); else the last 30 days",
+    )
     kind: str | None = Field(default=None, max_length=50, description="e.g. order_confirmation")
     reference: str | None = Field(default=None, max_length=100, description="e.g. an order id")
     limit: int = Field(default=50, ge=1, le=200)
@@ -71,6 +75,7 @@ def list_emails(caller: OperatorCaller, query: EmailsQuery) -> EmailPage:
     entries, cursor = mail.list_outbox(
         caller.org_id,
         day=query.day.isoformat() if query.day else None,
+        zone=organisation.time_zone(caller.org_id),
         kind=query.kind,
         reference=query.reference,
         limit=query.limit,
@@ -93,9 +98,18 @@ class OutboxQuery(EmailsQuery):
     status: Literal["pending", "sending", "sent", "failed", "dead", "obsolete"] | None = Field(
         default=None, description="only items in this state"
     )
-    effect: Literal["email", "card_refund", "give_back_stock", "figures"] | None = Field(
-        default=None, description="only this kind of side effect"
-    )
+    effect: (
+        Literal[
+            "email",
+            "card_refund",
+            "give_back_stock",
+            "figures",
+            "code_scanned",
+            "codes_given_back",
+            "season_tickets",
+        ]
+        | None
+    ) = Field(default=None, description="only this kind of side effect")
 
 
 class OutboxItemOut(EmailSummaryOut):
@@ -123,6 +137,7 @@ def list_outbox(caller: OperatorCaller, query: OutboxQuery) -> OutboxPage:
     entries, cursor = mail.list_outbox(
         caller.org_id,
         day=query.day.isoformat() if query.day else None,
+        zone=organisation.time_zone(caller.org_id),
         kind=query.kind,
         reference=query.reference,
         status=query.status,

@@ -40,7 +40,7 @@ class RenewedPerformance(Out):
     performance_id: str
     seat_category_id: str | None
     seat_ids: list[str | None]
-    kept: str = Field(description="same_seat | best_in_category")
+    kept: str = Field(description="same_seat | preferred_seat (the contact's) | best_in_category")
     unit_price: int
     from_performance_id: str | None = None
     from_seat_ids: list[str] = Field(default_factory=list)

@@ -350,6 +350,12 @@ class ContactSpec(Spec):
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     company_id: Ref | None = None
     relay: bool = Field(default=False, description="Acts for the company (requests options on its behalf)")
+    preferred_seat_ids: list[Annotated[str, Field(min_length=1, max_length=140)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Seats the contact prefers, best first: a season-ticket renewal offers them when the "
+        "contact's own seat is taken",
+    )
 
     @model_validator(mode="after")
     def _relay_has_a_company(self) -> ContactSpec:

@@ -114,3 +114,8 @@ def end_of_local_day_after(moment: datetime | str | int | float, days: int, zone
     """The end of the venue's day `days` days after the venue's day at `moment` (23:59:59 local), in
     UTC: "payable within 3 days" from a Monday evening in Paris ends Thursday 23:59:59 Paris time."""
     return end_of_local_day(local_date(moment, zone) + timedelta(days=days), zone)
+
+
+def local_days_span(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
+    """The instants (UTC) from `first`'s midnight to the midnight after `last` on the zone's clock."""
+    return at_wall_time(first, time(0), zone), at_wall_time(last + timedelta(days=1), time(0), zone)

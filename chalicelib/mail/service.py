@@ -7,7 +7,7 @@ import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib.config import settings
@@ -154,17 +154,23 @@ def list_outbox(
     effect: str | None = EMAIL,
     limit: int = 50,
     cursor: str | None = None,
+    zone: str = "UTC",
 ) -> tuple[list[OutboxEntry], str | None]:
-    """The organisation's outbox items (emails by default), newest first: of one UTC day, else of
-    the last 30 days. Returns (entries, next_cursor); next_cursor is None on the last page.
+    """The organisation's outbox items (emails by default), newest first: of one day on the `zone`'s
+    clock (its midnight to midnight), else of the last 30 days. Returns (entries, next_cursor);
+    next_cursor is None on the last page. Items are kept by UTC day: a local day reads the one or two
+    UTC days it overlaps, from its end, and leaves out what falls outside it.
     """
     if limit < 1:
         raise InvalidInput("limit must be at least 1", {"field": "limit"})
+    span = _span(day, zone) if day else None
     if cursor:
-        first, start_sk, oldest = _cursor_in(cursor, day)
+        first, start_sk, oldest = _cursor_in(cursor, span)
+    elif span is not None:
+        first, start_sk, oldest = span.last_day, span.high, span.first_day
     else:
-        first, start_sk = _day(day) if day else _now().date(), None
-        oldest = first if day else first - timedelta(days=DAYS_BACK)
+        first, start_sk = _now().date(), None
+        oldest = first - timedelta(days=DAYS_BACK)
     condition = None
     wanted = ((OutboxItem.kind, kind), (OutboxItem.reference, reference), (OutboxItem.status, status))
     for attribute, value in (*wanted, (OutboxItem.effect, effect)):
@@ -174,7 +180,8 @@ def list_outbox(
     current = first
     while current >= oldest and len(found) <= limit:
         before = start_sk if current == first else None
-        found.extend(outbox.items_of_day(org_id, current, before, limit + 1 - len(found), condition))
+        items = outbox.items_of_day(org_id, current, before, limit + 1 - len(found), condition)
+        found.extend(item for item in items if span is None or item.sk >= span.low)
         current -= timedelta(days=1)
     page = found[:limit]
     return [_to_entry(item) for item in page], _cursor_out(page[-1], oldest) if len(found) > limit else None
@@ -239,6 +246,28 @@ def _now() -> datetime:
     return clock.now()
 
 
+@dataclass(frozen=True)
+class _Span:
+    """A day on a zone's clock as the outbox keeps items: UTC days and sort keys."""
+
+    first_day: date  # the UTC day it starts in
+    last_day: date  # the UTC day it ends in
+    low: str  # sort keys from this one...
+    high: str  # ...to before this one
+
+
+def _span(day: str, zone: str) -> _Span:
+    from chalicelib.catalog import zones
+
+    start, end = zones.local_days_span(_day(day), _day(day), zone)
+    last = end - timedelta(microseconds=1)
+    return _Span(start.date(), last.date(), _stamp(start), _stamp(end))
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -276,7 +305,7 @@ def _cursor_out(last: OutboxItem, oldest: date) -> str:
     return base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
 
 
-def _cursor_in(cursor: str, day: str | None) -> tuple[date, str, date]:
+def _cursor_in(cursor: str, span: _Span | None) -> tuple[date, str, date]:
     """(day to resume in, last sk returned, oldest day to read); InvalidInput for a cursor not ours."""
     try:
         position = json.loads(base64.urlsafe_b64decode(cursor.encode()))
@@ -284,6 +313,7 @@ def _cursor_in(cursor: str, day: str | None) -> tuple[date, str, date]:
         sk = position["sk"]
     except (ValueError, TypeError, KeyError):  # bad base64 and bad UTF-8 are ValueErrors
         raise InvalidInput("The cursor is not one this API gave", {"field": "cursor"}) from None
-    if not isinstance(sk, str) or oldest > first or (day is not None and _day(day) != first):
+    outside = span is not None and not (span.first_day <= oldest <= first <= span.last_day)
+    if not isinstance(sk, str) or oldest > first or outside:
         raise InvalidInput("The cursor is not one this API gave", {"field": "cursor"})
     return first, sk, oldest

@@ -6,6 +6,7 @@ import secrets
 from datetime import date, timedelta
 
 from chalicelib import clock
+from chalicelib.catalog import organisation, zones
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.sales import repository
 from chalicelib.sales.documents import Order
@@ -25,14 +26,18 @@ def search_orders(
     performance_id: str | None = None,
     limit: int = 100,
 ) -> list[Order]:
-    """Orders of the organisation, newest first: by reference (one read) or by day range and filters."""
+    """Orders of the organisation, newest first: by reference (one read) or by day range and filters.
+
+    Days are the organisation's (its time zone's midnight to midnight); orders are indexed by UTC day,
+    so the UTC days a local span overlaps are read and the orders outside it left out."""
     if reference:
         try:
             order = repository.get_order(reference.strip().upper())
         except NotFound:
             return []
         return [order] if order.org_id == org_id else []
-    today = clock.now().date()
+    zone = organisation.time_zone(org_id)
+    today = zones.local_date(clock.now(), zone)
     day_to = day_to or today
     day_from = day_from or day_to - timedelta(days=6)
     if day_from > day_to:
@@ -40,10 +45,13 @@ def search_orders(
     if (day_to - day_from).days >= MAX_SEARCH_DAYS:
         raise InvalidInput(f"Search at most {MAX_SEARCH_DAYS} days at a time", {"field": "day_from"})
     wanted_email = email.strip().lower() if email else None
+    start, end = zones.local_days_span(day_from, day_to, zone)
     found: list[Order] = []
-    day = day_to
-    while day >= day_from and len(found) < limit:
+    day, oldest = (end - timedelta(microseconds=1)).date(), start.date()
+    while day >= oldest and len(found) < limit:
         for order in reversed(repository.orders_of_day(org_id, day.isoformat())):
+            if not start <= zones.instant(order.created_at) < end:
+                continue
             if status and order.status != status:
                 continue
             if wanted_email and wanted_email not in order.email.lower():

@@ -274,9 +274,21 @@ def place_order(
 
 
 @store_errors
-def create_order(order: Order) -> None:
-    """A new order that no cart made (an operator's reservation)."""
-    _create(_order_item(order), "This order exists", {"order_id": order.order_id})
+def create_order(order: Order, effects: list[Effect] = ()) -> None:
+    """A new order that no cart made (an operator's reservation), with its outbox `effects` (its email)
+    in the same transaction; AlreadyExists when its id is taken."""
+    if not effects:
+        _create(_order_item(order), "This order exists", {"order_id": order.order_id})
+        return
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(_order_item(order), condition=OrderItem.pk.does_not_exist())
+            for effect in effects:
+                tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
+    except TransactWriteError as exc:
+        if 0 in failed_items(exc):
+            raise AlreadyExists("This order exists", {"order_id": order.order_id}) from exc
+        raise transient(exc) from exc
 
 
 @store_errors

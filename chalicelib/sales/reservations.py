@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from chalicelib.catalog import service as catalog
 from chalicelib.clock import iso, now
 from chalicelib.errors import Conflict, InvalidInput, InvalidTransition
 from chalicelib.inventory import service as inventory
+from chalicelib.outbox.model import Effect
 from chalicelib.sales import carts, order_lines, repository
 from chalicelib.sales.documents import Order, OrderLine
 from chalicelib.sales.model import (
@@ -60,12 +62,14 @@ def reservation_for_contact(
     shopper_id: str | None = None,
     contact_id: str | None = None,
     order_id: str | None = None,
+    effects: Callable[[Order], list[Effect]] | None = None,
 ) -> Order:
     """A reservation order for held places, payable until `deadline`; the holds then last until it.
 
     Made on a point of sale (where its channel may let it be paid or cancelled online), else at the
     back office (paid at the box office). `order_id`: chosen beforehand by a caller that must find the
-    order again after a failure (a renewal); Conflict when that order exists."""
+    order again after a failure (a renewal); Conflict when that order exists. `effects`: what the new
+    order brings (an email telling its buyer), written in its transaction."""
     moment = now()
     lines, currency = _lines(org_id, places)
     total = sum(line.unit_price for line in lines)
@@ -93,7 +97,7 @@ def reservation_for_contact(
         history=[{"at": iso(moment), "status": RESERVATION, "by": by}],
         contact_id=contact_id,
     )
-    repository.create_order(order)
+    repository.create_order(order, effects(order) if effects else [])
     for hold in inventory.get_holds(order.hold_ids):
         inventory.extend_hold(hold, deadline, order.order_id)
     return order

@@ -15,11 +15,17 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.catalog import service as catalog
+from chalicelib.catalog import zones
 from chalicelib.catalog.season_ticket_kinds import SeasonTicketSpec
+from chalicelib.customers import service as customers
 from chalicelib.errors import InvalidInput, NotFound, SeatUnavailable
 from chalicelib.inventory import service as inventory
+from chalicelib.mail.service import email_effect
 from chalicelib.observability import logger
+from chalicelib.outbox.model import Effect
 from chalicelib.sales import carts, reservations
+from chalicelib.sales.documents import Order
+from chalicelib.sales.emails import money
 from chalicelib.sales.order_store import order_for_operator
 from chalicelib.sales.package_holds import new_package_id
 from chalicelib.season_tickets import renewal_store as store
@@ -69,6 +75,40 @@ class Run:
         if claim is not None:
             self.records[key] = claim.item  # settling it updates it in place
         return claim
+
+
+def renewal_email(order: Order, product: str) -> Effect:
+    """Tells the subscriber their seats are kept until the window closes, on the venue's clock."""
+    first = catalog.get(order.org_id, "performance", order.lines[0].performance_id).data
+    zone = catalog.performance_zone(order.org_id, first)
+    until = zones.local_text(order.deadline or 0, zone)
+    seats = [
+        f"- {line.event_name}, {zones.local_text(line.starts_at, zone)}: {line.category_name}"
+        + (f", seat {line.seat_id}" if line.seat_id else "")
+        for line in order.lines
+    ]
+    text = "\n".join(
+        [
+            f"Hello {order.name},",
+            "",
+            f'Your season ticket "{product}" is renewed for you: your seats are kept under reference '
+            f"{order.order_id} until {until}.",
+            "Pay it from your account before then to receive your tickets, or cancel it there; after "
+            "that date the seats go back on sale.",
+            "",
+            *seats,
+            "",
+            f"Total due: {money(order.total, order.currency)}",
+        ]
+    )
+    return email_effect(
+        order.org_id,
+        order.email,
+        f"Your season ticket renewal {order.order_id}",
+        text,
+        kind="season_ticket_renewal",
+        reference=order.order_id,
+    )
 
 
 def _products(org_id: str, season_ticket_id: str) -> tuple[SeasonTicketSpec, SeasonTicketSpec]:
@@ -133,11 +173,33 @@ def renew(org_id: str, season_ticket_id: str, closes_at: int, pos_code: str, by:
     return report(org_id, season_ticket_id)
 
 
+def _preferred(run: Run, subscription: dict[str, Any]) -> tuple[str, ...]:
+    """The subscriber's contact's preferred seats (a shop account's through the contact it is linked to)."""
+    contact_id = subscription.get("contact_id")
+    if not contact_id and subscription.get("shopper_id"):
+        try:
+            contact_id = customers.contact_of(
+                customers.get_shopper(run.window.org_id, subscription["shopper_id"])
+            )
+        except NotFound:
+            contact_id = None
+    if not contact_id:
+        return ()
+    try:
+        contact = catalog.get(run.window.org_id, "contact", contact_id).data
+    except NotFound:
+        return ()
+    return tuple(contact.get("preferred_seat_ids") or ())
+
+
 def _renew_somewhere(run: Run, subscription, wanted: list[Wanted], spare: set[tuple[str, str]]) -> None:
-    """The same seat where free, else the best in the category; read again once when a seat was taken."""
+    """The same seat where free, else the contact's preferred seat, else the best in the category; read again
+    once when a seat was taken."""
     for _ in range(2):
         try:
-            seats = placed(run.view, wanted, same_only=False, spare=spare)
+            seats = placed(
+                run.view, wanted, same_only=False, spare=spare, preferred=_preferred(run, subscription)
+            )
         except NotRenewable as refused:
             _not_renewed(run, subscription, refused)
             return
@@ -198,6 +260,7 @@ def _renewed(run: Run, subscription: dict[str, Any], seats: list[Placed]) -> boo
             shopper_id=subscription.get("shopper_id"),
             contact_id=subscription.get("contact_id"),
             order_id=claim.item.order_id,
+            effects=lambda made: [renewal_email(made, window.new.name)] if made.email else [],
         )
     except SeatUnavailable:
         _release(holds)

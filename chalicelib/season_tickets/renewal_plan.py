@@ -16,7 +16,7 @@ from chalicelib.inventory import service as inventory
 from chalicelib.season_tickets.offers import line_prices
 from chalicelib.shop.model import MapSeat, Sellable, seat_available
 
-SAME_SEAT, BEST_IN_CATEGORY = "same_seat", "best_in_category"
+SAME_SEAT, PREFERRED_SEAT, BEST_IN_CATEGORY = "same_seat", "preferred_seat", "best_in_category"
 
 
 class NotRenewable(Exception):
@@ -45,7 +45,7 @@ class Wanted:
 class Placed:
     wanted: Wanted
     seat_ids: tuple[str, ...]
-    kept: str  # same_seat | best_in_category
+    kept: str  # same_seat | preferred_seat | best_in_category
 
 
 def mapped(subscription: dict[str, Any], old: SeasonTicketSpec, new: SeasonTicketSpec) -> list[Wanted]:
@@ -165,13 +165,18 @@ def same_seat(view: StockView, wanted: Wanted) -> tuple[str, ...] | None:
 
 
 def placed(
-    view: StockView, wanted: list[Wanted], *, same_only: bool, spare: set[tuple[str, str]] = frozenset()
+    view: StockView,
+    wanted: list[Wanted],
+    *,
+    same_only: bool,
+    spare: set[tuple[str, str]] = frozenset(),
+    preferred: tuple[str, ...] = (),
 ) -> list[Placed] | None:
-    """A seat for every performance: the same seat; else (unless `same_only`) the best in the category.
+    """A seat for every performance: the same seat; else (unless `same_only`) the contact's preferred
+    seats (`preferred`, best first) that are free in the category; else the best in the category.
 
     None when `same_only` and one performance cannot keep its seat; NotRenewable when a category has no
-    seat left. A contact's preferred seat would come between the two, but contacts do not record one
-    yet: that step is skipped until they do."""
+    seat left."""
     found: list[Placed] = []
     for want in wanted:
         seats = same_seat(view, want)
@@ -180,6 +185,10 @@ def placed(
             continue
         if same_only:
             return None
+        liked = preferred_seats(view, want, preferred, spare)
+        if liked is not None:
+            found.append(Placed(want, liked, PREFERRED_SEAT))
+            continue
         best = view.best(want.performance_id, want.category_id, want.quantity, set(spare))
         if not best:
             raise NotRenewable(
@@ -187,6 +196,20 @@ def placed(
             )
         found.append(Placed(want, tuple(best), BEST_IN_CATEGORY))
     return found
+
+
+def preferred_seats(
+    view: StockView, want: Wanted, preferred: tuple[str, ...], spare: set[tuple[str, str]]
+) -> tuple[str, ...] | None:
+    """The first `want.quantity` of the contact's preferred seats free in the category, or None."""
+    now = clock.seconds()
+    free = [
+        seat_id
+        for seat_id in preferred
+        if (want.performance_id, seat_id) not in spare
+        and view.free(want.performance_id, seat_id, want.category_id, now)
+    ]
+    return tuple(free[: want.quantity]) if len(free) >= want.quantity else None
 
 
 def claims_of(wanted: list[Wanted]) -> set[tuple[str, str]]:

@@ -38,7 +38,13 @@ def _less(amount: int) -> int:
     return (amount * (100 - DISCOUNT_PERCENT) + 50) // 100
 
 
-def _line(org_id: str, id_of: Callable[[str, str], str], event: demo.Event) -> SeasonTicketLineSpec:
+def _line(
+    org_id: str,
+    id_of: Callable[[str, str], str],
+    event: demo.Event,
+    codes: list[str] | None = None,
+    suffix: tuple[str, str] = ("", ""),
+) -> SeasonTicketLineSpec:
     stored = catalog.get(org_id, "event", id_of("event", event.code))
     grid = catalog.get(org_id, "price_grid", stored.data["price_grid_id"])
     prices = [Price(**{**cell, "amount": _less(cell["amount"])}) for cell in grid.data["prices"]]
@@ -47,15 +53,33 @@ def _line(org_id: str, id_of: Callable[[str, str], str], event: demo.Event) -> S
         if event.code == NO_CHANGE_EVENT and len(demo.EVENTS) > 1
         else CategoryChange.INHERIT
     )
+    codes = codes if codes is not None else [code for code, _ in event.performances()]
     return SeasonTicketLineSpec(
-        id=event.code,
-        name=event.name,
+        id=event.code + suffix[0],
+        name=event.name + suffix[1],
         event_id=stored.id,
-        performance_ids=[id_of("performance", code) for code, _ in event.performances()],
+        performance_ids=[id_of("performance", code) for code in codes],
         choice=LineChoice.OPTIONAL,
         category_change=override,
         prices=prices,
     )
+
+
+def _lines(org_id: str, id_of: Callable[[str, str], str]) -> list[SeasonTicketLineSpec]:
+    """One line per event; with fewer events than MAX_LINES, the first event of several evenings gives
+    its last evening a line of its own, so that a buyer can take four performances."""
+    events = [event for event in demo.EVENTS if event.days_ahead]
+    lines = []
+    split = len(events) < MAX_LINES
+    for event in events:
+        codes = [code for code, _ in event.performances()]
+        if split and len(codes) > 1:
+            split = False
+            lines.append(_line(org_id, id_of, event, codes[:-1]))
+            lines.append(_line(org_id, id_of, event, codes[-1:], ("-LAST", ", last evening")))
+        else:
+            lines.append(_line(org_id, id_of, event))
+    return lines
 
 
 def _subscriber_indicator(org_id: str) -> tuple[str, bool]:
@@ -78,7 +102,7 @@ def seed_season_ticket(org_id: str, id_of: Callable[[str, str], str], season_cod
     except NotFound:
         pass
     indicator, made_indicator = _subscriber_indicator(org_id)
-    lines = [_line(org_id, id_of, event) for event in demo.EVENTS if event.days_ahead]
+    lines = _lines(org_id, id_of)
     spec = SeasonTicketSpec(
         season_id=id_of("season", season_code),
         code=CODE,

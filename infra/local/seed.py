@@ -360,7 +360,8 @@ def summary() -> str:
     return (
         f"{len(demo.EVENTS)} events, {performances} performances on sale ({hall}); "
         f"points of sale {points} (shop: /shop/{ORG}/pos/WEB/performances); advantages of each "
-        f"target type, partner code {demo_advantages.PARTNER_CODE}, promo code {demo_advantages.PROMO_CODE}"
+        f"target type, partner code {demo_advantages.PARTNER_CODE}, promo code {demo_advantages.PROMO_CODE}; "
+        f"season ticket {demo_season_tickets.CODE} (/shop/{ORG}/pos/WEB/season-tickets)"
     )
 
 

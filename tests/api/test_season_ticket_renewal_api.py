@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from chalicelib.outbox import service as outbox
 from tests.api.test_customers_api import operator_with
 from tests.api.test_shop_sales_api import paid_by_card
@@ -17,16 +15,6 @@ from tests.service.test_season_ticket_renewal import next_season_product, subscr
 
 ORG = "demo"
 RENEWAL = "/backoffice/season-tickets/{}/renewal"
-
-
-@pytest.fixture(autouse=True)
-def _registered():
-    """app.py registers the blueprint; until it does, the tests register it themselves."""
-    from app import app
-    from chalicelib.api import season_ticket_renewal
-
-    if "/backoffice/season-tickets/{item_id}/renewal" not in app.routes:
-        app.register_blueprint(season_ticket_renewal.blueprint)
 
 
 def test_an_operator_renews_and_the_subscriber_pays_online(api):

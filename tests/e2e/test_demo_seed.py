@@ -162,6 +162,27 @@ def test_the_web_shop_lists_every_performance_with_prices_and_free_places(api, c
     assert at_box_office["total_free"] > free["total_free"]
 
 
+def test_the_web_shop_sells_the_season_ticket_with_4_performances(api):
+    base = "/shop/demo/pos/WEB/season-tickets"
+    product = next(p for p in api.get(base).json()["items"] if p["code"] == "SEASON-4")
+    assert (product["min_lines"], product["max_lines"], product["lines"], product["same_seat"]) == (
+        1,
+        4,
+        4,
+        True,
+    )
+    query = {
+        "audience_subcategory_id": product["audience_subcategories"][0]["id"],
+        "seat_category_id": product["seat_categories"][0]["id"],
+        "quantity": 1,
+    }
+    offer = api.get(f"{base}/{product['season_ticket_id']}", params=query).json()
+    assert len(offer["lines"]) == 4
+    assert all(p["status"] in ("available", "full") for line in offer["lines"] for p in line["performances"])
+    # The Jazz Gala's line refuses another seat category, as the seed's example line does.
+    assert [line["category_change_allowed"] for line in offer["lines"]] == [True, True, True, False]
+
+
 def test_the_distributor_sells_through_its_own_systems_not_this_shop(api):
     response = api.get("/shop/demo/pos/DIST/performances")
 

@@ -306,3 +306,32 @@ def test_a_cursor_of_another_day_is_invalid_input(mail):
 def test_a_day_that_is_not_a_date_is_invalid_input(mail):
     with pytest.raises(InvalidInput):
         service.list_outbox(ORG, day="yesterday")
+
+
+def test_one_day_on_the_organisations_clock_spans_two_utc_days_and_pages_within_it(mail, clock):
+    """In Paris, 3 December runs from 23:00 UTC on the 2nd to 23:00 UTC on the 3rd."""
+    sent = {}
+    for label, moment in (
+        ("2nd 22:30 UTC", datetime(2026, 12, 2, 22, 30, tzinfo=UTC)),  # the 2nd in Paris
+        ("2nd 23:30 UTC", datetime(2026, 12, 2, 23, 30, tzinfo=UTC)),  # 00:30 on the 3rd in Paris
+        ("3rd 10:00 UTC", datetime(2026, 12, 3, 10, 0, tzinfo=UTC)),
+        ("3rd 23:30 UTC", datetime(2026, 12, 3, 23, 30, tzinfo=UTC)),  # the 4th in Paris
+    ):
+        clock.moment = moment
+        sent[label] = send(label).email_id
+    clock.moment = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+
+    paris, _ = service.list_outbox(ORG, day="2026-12-03", zone="Europe/Paris")
+    utc, _ = service.list_outbox(ORG, day="2026-12-03")
+    pages, cursor = [], None
+    while True:
+        entries, cursor = service.list_outbox(
+            ORG, day="2026-12-03", zone="Europe/Paris", limit=1, cursor=cursor
+        )
+        pages.extend(e.email_id for e in entries)
+        if cursor is None:
+            break
+
+    assert [e.email_id for e in paris] == [sent["3rd 10:00 UTC"], sent["2nd 23:30 UTC"]]
+    assert [e.email_id for e in utc] == [sent["3rd 23:30 UTC"], sent["3rd 10:00 UTC"]]
+    assert pages == [sent["3rd 10:00 UTC"], sent["2nd 23:30 UTC"]]

@@ -429,3 +429,24 @@ def test_a_confirmation_whose_tickets_were_cancelled_before_it_went_is_not_sent(
     emails, _ = mail.list_outbox(ORG, reference=order.order_id)
     [confirmation] = [e for e in emails if e.kind == "order_confirmation"]
     assert confirmation.status == "obsolete" and "cancelled" in confirmation.error
+
+
+def test_operators_search_orders_by_the_organisations_day_not_the_utc_day(world):
+    """00:30 in Paris on 3 December is 23:30 UTC on 2 December: the order is the 3rd's for the box office."""
+    from datetime import UTC, date, datetime
+
+    from chalicelib import clock as the_clock
+    from chalicelib.catalog import organisation
+
+    late = datetime(2026, 12, 2, 23, 30, tzinfo=UTC)
+    with the_clock.at(late):
+        order = orders.checkout(ORG, cart_with(world, GUEST, world.seat("L", "B", 4)), GUEST, DETAILS)
+    with the_clock.at(datetime(2026, 12, 3, 12, 0, tzinfo=UTC)):
+        on_the_3rd = backoffice.search_orders(ORG, day_from=date(2026, 12, 3), day_to=date(2026, 12, 3))
+        on_the_2nd = backoffice.search_orders(ORG, day_from=date(2026, 12, 2), day_to=date(2026, 12, 2))
+        assert [o.order_id for o in on_the_3rd] == [order.order_id] and on_the_2nd == []
+        organisation.set_time_zone(ORG, "America/New_York")  # 18:30 on the 2nd there
+        assert [
+            o.order_id
+            for o in backoffice.search_orders(ORG, day_from=date(2026, 12, 2), day_to=date(2026, 12, 2))
+        ] == [order.order_id]

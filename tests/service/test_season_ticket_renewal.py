@@ -16,6 +16,7 @@ from chalicelib.catalog import season_ticket_kinds as st
 from chalicelib.catalog import service as catalog
 from chalicelib.errors import InvalidInput
 from chalicelib.inventory import service as inventory
+from chalicelib.mail import service as mail
 from chalicelib.outbox import service as outbox
 from chalicelib.payments.simulator import SimulatedProvider
 from chalicelib.sales import carts, orders
@@ -176,6 +177,11 @@ def test_same_seats_first_then_the_best_in_category_else_the_reason_one_reservat
     assert len({line.package["package_id"] for line in order.lines}) == 1
     for hold in inventory.get_holds(order.hold_ids):
         assert hold.expires_at == order.deadline and hold.order_id == order.order_id
+    # each renewed subscriber is told, in the reservation's own transaction, once
+    told, _ = mail.list_outbox(ORG, kind="season_ticket_renewal")
+    assert sorted(e.reference for e in told) == sorted(e["order_id"] for e in renewed.values())
+    alices = next(e for e in told if e.reference == alice["order_id"])
+    assert "until" in alices.text and alice["order_id"] in alices.subject
 
 
 def test_running_it_again_changes_nothing(world):
@@ -184,6 +190,7 @@ def test_running_it_again_changes_nothing(world):
     again = run(world)
     assert again["renewed"] == first["renewed"]  # the same orders and seats, not written again
     assert again["counts"] == first["counts"]
+    assert len(mail.list_outbox(ORG, kind="season_ticket_renewal")[0]) == first["counts"]["renewed"]
     # the others are tried again (a seat may have been freed since) and fail for the same reasons
     reasons = [(e["subscription_id"], e["reason"], e["details"]) for e in again["not_renewed"]]
     assert reasons == [(e["subscription_id"], e["reason"], e["details"]) for e in first["not_renewed"]]
@@ -328,3 +335,23 @@ def test_a_performance_maps_to_the_same_line_at_the_same_position_else_its_first
     with pytest.raises(renewal_plan.NotRenewable) as refused:
         renewal_plan.mapped(subscription, old, new)
     assert refused.value.reason == "no_price"
+
+
+def test_a_subscriber_whose_seat_is_taken_gets_their_contacts_preferred_seat(world):
+    from chalicelib.customers import service as customers
+
+    bob = world.buyers["Bob"]
+    contact = catalog.create(
+        ORG,
+        "contact",
+        k.ContactSpec(
+            code="C-BOB",
+            name="Bob",
+            email="bob@example.com",
+            preferred_seat_ids=[world.seat("L", "C", 9), world.seat("R", "C", 4)],  # his own is taken
+        ),
+    )
+    customers.link_shopper(ORG, bob.shopper_id, contact.id)
+    renewed = by_buyer(run(world), "renewed")["Bob"]
+    assert kept(renewed)[world.new[1]] == ([world.seat("R", "C", 4)], "preferred_seat")
+    assert kept(renewed)[world.new[0]][1] == "same_seat"
