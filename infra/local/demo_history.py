@@ -2,7 +2,7 @@
 
 Each step runs inside `clock.at(moment)`, so every rule (sales windows, holds, payments, deadlines)
 applies as it would have then: card sales online and at the box office, a voucher, cancellations a
-few days after the sale, a group reservation payable for half a day more, and a performance already
+few days after the sale, a group reservation payable until the end of today, and a performance already
 played whose tickets were scanned at the door. Made once: re-running finds the first buyer's order.
 """
 
@@ -17,6 +17,7 @@ from time import monotonic
 
 from chalicelib import clock
 from chalicelib.catalog import service as catalog
+from chalicelib.catalog import zones
 from chalicelib.errors import DomainError
 from chalicelib.observability import logger
 from chalicelib.reports import service as figures
@@ -24,10 +25,12 @@ from chalicelib.sales import backoffice, carts, orders, tickets
 from chalicelib.sales import repository as sales_store
 from chalicelib.sales.carts import Buyer, HoldRequest
 from chalicelib.sales.orders import CheckoutRequest
+from infra.local.demo_catalog import TIMEZONE
 
 PREFIX = "demo-history-"
 DAYS = 28
 GROUP_PLACES = 60  # above the company space's payment ceiling: a reservation
+RESERVATION_DAYS = 3  # the company space's channel keeps the default: payable 3 days on
 DOORS_OPEN = timedelta(minutes=45)  # before curtain time
 
 
@@ -74,7 +77,7 @@ def seed_history(org_id: str, shelf: Shelf, seed: int = 7, days: int = DAYS) -> 
         if order is not None:
             sold.append((moment, order))
     cancelled = _cancel_some(org_id, shelf, sold, windows, rng, now)
-    group = _reserve(org_id, shelf, now - timedelta(days=2, hours=12))
+    group = _reserve(org_id, shelf, _reserved_at(now))
     scanned = _scan_at_the_door(org_id, shelf, [o for _, o in sold], windows, rng)
     made = [o for _, o in sold] + ([group] if group else [])
     for order in made:
@@ -185,6 +188,14 @@ def _cancel_some(
 
 def _performances(order) -> set[str]:
     return {line.performance_id for line in order.lines}
+
+
+def _reserved_at(now: datetime) -> datetime:
+    """Noon at the theatre, RESERVATION_DAYS before today: the group's reservation is payable until the
+    end of today on the theatre's clock (a reservation runs to the end of the venue's day), so it is
+    always under the home's "expiring within 24 hours"."""
+    today = zones.local_date(now, TIMEZONE)
+    return zones.at_wall_time(today - timedelta(days=RESERVATION_DAYS), time(12), TIMEZONE)
 
 
 def _reserve(org_id: str, shelf: Shelf, moment: datetime):
