@@ -232,16 +232,15 @@ def check_contention(
     context: str,
 ) -> None:
     """The race happened: both kinds of buyer held seats, season tickets were refused for seats taken
-    by others, some after their first performance was held (then released), orders were paid, and the
-    processes overlapped. (A single-ticket buyer who loses a pick picks again, inside the hold: lost
+    by others, orders were paid, and the processes overlapped. (Whether a refusal came after a first
+    performance was held, then released, depends on the draw; tests/service/test_season_tickets.py
+    fails a package at each of its performances in turn.) (A single-ticket buyer who loses a pick picks
+    again, inside the hold: lost
     races show as season tickets refused.)"""
     for role in ("season", "single"):
         assert outcomes[(role, "held")], f"no {role} buyer held anything: {context}"
     refused = sum(n for (role, outcome), n in outcomes.items() if role == "season" and outcome != "held")
     assert refused, f"no season ticket lost a seat to another buyer, nothing proved: {context}"
-    season_carts = {e["cart_id"] for e in entries if e["role"] == "season"}
-    released = [h for h in state.holds.values() if h.cart_id in season_carts and h.status == HOLD_RELEASED]
-    assert released, f"no season ticket was undone after a hold was placed: {context}"
     assert any(e.get("status") == "paid" for e in entries), f"nobody paid: {context}"
     timings = [(n, *entry["times"]) for n, report in enumerate(reports) for entry in report]
     assert most_workers_in_flight(timings) >= 2, f"the buyers never overlapped: {context}"
