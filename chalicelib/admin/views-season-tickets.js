@@ -63,13 +63,15 @@ async function listScreen(root, ctx) {
   filters.addEventListener("change", () => load().catch((error) => showError(problem, error)));
   filters.addEventListener("submit", (event) => event.preventDefault());
 
+  let loads = 0; // a filter changed twice quickly: only the last answer is drawn, never a stale one
   async function load() {
+    const mine = ++loads;
     problem.hidden = true;
     const query = new URLSearchParams({ limit: "200" });
     if (season.value) query.set("season_id", season.value);
     if (status.value) query.set("status", status.value);
     const page = await api.get(`${BASE}?${query}`);
-    if (ctx.signal.aborted) return;
+    if (ctx.signal.aborted || mine !== loads) return;
     state.rows = page.items.map((item) => ({
       ...item,
       season: seasonNames.get(item.season_id) || item.season_id,
