@@ -126,6 +126,11 @@ class EventSpec(Spec):
     description: str = Field(default="", max_length=5000)
     price_grid_id: Ref | None = None
     status: EventStatus = EventStatus.DRAFT
+    producer_company_ids: list[Ref] = Field(
+        default_factory=list,
+        max_length=3,
+        description="The companies producing the event (up to three): their relays see it in the producer space",
+    )
 
 
 class PerformanceSpec(Spec):
@@ -201,6 +206,9 @@ class DeliveryMethod(BaseModel):
     code: Code
     name: Name
     fee: Cents = 0
+    immediate: bool = Field(
+        default=False, description="The buyer has the tickets at once (e-ticket, print at home, mobile)"
+    )
 
 
 class SalesChannelSpec(Spec):
@@ -241,6 +249,29 @@ class SalesChannelSpec(Spec):
     )
     reservations_payable_online: bool = True
     reservations_cancellable_online: bool = True
+    immediate_delivery_only: bool = Field(
+        default=False, description="Offer only the delivery methods that give the tickets at once"
+    )
+    filter_by_quantity: bool = Field(
+        default=False, description="The shop lists only performances with at least the quantity asked free"
+    )
+    ticket_download: bool = Field(default=True, description="Buyers may download their e-tickets as a PDF")
+    direct_option_requests: bool = Field(
+        default=False, description="Relays request options online without going through the box office"
+    )
+    option_confirmation_days: int | None = Field(
+        default=None, ge=1, le=365, description="An option requested online is to be confirmed within this"
+    )
+    beneficiary_change_hours: int = Field(
+        default=24,
+        ge=0,
+        le=24 * 365,
+        description="A ticket's beneficiary may be changed until this many hours before the performance",
+    )
+    hide_waiting_list: bool = Field(default=False, description="No waiting list on sold-out performances")
+    waiting_list_offer_hours: int = Field(
+        default=24, ge=1, le=24 * 14, description="How long a waiting-list entry's offer of seats is held"
+    )
 
     @model_validator(mode="after")
     def _hold_times_in_order(self) -> SalesChannelSpec:
