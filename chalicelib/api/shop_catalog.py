@@ -34,6 +34,12 @@ class PerformanceQuery(Body):
     event_id: Id | None = None
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, max_length=500, description="next_cursor of the previous page")
+    quantity: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="Where the channel filters by quantity: only performances with this many places free",
+    )
 
     @field_validator("until")
     @classmethod
@@ -163,7 +169,14 @@ def _path(org_id: str, pos_code: str, performance_id: str | None = None) -> Shop
 def list_performances_on_sale(_caller: None, org_id: str, pos_code: str, query: PerformanceQuery) -> Any:
     path = _path(org_id, pos_code)
     offers, cursor = service.performances_on_sale(
-        path.org_id, path.pos_code, query.from_, query.until, query.event_id, query.limit, query.cursor
+        path.org_id,
+        path.pos_code,
+        query.from_,
+        query.until,
+        query.event_id,
+        query.limit,
+        query.cursor,
+        query.quantity,
     )
     return PerformancePage(items=[PerformanceOut.model_validate(o) for o in offers], next_cursor=cursor)
 

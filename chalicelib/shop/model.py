@@ -32,6 +32,7 @@ class Channel:
     quota_ids: frozenset[str]
     seat_selection: str
     max_tickets_per_performance: int
+    filter_by_quantity: bool = False
 
     @property
     def is_shop(self) -> bool:

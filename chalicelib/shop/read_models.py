@@ -107,6 +107,7 @@ def channel_of(channel_id: str, spec: SalesChannelSpec) -> Channel:
         frozenset(spec.quota_ids),
         spec.seat_selection,
         spec.max_tickets_per_performance,
+        spec.filter_by_quantity,
     )
 
 

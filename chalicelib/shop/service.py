@@ -152,22 +152,31 @@ def performances_on_sale(
     event_id: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
+    quantity: int | None = None,
 ) -> tuple[list[Offer], str | None]:
-    """Performances this point of sale sells now, by start time, starting in [start, end)."""
+    """Performances this point of sale sells now, by start time, starting in [start, end).
+
+    Where the channel filters by quantity (the seed's "filtrer les séances selon la quantité"), only
+    performances with at least `quantity` places (1 if not given) this point of sale may sell are
+    listed; elsewhere sold-out performances are listed too and `quantity` changes nothing."""
     after, start, end = _after(cursor), parse_time(start), parse_time(end)
     front = shop_front(org_id, pos_code)
     moment = clock.now()
     published = catalog.all_items(org_id, "event", status=EventStatus.PUBLISHED.value)
     events = {e.id: event_of(e) for e in published}
     filters = {"event_id": event_id} if event_id else {}
+    stored = {p.id: p for p in catalog.all_items(org_id, "performance", **filters)}
     showings = [
         s
-        for s in map(showing_of, catalog.all_items(org_id, "performance", **filters))
+        for s in map(showing_of, stored.values())
         if s.event_id in events
         and is_on_sale(s, EventStatus.PUBLISHED, moment)
         and in_period(s.starts_at, start, end)
     ]
-    page, more = page_after(showings, after, limit)
+    if front.channel.filter_by_quantity:
+        page, more = _page_with_room(front, showings, stored, after, limit, quantity or 1)
+    else:
+        page, more = page_after(showings, after, limit)
     if not page:
         return [], None
     halls = {h.id: h for h in catalog.all_items(org_id, "hall")}
@@ -178,6 +187,36 @@ def performances_on_sale(
         venue = venues.get(hall.data["venue_id"]) if hall else None
         offers.append(_offer(front, showing, events[showing.event_id], hall, venue))
     return offers, _cursor(page[-1]) if more else None
+
+
+def _page_with_room(
+    front: ShopFront,
+    showings: list[Showing],
+    stored: dict[str, Stored],
+    after: tuple[datetime, str] | None,
+    limit: int,
+    quantity: int,
+) -> tuple[list[Showing], bool]:
+    """The next `limit` showings with room for `quantity`, reading each one's counts (shared 2 s read)
+    only until the page is full and one more is found."""
+    ordered, _ = page_after(showings, after, len(showings))
+    if not ordered:
+        return [], False
+    rules = sellable(front)
+    moment = int(clock.now().timestamp())
+    page: list[Showing] = []
+    for showing in ordered:
+        shards = inventory.stock_shards(stored[showing.id].state)
+        stock, _ = _cached(
+            (front.org_id, showing.id, "count"), lambda sid=showing.id, n=shards: inventory.count_rows(sid, n)
+        )
+        free = count_free(*stock, rules, moment)
+        if sum(free.seats.values()) + sum(free.standing.values()) < quantity:
+            continue
+        if len(page) == limit:
+            return page, True
+        page.append(showing)
+    return page, False
 
 
 def _not_on_sale(front: ShopFront, performance_id: str) -> NotFound:

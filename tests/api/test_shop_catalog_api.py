@@ -207,3 +207,55 @@ def test_the_seat_map_of_3000_seats_over_3_shards_takes_one_query_per_shard(shop
     assert [b["block"] for b in response.json_body["blocks"]] == ["A", "B", "C"]
     assert len(calls) == 3 + 1  # and one for the blocks' layout parts (none here: seats read whole)
     assert all("ProjectionExpression" in call for call in calls)
+
+
+def _filter_by_quantity(on: bool) -> None:
+    from chalicelib.catalog import kinds as k
+    from chalicelib.catalog import service as catalog
+
+    data = catalog.get("demo", "sales_channel", "web").data
+    spec = k.SalesChannelSpec(**{**data, "filter_by_quantity": on})
+    catalog.replace("demo", "sales_channel", "web", spec, None)
+    service.clear_cache()
+
+
+def _two_performances_one_with_two_free_places() -> None:
+    performance("roomy", starts_at=SOON)
+    open_with_stock("roomy", [seat(f"A-1-{n}") for n in range(1, 5)])
+    performance("tight", starts_at=SOON + timedelta(days=1))
+    open_with_stock("tight", [seat("A-1-1"), seat("A-1-2"), seat("A-1-3", status="sold")])
+    performance("gone", starts_at=SOON + timedelta(days=2))
+    open_with_stock("gone", [seat("A-1-1", status="sold")])
+
+
+def test_a_channel_that_filters_by_quantity_lists_only_performances_with_that_many_places_free(shop):
+    _two_performances_one_with_two_free_places()
+    _filter_by_quantity(True)
+
+    three = get(shop, f"{SHOP}?quantity=3").json_body
+    two = get(shop, f"{SHOP}?quantity=2").json_body
+    any_place = get(shop, SHOP).json_body
+    paged = get(shop, f"{SHOP}?quantity=2&limit=1").json_body
+    rest = get(shop, f"{SHOP}?quantity=2&limit=1&cursor={paged['next_cursor']}").json_body
+
+    assert [i["id"] for i in three["items"]] == ["roomy"]
+    assert [i["id"] for i in two["items"]] == ["roomy", "tight"]
+    assert [i["id"] for i in any_place["items"]] == ["roomy", "tight"]  # the sold-out one is not listed
+    assert [i["id"] for i in paged["items"] + rest["items"]] == ["roomy", "tight"]
+    assert rest["next_cursor"] is None
+
+
+def test_a_channel_that_does_not_filter_lists_sold_out_performances_whatever_the_quantity(shop):
+    _two_performances_one_with_two_free_places()
+    _filter_by_quantity(False)
+
+    listed = get(shop, f"{SHOP}?quantity=3").json_body
+
+    assert [i["id"] for i in listed["items"]] == ["roomy", "tight", "gone"]
+
+
+def test_a_quantity_out_of_range_is_refused_naming_it(shop):
+    response = get(shop, f"{SHOP}?quantity=0")
+
+    assert response.status_code == 422
+    assert "quantity" in json.dumps(response.json_body)
