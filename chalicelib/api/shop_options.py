@@ -10,6 +10,7 @@ from chalicelib.api.option_models import (
 from chalicelib.api.routing import SHOPPER, Api, Out
 from chalicelib.api.sales_models import OrderOut, order_out
 from chalicelib.auth.model import ShopperCaller
+from chalicelib.options import direct
 from chalicelib.options import model as m
 from chalicelib.options import orders as option_orders
 from chalicelib.options import service as options
@@ -25,14 +26,14 @@ class MyOptions(Out):
 @api.route(
     "/shop/{org_id}/pos/{pos_code}/options",
     "POST",
-    summary="Request an option (a company's relay)",
+    summary="Request an option (a company's relay); placed at once where the channel has direct options",
     auth=SHOPPER,
     body=RequestBody,
     response=OptionOut,
     status=201,
 )
 def request_online(caller: ShopperCaller, org_id: str, pos_code: str, body: RequestBody) -> OptionOut:
-    return option_out(options.request_online(org_id, pos_code, caller.shopper.email, body.request()), m.RELAY)
+    return option_out(direct.request_online(org_id, pos_code, caller.shopper.email, body.request()), m.RELAY)
 
 
 @api.route("/shop/{org_id}/options", summary="My options", auth=SHOPPER, response=MyOptions)
@@ -62,6 +63,17 @@ def edit_request(caller: ShopperCaller, org_id: str, option_id: str, body: Reque
 )
 def withdraw(caller: ShopperCaller, org_id: str, option_id: str) -> OptionOut:
     return option_out(options.withdraw(org_id, caller.shopper.email, option_id), m.RELAY)
+
+
+@api.route(
+    "/shop/{org_id}/options/{option_id}/confirm",
+    "POST",
+    summary="Confirm my direct option by its deadline: it becomes a reservation order, payable online",
+    auth=SHOPPER,
+    response=OptionOut,
+)
+def confirm(caller: ShopperCaller, org_id: str, option_id: str) -> OptionOut:
+    return option_out(direct.confirm(org_id, caller.shopper.email, option_id), m.RELAY)
 
 
 OPTION_ORDER = "/shop/{org_id}/options/{option_id}/order"

@@ -104,6 +104,7 @@ class Situation:
     refused_from: str | None = None  # the state a pending refusal came from
     firm: bool = False
     order_taken_up: bool = False  # the validation's order was paid or otherwise taken up
+    direct: bool = False  # placed at once online (a direct option): its relay confirms it
 
 
 def next_state(situation: Situation, action: str, who: str = OPERATOR) -> str:
@@ -132,7 +133,7 @@ def allowed_actions(situation: Situation, who: str = OPERATOR) -> list[str]:
     for action in ACTIONS:
         if (situation.state, action) not in TRANSITIONS or action in SYSTEM_ACTIONS:
             continue
-        if who == RELAY and action not in RELAY_ACTIONS:
+        if who == RELAY and action not in RELAY_ACTIONS and not _relay_confirms(situation, action):
             continue
         if situation.state == VALIDATED and situation.firm:
             continue
@@ -140,6 +141,11 @@ def allowed_actions(situation: Situation, who: str = OPERATOR) -> list[str]:
             continue
         allowed.append(action)
     return allowed
+
+
+def _relay_confirms(situation: Situation, action: str) -> bool:
+    """A direct option (placed at once online) is confirmed into its order by its relay."""
+    return situation.direct and situation.state == PLACED and action == VALIDATE
 
 
 def holds_stock(state: str) -> bool:

@@ -65,6 +65,7 @@ class Option:
     internal_remark: str = ""
     into_order_id: str | None = None  # validated into this reservation of the contact; None: a new one
     flagged_fits: bool = False  # a waiting-list option that now fits: shown to operators
+    direct: bool = False  # placed at once when requested online (the channel's direct options)
     # when options count against availability, a request holds its places until placed or dropped
     request_holds: list[PlacedLine] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)

@@ -136,10 +136,13 @@ def place(
     payment_date: str | None = None,
     internal_remark: str | None = None,
     into_order_id: str | None = None,
+    confirm_by: int | None = None,
+    direct: bool = False,
 ) -> Option:
     """Grant the final quantities on the requested date, a fallback date, or a category up if accepted;
     with the confirmation: the option rate, the payment date, internal remarks, and the contact's
-    reservation to validate it into (else a new order)."""
+    reservation to validate it into (else a new order). `confirm_by` brings the deadline forward (a
+    direct option's confirmation date); `direct` marks an option placed at once online."""
     option = get(org_id, option_id)
     m.next_state(situation(option), m.PLACE)
     check_into_order(option, into_order_id)
@@ -156,6 +159,8 @@ def place(
     check_allowed(org_id, performance_id, [line.category_id for line in lines], "lines")
     check_payment_date(org_id, performance_id, payment_date)
     deadline = placement_deadline(org_id, performance_id)
+    if confirm_by is not None:
+        deadline = min(deadline, confirm_by)
     drop(option.request_holds)  # the request's places give way to what is granted
     try:
         placed = take_stock(option, performance_id, lines, deadline)
@@ -180,6 +185,7 @@ def place(
         current.payment_date = payment_date or current.payment_date
         current.internal_remark = internal_remark if internal_remark is not None else current.internal_remark
         current.into_order_id = into_order_id
+        current.direct = direct
         current.history.append({"at": iso(), "state": m.PLACED, "by": operator, "action": m.PLACE})
 
     try:

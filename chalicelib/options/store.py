@@ -65,7 +65,7 @@ def situation(option: Option) -> m.Situation:
     """Its order counts as taken up once it is no longer a reservation (paid, or being paid by card)."""
     status = order_status(option) if option.state == m.VALIDATED else None
     taken_up = status is not None and status != "reservation"
-    return m.Situation(option.state, option.refused_from, option.firm, taken_up)
+    return m.Situation(option.state, option.refused_from, option.firm, taken_up, option.direct)
 
 
 def update(option_id: str, change: Callable[[Option], object], effects=None) -> Option:
