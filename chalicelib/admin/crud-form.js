@@ -73,6 +73,8 @@ export function tableField(key, f, rows) {
           input = h("input", { inputmode: "decimal", class: "money", "data-sub": sub.name, value: centsText(row[sub.name] ?? 0) });
         } else if (sub.type === "int") {
           input = h("input", { type: "number", step: 1, min: sub.min, "data-sub": sub.name, value: row[sub.name] ?? "" });
+        } else if (sub.type === "bool") {
+          input = h("input", { type: "checkbox", "data-sub": sub.name, checked: Boolean(row[sub.name]) });
         } else {
           input = h("input", { "data-sub": sub.name, maxlength: sub.maxlength ?? 200, value: row[sub.name] ?? "" });
         }
@@ -124,7 +126,12 @@ export function readField(form, f) {
       for (const tr of node.querySelectorAll("tbody tr")) {
         const row = {};
         for (const sub of f.fields) {
-          const text = tr.querySelector(`[data-sub="${sub.name}"]`).value.trim();
+          const input = tr.querySelector(`[data-sub="${sub.name}"]`);
+          if (sub.type === "bool") {
+            row[sub.name] = input.checked;
+            continue;
+          }
+          const text = input.value.trim();
           if (sub.type === "money") {
             const cents = parseCents(text);
             if (Number.isNaN(cents)) return { error: `${sub.label || label(sub.name)}: enter an amount such as 2.50.` };
@@ -136,7 +143,7 @@ export function readField(form, f) {
             row[sub.name] = text === "" ? 0 : Number(text);
           } else row[sub.name] = text;
         }
-        if (Object.values(row).some((v) => v !== "" && v !== 0)) rows.push(row);
+        if (Object.values(row).some((v) => v !== "" && v !== 0 && v !== false)) rows.push(row);
       }
       return { value: rows };
     }

@@ -36,6 +36,10 @@ export default {
         { name: "description", type: "textarea", maxlength: 5000 },
         { name: "price_grid_id", label: "Price grid", type: "ref", kind: "price-grids", nullable: true },
         { name: "status", type: "enum", options: ["draft", "published", "cancelled"], required: true },
+        {
+          name: "producer_company_ids", label: "Producers", type: "refs", kind: "companies",
+          hint: "Up to three companies; their relays see this event in the producer space.",
+        },
       ],
       rowActions: (item) => h("a", {
         class: "button small", href: `#/${ID}/${seg(item.id)}`, "data-action": "performances",

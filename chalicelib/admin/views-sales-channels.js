@@ -35,7 +35,33 @@ export default kindScreen({
       { name: "quota_ids", label: "Quotas", type: "refs", kind: "quotas" },
       {
         name: "delivery_methods", label: "Delivery methods", type: "table",
-        fields: [{ name: "code", maxlength: 32 }, { name: "name" }, { name: "fee", type: "money" }],
+        fields: [
+          { name: "code", maxlength: 32 }, { name: "name" }, { name: "fee", type: "money" },
+          { name: "immediate", label: "Immediate", type: "bool" },
+        ],
+      },
+      {
+        name: "immediate_delivery_only", label: "Only immediate delivery methods", type: "bool",
+        hint: "Offer only the methods that give the tickets at once (e-ticket, print at home).",
+      },
+      {
+        name: "filter_by_quantity", label: "Filter performances by quantity", type: "bool",
+        hint: "The shop lists only performances with the quantity asked free.",
+      },
+      { name: "ticket_download", label: "Ticket download", type: "bool", default: true },
+      { name: "direct_option_requests", label: "Direct option requests online", type: "bool" },
+      {
+        name: "option_confirmation_days", label: "Direct options: confirm within (days)", type: "int", min: 1,
+        max: 365, nullable: true, hint: "Empty: the option settings' own deadline.",
+      },
+      {
+        name: "beneficiary_change_hours", label: "Beneficiary changes until (hours before)", type: "int", min: 0,
+        default: 24,
+      },
+      { name: "hide_waiting_list", label: "Hide the waiting list", type: "bool" },
+      {
+        name: "waiting_list_offer_hours", label: "Waiting-list offer held (hours)", type: "int", min: 1, max: 336,
+        default: 24,
       },
     ],
   }],
