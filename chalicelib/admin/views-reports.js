@@ -14,7 +14,7 @@ const REPORTS = {
   sales: {
     title: "Sales",
     about: "Tickets and amounts by performance (its start on the venue's clock, with the offset from UTC), seat " +
-      "category, audience, channel and point of sale, net of cancellations (a sale counts on the UTC day it was paid).",
+      "category, audience, channel and point of sale, net of cancellations (a sale counts on the organisation's day it was paid).",
     columns: [["performance", "Performance (venue's local time)"], ["category", "Seat category"], ["audience", "Audience"],
       ["channel", "Channel"], ["point_of_sale", "Point of sale"], ["tickets", "Tickets", null, true],
       ["amount", "Amount", money, true]],
@@ -52,7 +52,7 @@ const REPORTS = {
   },
   entries: {
     title: "Entries",
-    about: "Scans admitted at the door per performance, hour (UTC) and gate, against the tickets sold.",
+    about: "Scans admitted at the door per performance, hour (the organisation's clock) and gate, against the tickets sold.",
     columns: [["performance", "Performance"], ["hour", "Hour"], ["gate", "Gate"], ["entries", "Entries", null, true]],
     chart: (r) => columnChart({ id: "report-chart", title: "Entries per hour",
       points: daySums(r.rows.map((row) => ({ ...row, day: row.hour })), "entries") }),
@@ -124,8 +124,8 @@ function filterForm(view, catalog, params) {
       field("Event", chooser("reports-event", "event_id", catalog.events, (e) => e.name)),
       field("Performance", chooser("reports-performance", "performance_id", catalog.performances, (p) => p.text))),
     h("div", { class: "row" },
-      field("From (UTC day)", h("input", { id: "reports-from", name: "day_from", type: "date" })),
-      field("To (UTC day)", h("input", { id: "reports-to", name: "day_to", type: "date" }))),
+      field("From (organisation's day)", h("input", { id: "reports-from", name: "day_from", type: "date" })),
+      field("To (organisation's day)", h("input", { id: "reports-to", name: "day_to", type: "date" }))),
     h("div", { class: "buttons" },
       h("button", { type: "submit", class: "primary", id: "reports-show" }, "Show"),
       h("button", { type: "button", id: "reports-csv", onclick: (e) => whileBusy(e.currentTarget, () => downloadCsv(view)) },

@@ -117,7 +117,7 @@ class GaugeOut(Out):
 class EntryRowOut(Out):
     performance_id: str
     performance: str
-    hour: str = Field(description="YYYY-MM-DDTHH (UTC)")
+    hour: str = Field(description="YYYY-MM-DDTHH on the organisation's clock")
     gate: str
     entries: int
 

@@ -38,8 +38,12 @@ class ReportQuery(Body):
     season_id: Id | None = None
     event_id: Id | None = None
     performance_id: Id | None = None
-    day_from: date | None = Field(default=None, description="First day (UTC), YYYY-MM-DD")
-    day_to: date | None = Field(default=None, description="Last day (UTC), YYYY-MM-DD; at most 400 days")
+    day_from: date | None = Field(
+        default=None, description="First day on the organisation's clock, YYYY-MM-DD"
+    )
+    day_to: date | None = Field(
+        default=None, description="Last day on the organisation's clock, YYYY-MM-DD; at most 400 days"
+    )
     format: Literal["json", "csv"] = "json"
 
     def filters(self) -> Filters:

@@ -11,7 +11,7 @@ from chalicelib import clock
 from chalicelib.inventory import service as inventory
 from chalicelib.reports import repository
 from chalicelib.reports.model import DEADLINE, MONTH, SALE
-from chalicelib.reports.selection import Filters, months, names, performances
+from chalicelib.reports.selection import Filters, months, names, performances, today
 from chalicelib.reports.service import generation
 
 DAYS = 30
@@ -177,7 +177,7 @@ def home(org_id: str, may: Callable[[str, str], bool]) -> dict[str, Any]:
         act["failed_runs"] = _failed_runs(org_id, moment)
     return {
         "generated_at": moment.isoformat(timespec="seconds"),
-        **sales_by_day(org_id, moment.date()),
+        **sales_by_day(org_id, today(org_id)),
         "coming": coming_performances(org_id, moment),
         "to_act_on": act,
     }

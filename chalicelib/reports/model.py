@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 # Aggregates of one order go to one of SHARDS copies of each cell (a hash of the order id), so that
 # an on-sale rush on one performance spreads its writes over SHARDS partitions and items.
@@ -43,8 +44,15 @@ def shard_of(order_id: str) -> int:
     return zlib.crc32(order_id.encode()) % SHARDS
 
 
-def _day(at: str | None, fallback: str) -> str:
-    return (at or fallback)[:10]
+def _local(at: str, zone: str) -> datetime:
+    """The instant in the organisation's zone (a time stored without an offset is UTC)."""
+    moment = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(ZoneInfo(zone))
+
+
+def _day(at: str | None, fallback: str, zone: str = "UTC") -> str:
+    """The organisation's calendar day of the instant: a sale at 00:30 in Paris counts on that day."""
+    return _local(at or fallback, zone).date().isoformat()
 
 
 def _last_at(order: Any, statuses: tuple[str, ...]) -> str | None:
@@ -52,13 +60,13 @@ def _last_at(order: Any, statuses: tuple[str, ...]) -> str | None:
     return found[-1] if found else None
 
 
-def sale_day(order: Any) -> str:
+def sale_day(order: Any, zone: str = "UTC") -> str:
     """A sale counts on the day the order became paid (a reservation paid late counts on that day)."""
-    return _day(_last_at(order, (PAID,)), order.created_at)
+    return _day(_last_at(order, (PAID,)), order.created_at, zone)
 
 
-def end_day(order: Any) -> str:
-    return _day(_last_at(order, ENDED), order.created_at)
+def end_day(order: Any, zone: str = "UTC") -> str:
+    return _day(_last_at(order, ENDED), order.created_at, zone)
 
 
 def scans_seen(tickets: Iterable[Any]) -> int:
@@ -72,20 +80,22 @@ def _add(cells: Contribution, cell: Cell, **measures: int) -> None:
         target[name] += value
 
 
-def contribution(order: Any, tickets: Iterable[Any] = ()) -> Contribution:
-    """Every cell the order adds to, as it is now: sales once paid, open reservations, money, entries."""
+def contribution(order: Any, tickets: Iterable[Any] = (), zone: str = "UTC") -> Contribution:
+    """Every cell the order adds to, as it is now: sales once paid, open reservations, money, entries.
+
+    Days and entry hours are the organisation's (`zone`); reservation deadlines stay instants (UTC)."""
     cells: Contribution = {}
     if order.status == PAID:
-        _sales(cells, order)
+        _sales(cells, order, zone)
     if order.status == RESERVATION:
         _reservation(cells, order)
-    _takings(cells, order)
-    _entries(cells, order, tickets)
+    _takings(cells, order, zone)
+    _entries(cells, tickets, zone)
     return {cell: dict(measures) for cell, measures in cells.items() if any(measures.values())}
 
 
-def _sales(cells: Contribution, order: Any) -> None:
-    day = sale_day(order)
+def _sales(cells: Contribution, order: Any, zone: str) -> None:
+    day = sale_day(order, zone)
     where = f"{order.channel_id}#{order.pos_id}"
     for line in order.lines:
         what = f"{line.category_id or ''}#{line.audience_subcategory_id}#{where}"
@@ -116,33 +126,36 @@ def _reservation(cells: Contribution, order: Any) -> None:
         _add(cells, (MONTH, deadline[:7], sort), reserved=len(order.lines), amount=order.total)
 
 
-def _takings(cells: Contribution, order: Any) -> None:
+def _takings(cells: Contribution, order: Any, zone: str) -> None:
     was_paid = any(entry.get("status") == PAID for entry in order.history)
 
     def money(day: str, method: str, **measures: int) -> None:
         _add(cells, (MONTH, day[:7], f"{TAKINGS}#{day}#{method}#{order.channel_id}"), **measures)
 
     for payment in order.payments:
-        day = _day(payment.at, order.created_at)
+        day = _day(payment.at, order.created_at, zone)
         if payment.status in COUNTED_PAYMENTS:
             money(day, payment.method, received=payment.amount)
         elif payment.status == RETURNED and was_paid:
             # a paid order's voucher or credit given back on cancellation: received, then refunded
             money(day, payment.method, received=payment.amount)
-            money(end_day(order), payment.method, refunded=payment.amount)
+            money(end_day(order, zone), payment.method, refunded=payment.amount)
     for refund in order.refunds:
         money(
-            _day(refund.get("at"), order.created_at), refund.get("to") or "", refunded=int(refund["amount"])
+            _day(refund.get("at"), order.created_at, zone),
+            refund.get("to") or "",
+            refunded=int(refund["amount"]),
         )
 
 
-def _entries(cells: Contribution, order: Any, tickets: Iterable[Any]) -> None:
+def _entries(cells: Contribution, tickets: Iterable[Any], zone: str) -> None:
     for ticket in tickets:
         place = ticket.document.get("block") or ticket.document.get("area") or ""
         for scan in ticket.scans or []:
             if scan.get("result") != "valid" or scan.get("admitted") is False:
                 continue
-            sort = f"{ENTRY}#{str(scan['at'])[:13]}#{scan.get('gate') or ''}#{place}"
+            hour = f"{_local(scan['at'], zone):%Y-%m-%dT%H}"
+            sort = f"{ENTRY}#{hour}#{scan.get('gate') or ''}#{place}"
             _add(cells, (PERFORMANCE, ticket.performance_id, sort), entries=1)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from chalicelib import clock
 from chalicelib.catalog import service as catalog
@@ -48,13 +49,16 @@ class Performance:
         return f"{self.event_name}, {zones.local_stamp(self.starts_at, self.timezone)}"
 
 
-def today() -> date:
-    return clock.now().date()
+def today(org_id: str) -> date:
+    """Today on the organisation's clock: its reports' days are its own calendar days."""
+    from chalicelib.catalog import organisation
+
+    return clock.now().astimezone(ZoneInfo(organisation.time_zone(org_id))).date()
 
 
-def days(filters: Filters, default_days: int = DEFAULT_DAYS) -> tuple[date, date]:
-    """The day range asked for; without one, the last `default_days` days to today."""
-    last = filters.day_to or today()
+def days(filters: Filters, org_id: str, default_days: int = DEFAULT_DAYS) -> tuple[date, date]:
+    """The day range asked for; without one, the last `default_days` days to the organisation's today."""
+    last = filters.day_to or today(org_id)
     first = filters.day_from or last - timedelta(days=default_days - 1)
     if first > last:
         raise InvalidInput("day_from must not be after day_to", {"field": "day_from", "value": str(first)})

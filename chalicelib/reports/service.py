@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from chalicelib.catalog import organisation
 from chalicelib.errors import NotFound
 from chalicelib.observability import logger
 from chalicelib.reports import model, repository
@@ -44,7 +45,7 @@ def _count(order, tickets, generation: int) -> bool:
     last, before = repository.counted(order.order_id, generation)
     if not model.newer(*read_at, than=last):
         return False
-    now = model.contribution(order, tickets)
+    now = model.contribution(order, tickets, organisation.time_zone(order.org_id))
     delta = model.difference(before, now)
     written = repository.apply(order.org_id, generation, order.order_id, read_at, now, delta)
     return written and bool(delta)
@@ -110,12 +111,12 @@ def prune_cells(org_id: str, generation: int, generations: list[int], first_day:
     """Delete the superseded generations' cells: every performance's, and every month's from
     `first_day` to the last performance (reservation deadlines fall before it); then mark them gone."""
     found = performances(org_id, Filters())
-    last_day = max([today(), *(date.fromisoformat(perf.starts_at[:10]) for perf in found)])
+    last_day = max([today(org_id), *(date.fromisoformat(perf.starts_at[:10]) for perf in found)])
     cells = 0
     for old in generations:
         for perf in found:
             cells += repository.delete_cells(org_id, old, model.PERFORMANCE, perf.performance_id)
-        for month in months(min(first_day, today()), last_day):
+        for month in months(min(first_day, today(org_id)), last_day):
             cells += repository.delete_cells(org_id, old, model.MONTH, month)
     repository.mark_pruned(org_id, generation)
     return {"generations": len(generations), "cells": cells}

@@ -28,16 +28,16 @@ EXTERNAL = "external"
 HIGH = "~"  # sorts after every id character: the end of a sort-key range
 
 
-def _range(prefix: str, filters: Filters) -> tuple[str, str]:
+def _range(org_id: str, prefix: str, filters: Filters) -> tuple[str, str]:
     """Sort keys of one kind between the filters' days (all days without dates)."""
     if not (filters.day_from or filters.day_to):
         return f"{prefix}#", f"{prefix}#{HIGH}"
-    first, last = days(filters)
+    first, last = days(filters, org_id)
     return f"{prefix}#{first}", f"{prefix}#{last}#{HIGH}"
 
 
 def _performance_cells(org_id: str, perf: Performance, prefix: str, filters: Filters) -> dict[str, dict]:
-    low, high = _range(prefix, filters)
+    low, high = _range(org_id, prefix, filters)
     return repository.read_cells(org_id, generation(org_id), PERFORMANCE, perf.performance_id, low, high)
 
 
@@ -79,7 +79,7 @@ def _per_day(org_id: str, filters: Filters, chosen: list[Performance]) -> list[d
                 per_day[sort.split("#")[1]]["tickets"] += m["tickets"]
                 per_day[sort.split("#")[1]]["amount"] += m["amount"]
     else:
-        first, last = days(filters, default_days=MAX_DAYS)
+        first, last = days(filters, org_id, default_days=MAX_DAYS)
         for sort, m in _month_cells(org_id, SALE, first, last).items():
             per_day[sort.split("#")[1]]["tickets"] += m["tickets"]
             per_day[sort.split("#")[1]]["amount"] += m["amount"]
@@ -137,7 +137,7 @@ def _refuse_performance_filters(filters: Filters, report: str) -> None:
 def takings(org_id: str, filters: Filters) -> dict[str, Any]:
     """Money received per day and payment method, refunds apart (each on the day it was made)."""
     _refuse_performance_filters(filters, "takings")
-    first, last = days(filters)
+    first, last = days(filters, org_id)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for sort, m in _month_cells(org_id, TAKINGS, first, last).items():
         _, day, method, _channel = sort.split("#")
@@ -175,7 +175,7 @@ def partners(org_id: str, filters: Filters) -> dict[str, Any]:
                     sold[channel]["amount"] += m["amount"]
         first = last = None
     else:
-        first, last = days(filters)
+        first, last = days(filters, org_id)
         for sort, m in _month_cells(org_id, SALE, first, last).items():
             channel = sort.split("#")[2]
             if channel in sold:

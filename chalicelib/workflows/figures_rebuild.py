@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from chalicelib.clock import now
 from chalicelib.observability import logger
 from chalicelib.reports import service as figures
-from chalicelib.reports.selection import today
 from chalicelib.runs import service as runs
 
 WORKFLOW = "figures-rebuild"
@@ -17,16 +17,22 @@ DEFAULT_YEARS = 3
 CHUNK_DAYS = 31
 
 
+def utc_today() -> date:
+    return now().date()
+
+
 def begin(event: dict[str, Any]) -> dict[str, Any]:
     """The generation to write and the chunks of days to walk (again for a rerun: the same generation)."""
     given = event.get("input") or event
     org_id = given["org_id"]
-    last = date.fromisoformat(given["day_to"]) if given.get("day_to") else today()
+    last = date.fromisoformat(given["day_to"]) if given.get("day_to") else utc_today()
     first = (
         date.fromisoformat(given["day_from"])
         if given.get("day_from")
         else last - timedelta(days=365 * DEFAULT_YEARS)
     )
+    if given.get("day_to"):  # the orders index is by UTC day; the organisation's day may end on the next
+        last += timedelta(days=1)
     if first > last:
         raise ValueError("day_from must not be after day_to")
     generation = figures.begin_rebuild(org_id)

@@ -71,3 +71,27 @@ def test_the_gauge_and_the_home_name_the_performance_on_its_venue_clock(api, wor
     assert coming["starts_at_local"] == "2030-07-01T14:00:00-04:00"
     assert coming["timezone"] == "America/New_York"
     assert coming["starts_at"].startswith("2030-07-01T18:00:00")  # the instant itself stays UTC
+
+
+def test_a_sale_paid_after_midnight_in_paris_counts_on_that_day_and_the_home_says_so(api):
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib import clock
+
+    built = build_world()
+    late = datetime.now(UTC).replace(hour=23, minute=30, second=0, microsecond=0)  # 00:30 or 01:30 in Paris
+    paris_day, utc_day = (late + timedelta(days=1)).date().isoformat(), late.date().isoformat()
+    with clock.at(late):
+        carry_out(pay(checkout(built, GUEST, built.seat("L", "B", 4))).order_id)
+        admin = api.login()
+        home = api.call("GET", "/backoffice/dashboard", token=admin).json_body
+        on_paris_day = api.call(
+            "GET", f"/backoffice/reports/sales?day_from={paris_day}&day_to={paris_day}", token=admin
+        ).json_body
+        on_utc_day = api.call(
+            "GET", f"/backoffice/reports/sales?day_from={utc_day}&day_to={utc_day}", token=admin
+        ).json_body
+
+    assert home["today"]["day"] == paris_day and home["today"]["tickets"] == 1
+    assert on_paris_day["totals"]["tickets"] == 1
+    assert on_utc_day["totals"]["tickets"] == 0
