@@ -12,6 +12,7 @@ from chalicelib.api import (
     backoffice_carts,
     backoffice_orders,
     catalog,
+    company_accounts,
     customers,
     emails,
     meta,
@@ -124,6 +125,7 @@ for module in (
     organisation,
     season_ticket_renewal,
     season_tickets,
+    company_accounts,
 ):
     app.register_blueprint(module.blueprint)
 

@@ -43,6 +43,7 @@ export const SCREENS = [
   { id: "sales-channels", title: "Sales channels", area: "catalog", group: "distribution", load: () => import("./views-sales-channels.js") },
   { id: "points-of-sale", title: "Points of sale", area: "catalog", group: "distribution", load: () => import("./views-points-of-sale.js") },
   { id: "customers", title: "Customers", area: "contacts", group: "customers", load: () => import("./views-customers.js") },
+  { id: "company-accounts", title: "Company accounts", area: "contacts", group: "customers", load: () => import("./views-company-accounts.js") },
   { id: "indicators", title: "Indicators", area: "contacts", group: "customers", load: () => import("./views-indicators.js") },
   { id: "target-lists", title: "Target lists", area: "contacts", group: "customers", load: () => import("./views-target-lists.js") },
   { id: "emails", title: "Email outbox", area: "orders", group: "customers", load: () => import("./views-emails.js") },

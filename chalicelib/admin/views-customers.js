@@ -19,18 +19,27 @@ export default areaScreen({
       fields: [
         { name: "code", required: true, maxlength: 32 },
         { name: "name", required: true, hint: "e.g. Works council, School, Tour operator." },
+        {
+          name: "group", label: "Group (collectivité)", type: "bool", default: false,
+          hint: "B2B points of sale may serve only group-type companies, or only the others.",
+        },
       ],
     },
     {
       plural: "companies",
       noun: "company",
       title: "Companies",
-      columns: ["code", "name", "company_type_id", "address"],
+      columns: ["code", "name", "company_type_id", "address", "account_status"],
       fields: [
         { name: "code", required: true, maxlength: 32 },
         { name: "name", required: true },
         { name: "company_type_id", label: "Company type", type: "ref", kind: "company-types", required: true },
         { name: "address", type: "textarea", maxlength: 500 },
+        {
+          name: "account_status", label: "Online account", type: "enum",
+          options: ["accepted", "requested", "refused", "suspended"], required: true,
+          hint: "Only an accepted company's relays buy and request options online.",
+        },
       ],
     },
     {

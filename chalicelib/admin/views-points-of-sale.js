@@ -22,6 +22,10 @@ export default kindScreen({
       },
       { name: "allowed_contact_ids", label: "Allowed contacts (ids)", type: "strings", hint: "Comma-separated." },
       { name: "allowed_company_ids", label: "Allowed companies (ids)", type: "strings", hint: "Comma-separated." },
+      {
+        name: "company_access", label: "Companies served (B2B)", type: "enum", options: ["any", "group", "non_group"],
+        required: true, hint: "B2B only; not together with allowed companies.",
+      },
     ],
   }],
 });

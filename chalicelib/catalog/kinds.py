@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
     field_validator,
     model_serializer,
     model_validator,
@@ -129,7 +130,7 @@ class EventSpec(Spec):
     producer_company_ids: list[Ref] = Field(
         default_factory=list,
         max_length=3,
-        description="The companies producing the event (up to three): their relays see it in the producer space",
+        description="The companies producing the event (up to three): their relays see it in their space",
     )
 
 
@@ -281,6 +282,10 @@ class SalesChannelSpec(Spec):
 
 
 class PointOfSaleSpec(Spec):
+    """A shop front of a channel. Who it serves depends on its channel's type (see `channel_problems`):
+    B2C serves everyone, or only `allowed_contact_ids` when listed; B2B (company, agency) serves relays,
+    limited to `allowed_company_ids` when listed, or by `company_access` to group or non-group companies."""
+
     channel_id: Ref
     code: Code
     name: Name
@@ -293,8 +298,47 @@ class PointOfSaleSpec(Spec):
     guest_reservations: bool = Field(
         default=False, description="Guests may reserve above the payment ceiling; otherwise only accounts may"
     )
-    allowed_contact_ids: list[Ref] = Field(default_factory=list, max_length=1000)
-    allowed_company_ids: list[Ref] = Field(default_factory=list, max_length=1000)
+    allowed_contact_ids: list[Ref] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="B2C: only these contacts' accounts; B2B: these relays besides the companies served",
+    )
+    allowed_company_ids: list[Ref] = Field(
+        default_factory=list, max_length=1000, description="B2B only: only these companies' relays"
+    )
+    company_access: Literal["any", "group", "non_group"] = Field(
+        default="any",
+        description="B2B only: any company's relays, or only those of group (or non-group) company types",
+    )
+
+    @field_validator("company_access")
+    @classmethod
+    def _one_company_limit(cls, value: str, info: ValidationInfo) -> str:
+        if value != "any" and info.data.get("allowed_company_ids"):
+            raise ValueError(
+                "limits to group or non-group companies, allowed_company_ids to a list: choose one "
+                "(company_access any with a list)"
+            )
+        return value
+
+    def channel_problems(self, channel_type: str) -> list[dict[str, str]]:
+        """The settings that do not fit a channel of this type: [{"field": ..., "reason": ...}]."""
+        b2b = channel_type in (ChannelType.INTERNET_COMPANY, ChannelType.INTERNET_AGENCY)
+        b2c = channel_type == ChannelType.INTERNET_B2C
+        problems = []
+        if not b2b and self.allowed_company_ids:
+            problems.append(
+                {"field": "allowed_company_ids", "reason": "only a B2B point of sale lists companies"}
+            )
+        if not b2b and self.company_access != "any":
+            problems.append(
+                {"field": "company_access", "reason": "only a B2B point of sale limits companies"}
+            )
+        if not (b2b or b2c) and self.allowed_contact_ids:
+            problems.append(
+                {"field": "allowed_contact_ids", "reason": "only internet points of sale list contacts"}
+            )
+        return problems
 
 
 class StandingArea(BaseModel):
@@ -362,6 +406,10 @@ class CompanyTypeSpec(Spec):
 
     code: Code
     name: Name
+    group: bool = Field(
+        default=False,
+        description="A group type (collectivité): B2B points of sale may serve only, or never, its companies",
+    )
 
 
 class CompanySpec(Spec):
@@ -371,10 +419,16 @@ class CompanySpec(Spec):
     name: Name
     company_type_id: Ref
     address: str = Field(default="", max_length=500)
+    account_status: Literal["requested", "accepted", "refused", "suspended"] = Field(
+        default="accepted",
+        description="Its online account: until accepted (or once suspended) its relays cannot use the "
+        "company and agency spaces, request options or order there",
+    )
 
 
 class ContactSpec(Spec):
-    """A person; with a company, they may act for it (a relay)."""
+    """A person; with a company, they may act for it (a relay). The code is the contact number a relay
+    gives, with e-mail and password, to log in to the company space."""
 
     code: Code
     name: Name

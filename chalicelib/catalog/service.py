@@ -79,6 +79,19 @@ def _check_kind_rules(org_id: str, kind: Kind, spec: Spec) -> None:
         check_layout_areas(org_id, spec)
     elif kind.name == "season_ticket":
         check_season_ticket_lines(org_id, spec)
+    elif kind.name == "point_of_sale":
+        check_point_of_sale(org_id, spec)
+
+
+def check_point_of_sale(org_id: str, spec: Spec) -> None:
+    """A point of sale's settings fit its channel's type (B2C lists contacts, B2B companies)."""
+    channel = repository.get(org_id, "sales_channel", spec.channel_id)  # type: ignore[attr-defined]
+    problems = spec.channel_problems(channel.data["type"])  # type: ignore[attr-defined]
+    if problems:
+        first = problems[0]
+        raise InvalidInput(
+            f"{first['field']}: {first['reason']}", {"field": first["field"], "problems": problems}
+        )
 
 
 def create(org_id: str, kind_name: str, spec: Spec, item_id: str | None = None) -> Stored:

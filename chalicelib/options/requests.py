@@ -6,6 +6,7 @@ import uuid
 
 from chalicelib import clock
 from chalicelib.catalog import service as catalog
+from chalicelib.customers.company_accounts import check_accepted
 from chalicelib.errors import (
     Conflict,
     InvalidInput,
@@ -106,6 +107,8 @@ def request_online(org_id: str, pos_code: str, email: str, request: RequestIn) -
     except NotFound:
         raise NotFound(f"No point of sale {pos_code}", {"pos_code": pos_code}) from None
     contact = relay_contact(org_id, email)
+    if contact.get("company_id"):
+        check_accepted(org_id, contact["company_id"])  # 403 company_not_accepted
     check_request(request)
     profile = check_profile(org_id, pos.data["channel_id"], request, clock.now().date().isoformat())
     option = new_option(

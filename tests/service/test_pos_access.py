@@ -10,7 +10,7 @@ from chalicelib.auth.model import Role
 from chalicelib.catalog import kinds as k
 from chalicelib.catalog import service as catalog
 from chalicelib.errors import PermissionDenied
-from chalicelib.sales import carts
+from chalicelib.sales import carts, pos_access
 from chalicelib.sales.carts import Buyer
 from tests.shop_world import World, _channel, build_world
 
@@ -30,19 +30,22 @@ def _pos(code: str, channel_type: str, **extra) -> str:
     return catalog.create(ORG, "point_of_sale", spec).id
 
 
-def _company(code: str) -> str:
-    kind = catalog.create(ORG, "company_type", k.CompanyTypeSpec(code=f"T{code}", name="School")).id
-    return catalog.create(ORG, "company", k.CompanySpec(code=code, name=code, company_type_id=kind)).id
+def _company(code: str, *, group: bool = False, status: str = "accepted") -> str:
+    spec = k.CompanyTypeSpec(code=f"T{code}", name="Town" if group else "School", group=group)
+    kind = catalog.create(ORG, "company_type", spec).id
+    company = k.CompanySpec(code=code, name=code, company_type_id=kind, account_status=status)
+    return catalog.create(ORG, "company", company).id
 
 
-def _relay(company_id: str, *, linked: bool = True) -> Buyer:
+def _relay(company_id: str, *, linked: bool = True, email: str = ANNE_EMAIL) -> Buyer:
     """Anne: a relay contact of the company, and her shop account, linked as an invitation does."""
-    spec = k.ContactSpec(code="ANNE", name="Anne", email=ANNE_EMAIL, company_id=company_id, relay=True)
+    code = email.split("@")[0].upper()
+    spec = k.ContactSpec(code=code, name="Anne", email=email, company_id=company_id, relay=True)
     contact_id = catalog.create(ORG, "contact", spec).id
-    _, _, shopper = auth.register_shopper(ORG, ANNE_EMAIL, "Anne", "anne-password")
+    _, _, shopper = auth.register_shopper(ORG, email, "Anne", "anne-password")
     if linked:
         relays.link(ORG, shopper.shopper_id, contact_id)
-    return Buyer(ORG, shopper.shopper_id, shopper.shopper_id, ANNE_EMAIL, "Anne")
+    return Buyer(ORG, shopper.shopper_id, shopper.shopper_id, email, "Anne")
 
 
 def _shopper(email: str) -> Buyer:
@@ -110,6 +113,97 @@ def test_an_agency_space_serves_only_the_relays_of_the_agencies_it_lists(world):
     with pytest.raises(PermissionDenied):
         carts.open_cart(ORG, "AG1", anne)
     assert carts.open_cart(ORG, "AG2", anne).owner == anne.buyer_id
+
+
+@pytest.mark.parametrize("status", ["requested", "refused", "suspended"])
+def test_the_relay_of_a_company_not_accepted_cannot_open_a_cart_at_a_company_or_agency_space(world, status):
+    company = _company("SCHOOL", status=status)
+    _pos("PRO", "internet_company")
+    _pos("AG", "internet_agency", allowed_company_ids=[company])
+    anne = _relay(company)
+
+    for pos_code in ("PRO", "AG"):
+        with pytest.raises(PermissionDenied) as refused:
+            carts.open_cart(ORG, pos_code, anne)
+        assert refused.value.details["reason"] == "company_not_accepted"
+        assert refused.value.details["company_id"] == company
+
+
+def test_a_cart_opened_before_the_company_was_suspended_cannot_be_ordered(world):
+    company = _company("SCHOOL")
+    pos_id = _pos("PRO", "internet_company")
+    anne = _relay(company)
+    carts.open_cart(ORG, "PRO", anne)
+    pos_access.check_may_order(ORG, "internet_company", pos_id, anne)  # accepted: served
+    stored = catalog.get(ORG, "company", company)
+    catalog.replace(
+        ORG, "company", company, k.CompanySpec(**{**stored.data, "account_status": "suspended"}), None
+    )
+
+    with pytest.raises(PermissionDenied) as refused:
+        pos_access.check_may_order(ORG, "internet_company", pos_id, anne)
+
+    assert refused.value.details["reason"] == "company_not_accepted"
+
+
+def test_a_company_space_for_group_companies_refuses_the_relay_of_another_company(world):
+    _pos("TOWNS", "internet_company", company_access="group")
+    town_relay = _relay(_company("TOWN", group=True), email="town@example.org")
+    school_relay = _relay(_company("SCHOOL"), email="school@example.org")
+
+    assert carts.open_cart(ORG, "TOWNS", town_relay).owner == town_relay.buyer_id
+    with pytest.raises(PermissionDenied) as refused:
+        carts.open_cart(ORG, "TOWNS", school_relay)
+    assert refused.value.details["reason"] == "company_not_group"
+
+
+def test_a_company_space_for_non_group_companies_refuses_the_relay_of_a_group_company(world):
+    _pos("FIRMS", "internet_company", company_access="non_group")
+    town_relay = _relay(_company("TOWN", group=True), email="town@example.org")
+    school_relay = _relay(_company("SCHOOL"), email="school@example.org")
+
+    assert carts.open_cart(ORG, "FIRMS", school_relay).owner == school_relay.buyer_id
+    with pytest.raises(PermissionDenied) as refused:
+        carts.open_cart(ORG, "FIRMS", town_relay)
+    assert refused.value.details["reason"] == "company_not_non_group"
+
+
+def test_a_public_space_that_lists_contacts_serves_only_their_accounts(world):
+    from chalicelib.customers import service as customers
+
+    spec = k.ContactSpec(code="ZOE", name="Zoé", email="zoe@example.com")
+    zoe_contact = catalog.create(ORG, "contact", spec).id
+    zoe = _shopper("zoe@example.com")
+    customers.link_shopper(ORG, zoe.shopper_id, zoe_contact)
+    _pos("MEMBERS", "internet_b2c", allowed_contact_ids=[zoe_contact])
+
+    assert carts.open_cart(ORG, "MEMBERS", zoe).owner == zoe.buyer_id
+    for other in (GUEST, _shopper("bob@example.com")):
+        with pytest.raises(PermissionDenied) as refused:
+            carts.open_cart(ORG, "MEMBERS", other)
+        assert refused.value.details["reason"] == "contact_not_listed"
+    assert carts.open_cart(ORG, "WEB1", GUEST).owner == GUEST.buyer_id  # a public space lists no one
+
+
+def test_a_setting_that_does_not_fit_the_channel_type_is_named():
+    b2c = k.PointOfSaleSpec(channel_id="c", code="P", name="P", allowed_company_ids=["x"])
+    box = k.PointOfSaleSpec(channel_id="c", code="P", name="P", allowed_contact_ids=["x"])
+    b2b = k.PointOfSaleSpec(channel_id="c", code="P", name="P", company_access="group")
+
+    assert [p["field"] for p in b2c.channel_problems("internet_b2c")] == ["allowed_company_ids"]
+    assert [p["field"] for p in box.channel_problems("box_office")] == ["allowed_contact_ids"]
+    assert [p["field"] for p in b2b.channel_problems("internet_b2c")] == ["company_access"]
+    assert b2b.channel_problems("internet_company") == b2c.channel_problems("internet_agency") == []
+
+
+def test_a_point_of_sale_limits_companies_by_type_or_by_list_not_both():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        k.PointOfSaleSpec(
+            channel_id="c", code="P", name="P", allowed_company_ids=["x"], company_access="group"
+        )
+    assert refused.value.errors()[0]["loc"] == ("company_access",)
 
 
 def test_a_guest_reserves_above_the_payment_ceiling_only_where_the_point_of_sale_allows_it(organisation):
