@@ -19,7 +19,9 @@ from chalicelib.api import (
     options,
     organisation,
     payment_simulator,
+    personal_space,
     plans,
+    producer_space,
     queue,
     reports,
     season_ticket_renewal,
@@ -126,6 +128,8 @@ for module in (
     season_ticket_renewal,
     season_tickets,
     company_accounts,
+    personal_space,
+    producer_space,
 ):
     app.register_blueprint(module.blueprint)
 

@@ -27,6 +27,7 @@ export const SCREENS = [
   { id: "options", title: "Options", area: "options", group: "sales", load: () => import("./views-options.js") },
   { id: "option-report", title: "Option report", area: "options", group: "sales", load: () => import("./views-option-report.js") },
   { id: "reports", title: "Reports", area: "reports", group: "sales", load: () => import("./views-reports.js") },
+  { id: "producer-space", title: "Producer space", area: "reports", group: "sales", load: () => import("./views-producer-space.js") },
   { id: "ticket-control", title: "Ticket control", area: "ticket_control", group: "sales", load: () => import("./views-ticket-control.js") },
   { id: "gift-vouchers", title: "Gift vouchers", area: "orders", group: "sales", load: () => import("./views-gift-vouchers.js") },
   { id: "queue", title: "Queue", area: "queues", group: "sales", load: () => import("./views-queue.js") },

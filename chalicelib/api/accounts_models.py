@@ -190,3 +190,57 @@ class ShopperOut(Out):
 
 class ShopperSession(TokenOut):
     shopper: ShopperOut
+
+
+class AddressIn(Body):
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str | None = Field(default=None, max_length=200)
+    postal_code: str = Field(min_length=1, max_length=20)
+    city: str = Field(min_length=1, max_length=100)
+    country: str = Field(min_length=2, max_length=2, pattern=r"^[A-Z]{2}$", description="ISO 3166 code")
+
+
+class ProfileChange(Body):
+    """The fields given change; null clears an optional one (name and consent are never cleared)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    phone: str | None = Field(default=None, min_length=4, max_length=30, pattern=r"^\+?[0-9 ().-]{4,30}$")
+    address: AddressIn | None = None
+    language: str | None = Field(
+        default=None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="e.g. fr, en, fr-BE"
+    )
+    cultural_contact_consent: bool | None = Field(
+        default=None, description="I agree to be contacted by the producers and organisers of what I buy"
+    )
+
+    @field_validator("name", "cultural_contact_consent")
+    @classmethod
+    def _not_cleared(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be cleared")
+        return value
+
+    def changes(self) -> dict[str, object]:
+        given = self.model_dump(include=self.model_fields_set, exclude_none=False)
+        if "address" in given and given["address"] is not None:
+            given["address"] = {k: v for k, v in given["address"].items() if v is not None}
+        return given
+
+
+class AddressOut(Out):
+    line1: str
+    line2: str | None = None
+    postal_code: str
+    city: str
+    country: str
+
+
+class ProfileOut(Out):
+    shopper_id: str
+    email: str
+    name: str
+    phone: str | None
+    address: AddressOut | None
+    language: str | None
+    cultural_contact_consent: bool
+    cultural_contact_consent_at: str | None

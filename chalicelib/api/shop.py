@@ -1,10 +1,13 @@
-"""Online-shop routes for shoppers: register, verify the e-mail, log in and out, my account, my password."""
+"""Online-shop routes for shoppers: register, verify the e-mail, log in and out, my account, my password,
+my profile."""
 
 from __future__ import annotations
 
 from chalicelib.api.accounts_models import (
     EmailVerification,
     PasswordChange,
+    ProfileChange,
+    ProfileOut,
     RegistrationOut,
     RelayOut,
     ShopperLogin,
@@ -111,3 +114,38 @@ def accept_relay(caller: ShopperCaller, org_id: str, body: EmailVerification) ->
 @api.route("/shop/{org_id}/account", summary="My account", auth=SHOPPER, response=ShopperOut)
 def my_account(caller: ShopperCaller, org_id: str) -> ShopperOut:
     return _shopper_out(caller.shopper)
+
+
+def _profile_out(shopper: Shopper) -> ProfileOut:
+    return ProfileOut(
+        shopper_id=shopper.shopper_id,
+        email=shopper.email,
+        name=shopper.name,
+        phone=shopper.phone,
+        address=shopper.address,
+        language=shopper.language,
+        cultural_contact_consent=shopper.cultural_contact_consent,
+        cultural_contact_consent_at=shopper.cultural_contact_consent_at,
+    )
+
+
+@api.route(
+    "/shop/{org_id}/account/profile",
+    summary="My profile: name, phone, address, language, and whether producers may contact me",
+    auth=SHOPPER,
+    response=ProfileOut,
+)
+def my_profile(caller: ShopperCaller, org_id: str) -> ProfileOut:
+    return _profile_out(shoppers.profile(org_id, caller.shopper.shopper_id))
+
+
+@api.route(
+    "/shop/{org_id}/account/profile",
+    "PATCH",
+    summary="Change my profile: the fields given change (null clears phone, address or language)",
+    auth=SHOPPER,
+    body=ProfileChange,
+    response=ProfileOut,
+)
+def change_profile(caller: ShopperCaller, org_id: str, body: ProfileChange) -> ProfileOut:
+    return _profile_out(shoppers.update_profile(org_id, caller.shopper.shopper_id, body.changes()))

@@ -140,6 +140,12 @@ class Shopper:
     contact_id: str | None = None  # the contact this account is, linked by an operator
     levels: dict[str, str] = field(default_factory=dict)  # indicator id -> level id the account holds
     levels_version: int = 0  # moves with every write of `levels`
+    # The profile (spaces/personal.py): read with `shoppers.profile`, not by every token check.
+    phone: str | None = None
+    address: dict[str, str] | None = None  # line1, line2, postal_code, city, country
+    language: str | None = None
+    cultural_contact_consent: bool = False  # agrees to be contacted by the producers and organisers
+    cultural_contact_consent_at: str | None = None  # ISO time the consent was last given or withdrawn
 
 
 @dataclass

@@ -1,13 +1,19 @@
 """Shopper accounts in the shop: register (the same answer whether the e-mail exists), verify the
-e-mail by a signed link, log in (throttled), change the password (with the current one)."""
+e-mail by a signed link, log in (throttled), change the password (with the current one), the profile."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib import clock
 from chalicelib.auth import client, limits, passwords, repository, tokens
 from chalicelib.auth.model import Shopper, ShopperCaller
 from chalicelib.config import public_url, settings
+from chalicelib.db.accounts import AccountsTable, ShopperItem, org_pk, shopper_sk
+from chalicelib.db.conditions import store_errors
 from chalicelib.errors import AlreadyExists, InvalidCredentials, InvalidInput, InvalidToken, NotFound
 from chalicelib.observability import logger
 
@@ -112,3 +118,73 @@ def change_password(caller: ShopperCaller, current: str, new: str) -> tuple[str,
     logger.info("shopper password changed", extra={"shopper_id": shopper.shopper_id})
     token, expires_at = session(shopper)
     return token, expires_at, shopper
+
+
+# The profile: contact details, language and the cultural-contact consent, on the account's own item.
+
+
+_ProfileItem = ShopperItem  # the shopper item carries the profile's attributes
+
+
+PROFILE_FIELDS = ("name", "phone", "address", "language", "cultural_contact_consent")
+BATCH = 100  # keys per BatchGetItem
+
+
+def _with_profile(item: _ProfileItem) -> Shopper:
+    consent_at = item.cultural_contact_consent_at
+    return Shopper(
+        item.org_id,
+        item.shopper_id,
+        item.email,
+        item.name,
+        int(item.token_version or 0),
+        bool(item.email_verified),
+        item.relay_contact_id,
+        contact_id=item.contact_id,
+        phone=item.phone,
+        address=dict(item.address.as_dict()) if item.address else None,
+        language=item.language,
+        cultural_contact_consent=bool(item.cultural_contact_consent),
+        cultural_contact_consent_at=consent_at.isoformat() if consent_at else None,
+    )
+
+
+@store_errors
+def profile(org_id: str, shopper_id: str) -> Shopper:
+    try:
+        return _with_profile(_ProfileItem.get(org_pk(org_id), shopper_sk(shopper_id), consistent_read=True))
+    except DoesNotExist as exc:
+        raise NotFound("Shopper does not exist", {"shopper_id": shopper_id}) from exc
+
+
+@store_errors
+def update_profile(org_id: str, shopper_id: str, changes: dict[str, Any]) -> Shopper:
+    """Change the fields given (None clears an optional one); the consent's time moves when it changes."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise InvalidInput("These profile fields do not exist", {"fields": sorted(unknown)})
+    current = profile(org_id, shopper_id)
+    actions = []
+    for name, value in changes.items():
+        attribute = getattr(_ProfileItem, name)
+        actions.append(attribute.remove() if value is None and name != "name" else attribute.set(value))
+    consent = changes.get("cultural_contact_consent")
+    if consent is not None and bool(consent) != current.cultural_contact_consent:
+        actions.append(_ProfileItem.cultural_contact_consent_at.set(clock.now()))
+    if actions:
+        item = _ProfileItem(org_pk(org_id), shopper_sk(shopper_id))
+        item.update(actions=actions, condition=AccountsTable.sk.exists())
+    logger.info("shopper profile changed", extra={"shopper_id": shopper_id, "fields": sorted(changes)})
+    return profile(org_id, shopper_id)
+
+
+@store_errors
+def profiles(org_id: str, shopper_ids: list[str]) -> dict[str, Shopper]:
+    """Several accounts' profiles by id, read BATCH at a time; ids without an account are left out."""
+    found: dict[str, Shopper] = {}
+    unique = sorted(set(shopper_ids))
+    for start in range(0, len(unique), BATCH):
+        keys = [(org_pk(org_id), shopper_sk(sid)) for sid in unique[start : start + BATCH]]
+        for item in _ProfileItem.batch_get(keys):
+            found[item.shopper_id] = _with_profile(item)
+    return found

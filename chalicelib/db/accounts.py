@@ -76,6 +76,12 @@ class ShopperItem(AccountsTable):
     # indicator id -> level id held by the account itself (chalicelib/customers); versioned writes
     levels = MapAttribute(null=True)
     levels_version = NumberAttribute(null=True)
+    # the personal space's profile (chalicelib/auth/shoppers.py), absent until first saved
+    phone = UnicodeAttribute(null=True)
+    address = MapAttribute(null=True)
+    language = UnicodeAttribute(null=True)
+    cultural_contact_consent = BooleanAttribute(null=True)
+    cultural_contact_consent_at = UTCDateTimeAttribute(null=True)
 
 
 class ShopperEmailItem(AccountsTable):
