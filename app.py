@@ -14,6 +14,7 @@ from chalicelib.api import (
     catalog,
     company_accounts,
     customers,
+    deferred_accounts,
     emails,
     meta,
     options,
@@ -33,6 +34,7 @@ from chalicelib.api import (
     shop_sales,
     stock,
     stripe_webhook,
+    ticket_distribution,
     workflows,
 )
 from chalicelib.api.errors import in_our_shape, unexpected_error_response
@@ -130,6 +132,8 @@ for module in (
     company_accounts,
     personal_space,
     producer_space,
+    deferred_accounts,
+    ticket_distribution,
 ):
     app.register_blueprint(module.blueprint)
 

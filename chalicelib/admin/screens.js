@@ -29,6 +29,7 @@ export const SCREENS = [
   { id: "reports", title: "Reports", area: "reports", group: "sales", load: () => import("./views-reports.js") },
   { id: "producer-space", title: "Producer space", area: "reports", group: "sales", load: () => import("./views-producer-space.js") },
   { id: "ticket-control", title: "Ticket control", area: "ticket_control", group: "sales", load: () => import("./views-ticket-control.js") },
+  { id: "deferred-accounts", title: "Deferred accounts", area: "orders", group: "sales", load: () => import("./views-deferred-accounts.js") },
   { id: "gift-vouchers", title: "Gift vouchers", area: "orders", group: "sales", load: () => import("./views-gift-vouchers.js") },
   { id: "queue", title: "Queue", area: "queues", group: "sales", load: () => import("./views-queue.js") },
   { id: "events", title: "Events", area: "catalog", group: "catalog", load: () => import("./views-events.js") },

@@ -245,9 +245,11 @@ async function showOrder(view, orderId, focus = true) {
       h("span", { class: "muted" }, at(entry.at)), " ", h("strong", {}, entry.status),
       entry.by ? ` by ${entry.by}` : "", entry.note ? ` (${entry.note})` : ""))),
     h("h3", {}, "Tickets"),
-    tickets.length ? table("order-tickets", "E-tickets", ["Place", "Status", "Barcode", "Used at"],
+    tickets.length ? table("order-tickets", "E-tickets", ["Place", "Status", "Beneficiary", "Barcode", "Used at"],
       tickets.map((t) => h("tr", { "data-ticket": t.ticket_id, "data-seat": t.seat_id || "" },
-        h("td", {}, place(t)), h("td", {}, badge(t.status)), h("td", {}, h("code", { class: "barcode" }, t.barcode)),
+        h("td", {}, place(t)), h("td", {}, badge(t.status)),
+        h("td", { class: "beneficiary" }, t.beneficiary ? `${t.beneficiary.name} <${t.beneficiary.email}>` : "–"),
+        h("td", {}, h("code", { class: "barcode" }, t.barcode)),
         h("td", {}, at(t.used_at) || "–"))))
       : h("p", { class: "muted", id: "order-tickets" }, "None yet: tickets are issued once the order is paid."),
     h("h3", {}, "Emails"),

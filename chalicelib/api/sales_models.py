@@ -221,6 +221,10 @@ class OrderOut(Out):
     refunds: list[dict]
     promo_code: str | None = None
     promo_discount: int = 0
+    account_company_id: str | None = Field(
+        default=None,
+        description="Paid on this company's deferred account (its relay bought; name and email: the holder)",
+    )
 
 
 def order_out(order: Order) -> OrderOut:
@@ -264,12 +268,19 @@ def order_out(order: Order) -> OrderOut:
         refunds=order.refunds,
         promo_code=order.promo_code,
         promo_discount=order.promo_discount,
+        account_company_id=next((p.reference for p in order.payments if p.method == "on_account"), None),
     )
 
 
 class OrderPage(Out):
     orders: list[OrderOut]
     next_cursor: str | None
+
+
+class TicketBeneficiaryOut(Out):
+    name: str
+    email: str
+    given_at: str | None = None
 
 
 class TicketOut(Out):
@@ -289,10 +300,13 @@ class TicketOut(Out):
     audience_name: str
     unit_price: int
     used_at: str | None
+    beneficiary: TicketBeneficiaryOut | None = None  # the person a relay gave the ticket to
+    barcode_revision: int = 0  # 0: the barcode printed with the order; each change of beneficiary adds one
 
 
 def ticket_out(ticket: Ticket) -> TicketOut:
     d = ticket.document
+    given = d.get("beneficiary")
     return TicketOut(
         ticket_id=ticket.ticket_id,
         order_id=ticket.order_id,
@@ -310,4 +324,8 @@ def ticket_out(ticket: Ticket) -> TicketOut:
         audience_name=d.get("audience_name") or "",
         unit_price=int(d.get("unit_price") or 0),
         used_at=ticket.used_at,
+        beneficiary=TicketBeneficiaryOut(name=given["name"], email=given["email"], given_at=given.get("at"))
+        if given
+        else None,
+        barcode_revision=int(d.get("barcode_revision") or 0),
     )

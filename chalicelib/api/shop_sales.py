@@ -226,6 +226,11 @@ class CheckoutIn(Body):
         default_factory=list, max_length=5
     )
     use_credit_balance: bool = False
+    on_account: bool = Field(
+        default=False,
+        description="A company's or agency's relay pays on the company's deferred account (an agency's relay "
+        "gives the third party's name and email: the ticket holder)",
+    )
 
 
 @api.route(
@@ -246,6 +251,7 @@ def checkout(caller, org_id: str, cart_id: str, body: CheckoutIn, idempotency_ke
         delivery_method=body.delivery_method,
         gift_vouchers=tuple(body.gift_vouchers),
         use_credit_balance=body.use_credit_balance,
+        on_account=body.on_account,
     )
 
     def work() -> dict:
@@ -336,6 +342,7 @@ def my_tickets_pdf(caller, org_id: str, order_id: str) -> Response:
     from chalicelib.sales.tickets import ticket_pdf
 
     order = orders.get_order(org_id, order_id, buyer_of(caller))
+    _check_ticket_download(org_id, order.channel_id)
     if order.status != "paid":
         raise Conflict(
             "Tickets are issued once the order is paid", {"order_id": order_id, "status": order.status}
@@ -346,6 +353,18 @@ def my_tickets_pdf(caller, org_id: str, order_id: str) -> Response:
         "Content-Disposition": f'inline; filename="tickets-{order_id}.pdf"',
     }
     return Response(pdf, status_code=200, headers=headers)
+
+
+def _check_ticket_download(org_id: str, channel_id: str) -> None:
+    """The channel may not let buyers download their e-tickets (they get them another way): 403."""
+    from chalicelib.catalog import service as catalog
+    from chalicelib.errors import PermissionDenied
+
+    if not catalog.get(org_id, "sales_channel", channel_id).data.get("ticket_download", True):
+        raise PermissionDenied(
+            "This sales channel does not let buyers download their e-tickets",
+            {"setting": "ticket_download", "channel_id": channel_id, "reason": "ticket_download_disabled"},
+        )
 
 
 class CallbackIn(Body):

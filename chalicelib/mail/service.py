@@ -124,6 +124,7 @@ def deliver_item(org_id: str, payload: dict[str, Any], item: Any) -> dict[str, A
 # document name -> "module:function" drawing it from the payload's ids
 DOCUMENTS = {
     "tickets": "chalicelib.sales.emails:tickets_attachment",
+    "ticket": "chalicelib.tickets.distribution_mail:ticket_attachment",
     "option_summary": "chalicelib.options.documents:summary_attachment",
     "code_list": "chalicelib.advantages.batches:codes_attachment",
 }

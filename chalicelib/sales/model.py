@@ -37,6 +37,8 @@ OPEN_STATES = (PENDING_PAYMENT, RESERVATION)
 CARD = "card"
 GIFT_VOUCHER = "gift_voucher"
 CREDIT_BALANCE = "credit_balance"
+# the company's deferred account (the payment's `reference`: the company id); succeeded at once
+ON_ACCOUNT = "on_account"
 PAYMENT_PENDING = "pending"
 PAYMENT_SUCCEEDED = "succeeded"
 PAYMENT_DECLINED = "declined"
@@ -118,6 +120,14 @@ class SalesRules:
         )
 
 
+def delivery_methods(channel: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The channel's delivery methods; with `immediate_delivery_only`, only those that give the tickets
+    at once, if it has any (the seed's "uniquement modes d'envois immédiats (si possible)")."""
+    methods = list(channel.get("delivery_methods") or [])
+    immediate = [d for d in methods if d.get("immediate")]
+    return immediate if channel.get("immediate_delivery_only") and immediate else methods
+
+
 def sales_rules(
     channel: Mapping[str, Any], channel_id: str, pos: Mapping[str, Any], pos_id: str
 ) -> SalesRules:
@@ -140,8 +150,7 @@ def sales_rules(
         booking_fee=int(channel.get("booking_fee") or 0),
         booking_fee_cap=None if channel.get("booking_fee_cap") is None else int(channel["booking_fee_cap"]),
         delivery=tuple(
-            DeliveryOption(d["code"], d["name"], int(d.get("fee") or 0))
-            for d in channel.get("delivery_methods") or []
+            DeliveryOption(d["code"], d["name"], int(d.get("fee") or 0)) for d in delivery_methods(channel)
         ),
         reservation_days=int(channel.get("reservation_days") or 3),
         reservations_payable_online=bool(channel.get("reservations_payable_online", True)),

@@ -12,9 +12,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from chalicelib.advantages.model import AdvantageRefused
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog import zones
 from chalicelib.clock import iso, now
+from chalicelib.deferred_accounts import checkout as on_account
 from chalicelib.errors import (
     Conflict,
     InvalidInput,
@@ -24,7 +26,7 @@ from chalicelib.errors import (
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.observability import logger
-from chalicelib.sales import cart_advantages, carts, order_lines, repository
+from chalicelib.sales import cart_advantages, carts, order_lines, pos_access, repository
 from chalicelib.sales.cart_pricing import PricesChanged
 from chalicelib.sales.carts import Buyer
 from chalicelib.sales.documents import Cart, Order, Payment
@@ -34,6 +36,7 @@ from chalicelib.sales.model import (
     CREDIT_BALANCE,
     EXPIRE,
     GIFT_VOUCHER,
+    ON_ACCOUNT,
     OPEN_STATES,
     PAID,
     PAYMENT_PENDING,
@@ -74,6 +77,7 @@ class CheckoutRequest:
     delivery_method: str | None = None
     gift_vouchers: tuple[str, ...] = ()
     use_credit_balance: bool = False
+    on_account: bool = False  # a company's or agency's relay pays on the company's deferred account
 
 
 def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) -> Order:
@@ -87,6 +91,10 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
     if not cart.lines:
         raise InvalidInput("The cart is empty", {"field": "cart"})
     rules = carts.rules_for(org_id, cart.pos_id)
+    if rules.channel_type in (pos_access.INTERNET_COMPANY, pos_access.INTERNET_AGENCY):
+        # the company may have been suspended since the cart was opened: 403 company_not_accepted
+        pos_access.check_may_order(org_id, rules.channel_type, cart.pos_id, buyer)
+    payer = on_account.payer_for(org_id, buyer.shopper_id, rules, request) if request.on_account else None
     email, name = _customer(buyer, rules.guest_checkout, request)
     if request.delivery_method:
         cart.delivery_method = rules.delivery_option(request.delivery_method).code
@@ -125,7 +133,7 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
         cart, quote.prices, use, settings, order.order_id, buyer.buyer_id
     )
     order.advantage_use = use.as_dict() if use else None
-    reservation = rules.payment_ceiling is not None and order.total > rules.payment_ceiling
+    reservation = payer is None and rules.payment_ceiling is not None and order.total > rules.payment_ceiling
     if reservation and buyer.buyer_id.startswith("guest-") and not rules.guest_reservations:
         # A guest reservation holds seats for days on a free token: only where the point of sale says so.
         raise PermissionDenied(
@@ -137,10 +145,16 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
     if reservation:
         order.status = RESERVATION
         order.deadline = _reservation_deadline(org_id, order, rules.reservation_days)
+    elif payer is not None:
+        writes = [*writes, *_pay_on_account(org_id, order, payer, buyer)]
     else:
         voucher_debits, credit = _plan_payments(org_id, order, buyer, request)
     try:
         repository.place_order(cart, order, voucher_debits, credit, _placed_effects(order), writes)
+    except AdvantageRefused:
+        if payer is not None:
+            on_account.refused_in_transaction(org_id, payer, order.total)
+        raise
     except Conflict as exc:
         if exc.details.get("cart_id"):
             return _resume(_order_of_cart(repository.get_cart(cart.cart_id)))
@@ -149,6 +163,26 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
         "order placed", extra={"order_id": order.order_id, "status": order.status, "total": order.total}
     )
     return _after_checkout(order, holds)
+
+
+def _pay_on_account(org_id: str, order: Order, company_id: str, buyer: Buyer) -> list:
+    """The order is paid on the company's deferred account at once; the ledger's debit is written
+    in the order's transaction (refused there if another order took the credit limit meanwhile)."""
+    writes = on_account.debit_writes(org_id, company_id, order, buyer.buyer_id)
+    order.payments.append(
+        Payment(
+            uuid.uuid4().hex,
+            ON_ACCOUNT,
+            order.total,
+            PAYMENT_SUCCEEDED,
+            reference=company_id,
+            at=order.created_at,
+        )
+    )
+    order.history.append(
+        {"at": order.created_at, "status": "on account", "by": buyer.buyer_id, "company_id": company_id}
+    )
+    return writes
 
 
 def _placed_effects(order: Order) -> list:

@@ -24,6 +24,7 @@ from chalicelib.sales.model import (
     CARD,
     CREDIT_BALANCE,
     GIFT_VOUCHER,
+    ON_ACCOUNT,
     OPEN_STATES,
     PAID,
     PAY,
@@ -286,9 +287,10 @@ def money_back(order: Order, reason: str) -> Consequences:
     return consequences.add(debits_back(order))
 
 
-def debits_back(order: Order) -> Consequences:
-    """Vouchers and credit debited at checkout go back, once: marked returned in the same write."""
-    consequences = Consequences()
+def debits_back(order: Order, by: str = "system") -> Consequences:
+    """Vouchers, credit and the deferred account debited at checkout go back, once: marked returned
+    in the same write."""
+    consequences = on_account_back(order, by)
     for payment in order.payments:
         if payment.method not in (GIFT_VOUCHER, CREDIT_BALANCE) or payment.status != PAYMENT_SUCCEEDED:
             continue
@@ -297,6 +299,19 @@ def debits_back(order: Order) -> Consequences:
             consequences.voucher_credits.append((payment.code, payment.amount))
         else:
             consequences.add(Consequences(credit=(order.owner, payment.amount, "order not completed")))
+    return consequences
+
+
+def on_account_back(order: Order, by: str) -> Consequences:
+    """An order paid on account that is cancelled or expires: a credit entry on the company's ledger,
+    in the order's write (its payment marked returned there: never credited twice)."""
+    from chalicelib.deferred_accounts import checkout as on_account
+
+    consequences = Consequences()
+    for payment in order.payments:
+        if payment.method == ON_ACCOUNT and payment.status == PAYMENT_SUCCEEDED:
+            payment.status = PAYMENT_RETURNED
+            consequences.writes += on_account.credit_writes(order, payment, by)
     return consequences
 
 
@@ -368,14 +383,19 @@ def refund_on_cancel(order: Order, refund: str, operator: str) -> Consequences:
     """What cancelling a paid order gives back: to the card (vouchers and credit to where they
     came from), all of it to the credit balance, or nothing."""
     consequences = Consequences(effects=[stock_effect(order), *figures_effects(order)])
+    # what was paid on account was never received: it goes back to the company's ledger whatever `refund`
+    on_account = on_account_back(order, operator)
+    consequences.add(on_account)
     if refund == "none":
         return consequences
     if refund == "card":
         for payment in order.payments:
             if payment.method == CARD and payment.status == PAYMENT_SUCCEEDED:
                 consequences.effects.append(refund_effect(order, payment, f"cancelled by {operator}"))
-        return consequences.add(debits_back(order))
-    amount = order.paid_amount
+        return consequences.add(debits_back(order, operator))
+    amount = order.paid_amount  # what was paid on account is marked returned above: not in it
+    if on_account.writes and not amount:
+        return consequences
     order.refunds.append({"at": iso(), "amount": amount, "to": CREDIT_BALANCE, "by": operator})
     return consequences.add(Consequences(credit=(order.owner, amount, f"refund by {operator}")))
 

@@ -1,4 +1,4 @@
-"""E-tickets: the PDF of an order's tickets, and ticket control at the entrance."""
+"""E-tickets: the PDF of an order's tickets (with their beneficiaries), and ticket control at the entrance."""
 
 from __future__ import annotations
 
@@ -20,9 +20,13 @@ ALREADY_USED = "already_used"
 UNKNOWN = "unknown"
 REFUSED_CANCELLED = "cancelled"
 WRONG_PERFORMANCE = "wrong_performance"
+# Recorded on the ticket (answered as unknown): a barcode the ticket had before it was given to a
+# beneficiary, or given to another one.
+VOIDED = "voided"
 
 
-def _place(document: dict) -> str:
+def place_text(document: dict) -> str:
+    """Where the ticket admits: "L, row B, seat 4" or "Standing: PIT"."""
     if document.get("seat_id"):
         parts = [document.get("block"), f"row {document.get('row')}", f"seat {document.get('number')}"]
         return ", ".join(p for p in parts if p)
@@ -54,15 +58,21 @@ def ticket_pdf(order: Order, tickets: list[Ticket]) -> bytes:
             event_name=t.document["event_name"],
             starts_at=zones.local_text(str(t.document["starts_at"]), zone[t.performance_id]),
             venue=t.document.get("venue") or "",
-            place=_place(t.document),
+            place=place_text(t.document),
             category=t.document.get("category_name") or "",
             audience=t.document.get("audience_name") or "",
             price=f"{int(t.document.get('unit_price') or 0) / 100:.2f} {order.currency}",
+            beneficiary=beneficiary_name(t.document),
         )
         for t in tickets
         if t.status != CANCELLED
     ]
     return render(TicketSheet(organisation, order.order_id, order.name, printed))
+
+
+def beneficiary_name(document: dict) -> str:
+    """The name of the person a ticket was given to (ticket distribution), or ""."""
+    return str((document.get("beneficiary") or {}).get("name") or "")
 
 
 def catalog_org_name(org_id: str) -> str:
@@ -98,15 +108,23 @@ def _entry_counted(ticket) -> list:
 def scan(
     org_id: str, barcode: str, performance_id: str | None, gate: str | None, operator: str
 ) -> ScanResult:
-    """Control one ticket: valid (and now used), already used, cancelled, unknown, wrong performance."""
-    from chalicelib.tickets import barcodes
+    """Control one ticket: valid (and now used), already used, cancelled, unknown, wrong performance.
 
-    ticket_id = barcodes.read(barcode.strip())
-    ticket = repository.get_ticket(ticket_id) if ticket_id else None
-    if ticket is None or ticket.org_id != org_id:
+    A barcode the ticket no longer carries (it was given to a beneficiary since, who got a new one)
+    answers unknown; the attempt is recorded on the ticket as voided."""
+    from chalicelib.tickets import barcodes, distribution_store
+
+    carried = barcodes.decode(barcode.strip())
+    stored = distribution_store.read(carried.ticket_id) if carried else None
+    if carried is None or stored is None or stored.ticket.org_id != org_id:
         return ScanResult(UNKNOWN, None, None, None, None, None, None)
+    ticket = stored.ticket
     at = clock.iso()
     entry = {"at": at, "gate": gate or "", "by": operator}
+    if carried.revision != stored.revision:
+        refused = {**entry, "result": VOIDED, "revision": carried.revision}
+        repository.record_scan(ticket.ticket_id, refused, admit=False)
+        return ScanResult(UNKNOWN, None, None, None, None, None, None)
 
     def answer(result: str, used_at: str | None = ticket.used_at) -> ScanResult:
         return ScanResult(
@@ -115,7 +133,7 @@ def scan(
             ticket.order_id,
             ticket.performance_id,
             used_at,
-            _place(ticket.document),
+            place_text(ticket.document),
             ticket.document.get("holder"),
         )
 
@@ -125,14 +143,19 @@ def scan(
     if ticket.status == CANCELLED:
         repository.record_scan(ticket.ticket_id, {**entry, "result": REFUSED_CANCELLED}, admit=False)
         return answer(REFUSED_CANCELLED)
-    admitted = ticket.status == VALID and repository.record_scan(
-        ticket.ticket_id, {**entry, "result": ADMIT}, admit=True, effects=_entry_counted(ticket)
+    admitted = ticket.status == VALID and distribution_store.admit(
+        ticket.ticket_id, stored.revision, {**entry, "result": ADMIT}, effects=_entry_counted(ticket)
     )
     if admitted:
         return answer(ADMIT, at)
-    again = repository.get_ticket(ticket.ticket_id)
-    if again is not None and again.status == CANCELLED:
+    again = distribution_store.read(ticket.ticket_id)
+    if again is not None and again.ticket.status == CANCELLED:
         return answer(REFUSED_CANCELLED)
+    if again is not None and again.revision != stored.revision:
+        # given to a beneficiary while this barcode was being read: it no longer admits
+        refused = {**entry, "result": VOIDED, "revision": carried.revision}
+        repository.record_scan(ticket.ticket_id, refused, admit=False)
+        return ScanResult(UNKNOWN, None, None, None, None, None, None)
     # used before, or admitted at another gate a moment ago: this scan is recorded as refused
     repository.record_scan(ticket.ticket_id, {**entry, "result": ALREADY_USED}, admit=False)
-    return answer(ALREADY_USED, again.used_at if again else None)
+    return answer(ALREADY_USED, again.ticket.used_at if again else None)

@@ -17,6 +17,7 @@ class PrintedTicket:
     category: str
     audience: str
     price: str  # already formatted, e.g. "35.00 EUR"
+    beneficiary: str = ""  # the person the ticket was given to (ticket distribution), if any
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ def _draw_details(
         ([ticket.place], "Helvetica-Bold", 14, 6),
         ([f"{ticket.category} - {ticket.audience}", ticket.price], "Helvetica", 11, 4),
     ]
+    if ticket.beneficiary:
+        blocks.append(([f"Beneficiary: {ticket.beneficiary}"], "Helvetica-Bold", 12, 6))
     for lines, font, size, gap in blocks:
         y = _lines(canvas, lines, x, y - gap, font, size, width)
 

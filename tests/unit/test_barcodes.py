@@ -130,3 +130,48 @@ def test_a_barcode_signed_with_another_barcode_secret_is_refused(monkeypatch):
     monkeypatch.setenv("GUICHET_BARCODE_SECRET", "another-barcode-secret-long-enough")
 
     assert barcodes.read(printed) is None
+
+
+def test_a_revised_barcode_carries_its_ticket_and_revision_and_is_as_long():
+    code = barcodes.issue(TICKET, 3)
+
+    assert re.fullmatch(r"G2[A-Z2-7]{48}", code)
+    assert barcodes.decode(code) == barcodes.Read(TICKET, 3)
+    assert barcodes.read(code) == TICKET
+
+
+def test_each_revision_has_its_own_barcode_and_the_first_keeps_the_printed_format():
+    printed = barcodes.issue(TICKET)
+
+    assert barcodes.issue(TICKET, 0) == printed
+    assert barcodes.decode(printed) == barcodes.Read(TICKET, 0)
+    assert len({printed, *(barcodes.issue(TICKET, n) for n in (1, 2, 3))}) == 4
+
+
+def test_a_revision_changed_in_a_revised_barcode_is_refused():
+    import base64
+
+    code = barcodes.issue(TICKET, 1)
+    raw = bytearray(base64.b32decode(code[2:]))
+    raw[17] = 2  # the revision's low byte: 1 -> 2, the MAC left as it was
+    forged = "G2" + base64.b32encode(bytes(raw)).decode()
+
+    assert barcodes.decode(forged) is None
+
+
+def test_a_revised_barcode_claiming_revision_zero_is_refused():
+    import base64
+    import hashlib
+    import hmac
+
+    key = hmac.new(barcodes.barcode_secret().encode(), barcodes.LABEL, hashlib.sha256).digest()
+    signed = bytes.fromhex(TICKET) + bytes(2)
+    mac = hmac.new(key, b"G2" + signed, hashlib.sha256).digest()[:12]
+
+    assert barcodes.decode("G2" + base64.b32encode(signed + mac).decode()) is None
+
+
+@pytest.mark.parametrize("bad", [-1, barcodes.MAX_REVISION + 1, True, 1.0])
+def test_issue_refuses_a_revision_out_of_range(bad):
+    with pytest.raises(ValueError):
+        barcodes.issue(TICKET, bad)

@@ -96,3 +96,13 @@ def test_importing_the_module_does_not_load_reportlab():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_a_ticket_given_to_a_beneficiary_shows_their_name_and_one_not_given_none():
+    given, kept = ticket(beneficiary="Claire Martin"), ticket()
+
+    document = pdf.render(sheet([given, kept]), compress=False)
+
+    texts = [s for s in re.findall(rb"stream\r?\n(.*?)endstream", document, re.S) if b" Tj" in s]
+    assert b"(Beneficiary: Claire Martin) Tj" in texts[0]
+    assert b"Beneficiary" not in texts[1]
