@@ -35,6 +35,7 @@ from chalicelib.api import (
     stock,
     stripe_webhook,
     ticket_distribution,
+    waiting_list,
     workflows,
 )
 from chalicelib.api.errors import in_our_shape, unexpected_error_response
@@ -48,6 +49,7 @@ from chalicelib.workflows import (
     option_expiry,
     queue_admitter,
     reconciler,
+    waiting_list_offers,
 )
 
 app = Chalice(app_name="guichet")
@@ -134,6 +136,7 @@ for module in (
     producer_space,
     deferred_accounts,
     ticket_distribution,
+    waiting_list,
 ):
     app.register_blueprint(module.blueprint)
 
@@ -145,3 +148,4 @@ app.lambda_function(name="reconciler")(reconciler.handle)
 app.lambda_function(name="outbox_worker")(reconciler.outbox_worker)
 app.lambda_function(name="figures_rebuild")(figures_rebuild.handle)
 app.lambda_function(name="code_batches")(code_batches.handle)
+app.lambda_function(name="waiting_list_offers")(waiting_list_offers.handle)

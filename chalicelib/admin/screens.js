@@ -31,6 +31,7 @@ export const SCREENS = [
   { id: "ticket-control", title: "Ticket control", area: "ticket_control", group: "sales", load: () => import("./views-ticket-control.js") },
   { id: "deferred-accounts", title: "Deferred accounts", area: "orders", group: "sales", load: () => import("./views-deferred-accounts.js") },
   { id: "gift-vouchers", title: "Gift vouchers", area: "orders", group: "sales", load: () => import("./views-gift-vouchers.js") },
+  { id: "waiting-lists", title: "Waiting lists", area: "orders", group: "sales", load: () => import("./views-waiting-lists.js") },
   { id: "queue", title: "Queue", area: "queues", group: "sales", load: () => import("./views-queue.js") },
   { id: "events", title: "Events", area: "catalog", group: "catalog", load: () => import("./views-events.js") },
   { id: "season-tickets", title: "Season tickets", area: "season_tickets", group: "catalog", load: () => import("./views-season-tickets.js") },

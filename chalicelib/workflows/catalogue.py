@@ -83,6 +83,15 @@ STATE_MACHINES = (
         description="Generates a large batch of single-use codes chunk by chunk, then marks it ready.",
         manual_start=False,
     ),
+    StateMachine(
+        name="waiting-list-offers",
+        functions={"WaitingListOffersFunctionArn": "waiting_list_offers"},
+        title="Waiting-list offers",
+        description=(
+            "Offers seats that came back to each sold-out performance's waiting list in order, passes"
+            " unused offers on, closes and erases the lists of cancelled or past performances."
+        ),
+    ),
 )
 
 SCHEDULES = (
@@ -90,6 +99,7 @@ SCHEDULES = (
     Schedule(name="option-expiry-every-15-minutes", state_machine="option-expiry", rate_seconds=900),
     Schedule(name="queue-admitter-every-minute", state_machine="queue-admitter", rate_seconds=60),
     Schedule(name="reconciler-every-5-minutes", state_machine="reconciler", rate_seconds=300),
+    Schedule(name="waiting-list-offers-every-minute", state_machine="waiting-list-offers", rate_seconds=60),
 )
 
 

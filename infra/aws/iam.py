@@ -68,6 +68,8 @@ FUNCTION_GRANTS = {
     "figures_rebuild": Grants(),
     # writes a large batch of single-use codes chunk by chunk (conditional transactions only)
     "code_batches": Grants(),
+    # offers returned seats to waiting lists: holds, entries and outbox items (the worker sends the emails)
+    "waiting_list_offers": Grants(),
     # the same work found by its schedule, and open orders past due
     "reconciler": Grants(secrets=(*PAYMENT_SECRETS, names.BARCODE_SECRET), send_email=True),
 }
