@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.advantages.checkout import Write
 from chalicelib.db import advantages as keys
 from chalicelib.db.advantages import CodeCountItem
 from chalicelib.db.base import connection
-from chalicelib.db.conditions import failed_items, transient, update_if
+from chalicelib.db.conditions import Transaction, failed_items, transient, update_if
 
 
 def count_write(org_id: str, advantage_id: str, batch_id: str, shard: int, **deltas: int) -> Write:
@@ -30,14 +29,15 @@ def transact(writes: list[Write], extra: list[Any] | None = None) -> list[int] |
     if len(writes) == 1 and not extra:
         only = writes[0]
         return None if update_if(only.item, only.actions, only.condition) else [0]
+    tx = Transaction(connection=connection())
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with tx:
             for write in writes:
                 write.add_to(tx)
             for item, condition in extra or []:
                 tx.save(item, condition=condition)
     except TransactWriteError as exc:
-        failed = failed_items(exc)
+        failed = failed_items(exc, tx)  # in the order written above
         if not failed:
             raise transient(exc) from exc
         return failed

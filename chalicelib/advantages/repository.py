@@ -10,7 +10,7 @@ from chalicelib.advantages.model import Advantage, PromoCode, QuotaReached, Stat
 from chalicelib.db import advantages as keys
 from chalicelib.db.advantages import CodeGuardItem, CounterItem, SettingsItem
 from chalicelib.db.base import connection
-from chalicelib.db.conditions import failed_items, store_errors, transient, update_if
+from chalicelib.db.conditions import Transaction, failed_items, store_errors, transient, update_if
 from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
 
 Settings = Advantage | PromoCode
@@ -65,8 +65,9 @@ def save(org_id: str, item: Settings, before: Settings) -> Settings:
     expected = before.version
     item.version = expected + 1
     old, new = _guarded_code(before), _guarded_code(item)
+    tx = Transaction(connection=connection())
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with tx:
             tx.save(_settings_item(org_id, item), condition=SettingsItem.version == expected)
             if old != new and old:
                 tx.delete(CodeGuardItem(*keys.guard_key(org_id, old[0])))
@@ -74,7 +75,7 @@ def save(org_id: str, item: Settings, before: Settings) -> Settings:
                 tx.save(_guard(org_id, new, _ident(item)), condition=CodeGuardItem.pk.does_not_exist())
     except TransactWriteError as exc:
         item.version = expected
-        failed = failed_items(exc)
+        failed = failed_items(exc, tx)  # in the order written above
         if 0 in failed:
             raise VersionConflict("It changed meanwhile; read it again", {"id": _ident(item)}) from exc
         if failed:
@@ -158,4 +159,3 @@ def taken(key: tuple[str, str]) -> int:
     """What a counter holds: the sum of its shards (keys.counter_shard), read in one request."""
     shards = [keys.counter_shard(key, n) for n in range(keys.COUNTER_SHARDS)]
     return sum(int(item.taken or 0) for item in CounterItem.batch_get(shards, consistent_read=True))
-

@@ -21,7 +21,7 @@ from chalicelib.db.accounts import (
     shopper_sk,
 )
 from chalicelib.db.base import connection
-from chalicelib.db.conditions import CONDITION_FAILED, failed_items, store_errors, transient
+from chalicelib.db.conditions import CONDITION_FAILED, Transaction, failed_items, store_errors, transient
 from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
 
 
@@ -194,8 +194,9 @@ def link_contact(org_id: str, shopper_id: str, contact_id: str, previous: str | 
     unchanged = (
         ShopperItem.contact_id.does_not_exist() if previous is None else ShopperItem.contact_id == previous
     )
+    tx = Transaction(connection=connection())
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with tx:
             tx.save(
                 guard,
                 condition=AccountsTable.sk.does_not_exist() | (ContactLinkItem.shopper_id == shopper_id),
@@ -208,7 +209,7 @@ def link_contact(org_id: str, shopper_id: str, contact_id: str, previous: str | 
             if previous is not None and previous != contact_id:
                 tx.delete(ContactLinkItem(pk, contact_link_sk(previous)))
     except TransactWriteError as exc:
-        failed = failed_items(exc)
+        failed = failed_items(exc, tx)  # in the order written above
         if 0 in failed:
             raise AlreadyExists(
                 "Another shop account is linked to this contact",

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SeatItem
 from chalicelib.errors import TransientStoreError
@@ -30,6 +31,7 @@ def seat_takeable(now: int, quota_ids: frozenset[str] | None = None) -> Any:
             allowed = allowed | SeatItem.quota_id.is_in(*sorted(quota_ids))
         condition = condition & allowed
     return condition
+
 
 TRANSIENT_CODES = {
     "ProvisionedThroughputExceededException",
@@ -60,16 +62,54 @@ def store_errors(fn: Callable[..., T]) -> Callable[..., T]:
 CANCELLED = "TransactionCanceledException"
 
 
-def failed_items(exc: TransactWriteError) -> list[int]:
-    """Positions (in transaction order) of the items whose condition failed."""
+# PynamoDB sends a transaction's operations grouped by kind, in this order, whatever order they were
+# added in; DynamoDB gives its cancellation reasons in the order it was sent.
+SENT_ORDER = ("condition_check", "delete", "save", "update")
+
+
+class Transaction(TransactWrite):
+    """A TransactWrite that remembers the order its operations were added in, so that `failed_items`
+    names them in that order even when puts and updates are mixed (an order's put, then the cart's
+    update, then outbox puts: DynamoDB sees the puts first)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calls: list[str] = []
+
+    def condition_check(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append("condition_check")
+        super().condition_check(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append("delete")
+        super().delete(*args, **kwargs)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append("save")
+        super().save(*args, **kwargs)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append("update")
+        super().update(*args, **kwargs)
+
+    def in_call_order(self, sent_positions: list[int]) -> list[int]:
+        """The positions DynamoDB reported, as positions in the order the operations were added."""
+        sent = sorted(range(len(self.calls)), key=lambda n: (SENT_ORDER.index(self.calls[n]), n))
+        return sorted(sent[p] for p in sent_positions if 0 <= p < len(sent))
+
+
+def failed_items(exc: TransactWriteError, tx: Transaction | None = None) -> list[int]:
+    """Positions of the items whose condition failed: in the order they were added to `tx` when it is
+    given, else in the order DynamoDB received them (the same when a transaction mixes no kinds)."""
     if exc.cause_response_code != CANCELLED:
         return []
     reasons = exc.cancellation_reasons or []
-    return [
+    failed = [
         n
         for n, reason in enumerate(reasons)
         if reason is not None and reason.code == "ConditionalCheckFailed"
     ]
+    return tx.in_call_order(failed) if tx is not None else failed
 
 
 def condition_failed(exc: TransactWriteError) -> bool:

@@ -14,7 +14,7 @@ from chalicelib.advantages.checkout import explain
 from chalicelib.advantages.model import AdvantageRefused
 from chalicelib.db import cursors
 from chalicelib.db.base import connection, plain
-from chalicelib.db.conditions import condition_failed, failed_items, store_errors, transient
+from chalicelib.db.conditions import Transaction, condition_failed, failed_items, store_errors, transient
 from chalicelib.db.outbox import OutboxItem
 from chalicelib.db.sales import (
     CartItem,
@@ -207,8 +207,9 @@ def place_order(
     """
     pk, sk = cart_key(cart.cart_id)
     now = order.created_at
+    tx = Transaction(connection=connection())
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with tx:
             tx.update(
                 CartItem(pk, sk),
                 actions=[
@@ -250,7 +251,7 @@ def place_order(
             for effect in effects:
                 tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
     except TransactWriteError as exc:
-        failed = failed_items(exc)
+        failed = failed_items(exc, tx)  # positions in the order written above
         if not failed:
             raise transient(exc) from exc
         if 0 in failed or 1 in failed:
@@ -500,14 +501,15 @@ def record_scan(ticket_id: str, scan: dict[str, Any], admit: bool, effects: list
             TicketItem.used_at.set(scan["at"]),
             TicketItem.scans.set((TicketItem.scans | []).append([scan])),
         ]
+        tx = Transaction(connection=connection())
         try:
-            with TransactWrite(connection=connection()) as tx:
+            with tx:
                 tx.update(item, actions=actions, condition=TicketItem.status == "valid")
                 for effect in effects:
                     tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
             return True
         except TransactWriteError as exc:
-            if 0 not in failed_items(exc):
+            if 0 not in failed_items(exc, tx):
                 raise transient(exc) from exc
     item.update(actions=[TicketItem.scans.set((TicketItem.scans | []).append([{**scan, "admitted": False}]))])
     return False

@@ -450,3 +450,19 @@ def test_operators_search_orders_by_the_organisations_day_not_the_utc_day(world)
             o.order_id
             for o in backoffice.search_orders(ORG, day_from=date(2026, 12, 2), day_to=date(2026, 12, 2))
         ] == [order.order_id]
+
+
+def test_a_reservation_checked_out_twice_at_once_makes_one_order_and_both_answers_name_it(organisation):
+    """The second request read the cart before the first wrote: its transaction fails on the cart's
+    condition, whatever position DynamoDB reports it at (the order and its emails are puts, sent
+    before the cart's update), and it answers the first request's order."""
+    world = build_world(pos={"payment_ceiling": 0, "guest_reservations": True})
+    cart_id = cart_with(world, GUEST, world.seat("L", "B", 4))
+    stale = carts.get_cart(ORG, cart_id, GUEST)
+
+    first = orders.checkout(ORG, cart_id, GUEST, DETAILS)
+    with mock.patch.object(carts, "get_cart", return_value=stale):
+        second = orders.checkout(ORG, cart_id, GUEST, DETAILS)
+
+    assert first.status == "reservation" and second.order_id == first.order_id
+    assert [o.order_id for o in repository.orders_of_day(ORG, first.created_at[:10])] == [first.order_id]
