@@ -250,7 +250,7 @@ def create_shopper(shopper: Shopper, password_hash: str) -> None:
         raise transient(exc) from exc
 
 
-def _to_shopper(item: ShopperItem) -> Shopper:
+def to_shopper(item: ShopperItem) -> Shopper:
     return Shopper(
         item.org_id,
         item.shopper_id,
@@ -308,7 +308,7 @@ def get_shopper_with_hash(org_id: str, shopper_id: str) -> tuple[Shopper, str]:
         item = ShopperItem.get(org_pk(org_id), shopper_sk(shopper_id))
     except DoesNotExist as exc:
         raise NotFound("Shopper does not exist", {"shopper_id": shopper_id}) from exc
-    return _to_shopper(item), item.password_hash
+    return to_shopper(item), item.password_hash
 
 
 @store_errors
@@ -320,7 +320,7 @@ def mark_email_verified(org_id: str, shopper_id: str) -> None:
 @store_errors
 def get_shopper(org_id: str, shopper_id: str) -> Shopper:
     try:
-        return _to_shopper(ShopperItem.get(org_pk(org_id), shopper_sk(shopper_id)))
+        return to_shopper(ShopperItem.get(org_pk(org_id), shopper_sk(shopper_id)))
     except DoesNotExist as exc:
         raise NotFound("Shopper does not exist", {"shopper_id": shopper_id}) from exc
 
@@ -332,7 +332,7 @@ def find_shopper_by_email(org_id: str, email: str) -> tuple[Shopper, str] | None
         item = ShopperItem.get(org_pk(org_id), shopper_sk(guard.shopper_id))
     except DoesNotExist:
         return None
-    return _to_shopper(item), item.password_hash
+    return to_shopper(item), item.password_hash
 
 
 @store_errors

@@ -3,6 +3,7 @@ e-mail by a signed link, log in (throttled), change the password (with the curre
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -123,24 +124,15 @@ def change_password(caller: ShopperCaller, current: str, new: str) -> tuple[str,
 # The profile: contact details, language and the cultural-contact consent, on the account's own item.
 
 
-_ProfileItem = ShopperItem  # the shopper item carries the profile's attributes
-
-
 PROFILE_FIELDS = ("name", "phone", "address", "language", "cultural_contact_consent")
 BATCH = 100  # keys per BatchGetItem
 
 
-def _with_profile(item: _ProfileItem) -> Shopper:
+def _with_profile(item: ShopperItem) -> Shopper:
+    """The account as the repository reads it, with its profile (on the same item)."""
     consent_at = item.cultural_contact_consent_at
-    return Shopper(
-        item.org_id,
-        item.shopper_id,
-        item.email,
-        item.name,
-        int(item.token_version or 0),
-        bool(item.email_verified),
-        item.relay_contact_id,
-        contact_id=item.contact_id,
+    return dataclasses.replace(
+        repository.to_shopper(item),
         phone=item.phone,
         address=dict(item.address.as_dict()) if item.address else None,
         language=item.language,
@@ -152,7 +144,7 @@ def _with_profile(item: _ProfileItem) -> Shopper:
 @store_errors
 def profile(org_id: str, shopper_id: str) -> Shopper:
     try:
-        return _with_profile(_ProfileItem.get(org_pk(org_id), shopper_sk(shopper_id), consistent_read=True))
+        return _with_profile(ShopperItem.get(org_pk(org_id), shopper_sk(shopper_id), consistent_read=True))
     except DoesNotExist as exc:
         raise NotFound("Shopper does not exist", {"shopper_id": shopper_id}) from exc
 
@@ -166,13 +158,13 @@ def update_profile(org_id: str, shopper_id: str, changes: dict[str, Any]) -> Sho
     current = profile(org_id, shopper_id)
     actions = []
     for name, value in changes.items():
-        attribute = getattr(_ProfileItem, name)
+        attribute = getattr(ShopperItem, name)
         actions.append(attribute.remove() if value is None and name != "name" else attribute.set(value))
     consent = changes.get("cultural_contact_consent")
     if consent is not None and bool(consent) != current.cultural_contact_consent:
-        actions.append(_ProfileItem.cultural_contact_consent_at.set(clock.now()))
+        actions.append(ShopperItem.cultural_contact_consent_at.set(clock.now()))
     if actions:
-        item = _ProfileItem(org_pk(org_id), shopper_sk(shopper_id))
+        item = ShopperItem(org_pk(org_id), shopper_sk(shopper_id))
         item.update(actions=actions, condition=AccountsTable.sk.exists())
     logger.info("shopper profile changed", extra={"shopper_id": shopper_id, "fields": sorted(changes)})
     return profile(org_id, shopper_id)
@@ -185,6 +177,6 @@ def profiles(org_id: str, shopper_ids: list[str]) -> dict[str, Shopper]:
     unique = sorted(set(shopper_ids))
     for start in range(0, len(unique), BATCH):
         keys = [(org_pk(org_id), shopper_sk(sid)) for sid in unique[start : start + BATCH]]
-        for item in _ProfileItem.batch_get(keys):
+        for item in ShopperItem.batch_get(keys):
             found[item.shopper_id] = _with_profile(item)
     return found
