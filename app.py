@@ -15,6 +15,7 @@ from chalicelib.api import (
     company_accounts,
     customers,
     deferred_accounts,
+    distributors,
     emails,
     meta,
     options,
@@ -137,6 +138,7 @@ for module in (
     deferred_accounts,
     ticket_distribution,
     waiting_list,
+    distributors,
 ):
     app.register_blueprint(module.blueprint)
 

@@ -38,6 +38,8 @@ class Grants:
     start_workflows: bool = False
     send_email: bool = False
     read_outbox_stream: bool = False
+    # create, change and delete distributor interfaces' passwords (the API never reads them back)
+    write_distributor_secrets: bool = False
 
 
 ALL_TABLES = ("*",)
@@ -51,6 +53,7 @@ FUNCTION_GRANTS = {
         secrets=(names.TOKEN_SECRET, names.BARCODE_SECRET, names.STRIPE_SECRET),
         start_workflows=True,
         send_email=True,
+        write_distributor_secrets=True,
     ),
     # expires orders: refunds their card payments, sends no ticket
     "hold_cleanup": Grants(secrets=PAYMENT_SECRETS, send_email=True),
@@ -132,6 +135,15 @@ def function_policy(function: Function) -> dict[str, Any]:
     if grants.batch_write_tables:
         statements.append(statement(["dynamodb:BatchWriteItem"], table_arns(grants.batch_write_tables)))
     statements += secret_statements(grants.secrets)
+    if grants.write_distributor_secrets:
+        # one secret per interface, named <stack>-distributors/<org>/<interface> (distributors/secrets.py)
+        actions = [
+            "secretsmanager:CreateSecret",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:DeleteSecret",
+        ]
+        interface_secrets = names.arn("secretsmanager", "secret:${AWS::StackName}-distributors/*")
+        statements.append(statement(actions, [interface_secrets]))
     if grants.start_workflows:
         machines = [names.state_machine_arn(m.name) for m in STATE_MACHINES]
         statements.append(statement(["states:StartExecution"], machines))
