@@ -42,8 +42,15 @@ def banner(stack: LocalStack) -> str:
             "(role box-office: read-only, no operators rights)",
             f"  Shopper          {stack.shopper_email!r}, password {stack.shopper_password!r} "
             f"(shop of {stack.org!r})",
-            f"  Relay            {stack.relay_email!r}, password {stack.relay_password!r} "
-            "(a school's relay: requests options on point of sale PRO)",
+            f"  Relay            {stack.relay_email!r}, password {stack.relay_password!r}, "
+            f"contact number {stack.relay_contact_number!r} (a school's relay: requests options and buys "
+            "on its deferred account on point of sale PRO, distributes the tickets)",
+            f"  Agency relay     {stack.agency_relay_email!r}, password {stack.agency_relay_password!r}, "
+            f"contact number {stack.agency_relay_contact_number!r} (a travel agency's relay: sells to third "
+            "parties on point of sale AGENCY, on its deferred account, distributes the e-tickets)",
+            f"  Producer relay   {stack.producer_relay_email!r}, password {stack.producer_relay_password!r}, "
+            f"contact number {stack.producer_relay_contact_number!r} (a producer's relay: availability, "
+            f"takings and cultural contacts of its events at /shop/{stack.org}/producer/events)",
             f"  DynamoDB         {stack.dynamodb_endpoint}: {stack.dynamodb_engine}",
             f"  moto server      {stack.moto_endpoint}: Step Functions, Scheduler, Lambda (in-process)",
             f"  Demo data        {seeded}",

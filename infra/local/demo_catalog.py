@@ -281,3 +281,30 @@ OPTION_PROFILE = (
     "PRO",
     10,
 )  # code, name, channel, minimum
+
+# The company, agency and producer spaces (infra/local/demo_spaces.py): deferred accounts, an agency and a
+# producer with their relays (each also a shop account; the contact's code is their contact number), and a
+# company's account request waiting for the operator.
+DEFERRED_ACCOUNT = (500_000, 30)  # credit limit (cents), payment terms (days): the school's and the agency's
+AGENCY_TYPE = k.CompanyTypeSpec(code="AGENCY", name="Travel agency")
+PRODUCER_TYPE = k.CompanyTypeSpec(code="PRODUCER", name="Production company")
+AGENCY = ("SOLEIL", "Agence Voyages Soleil", "AGENCY")  # code, name, company type code
+AGENCY_POINT_OF_SALE = "AGENCY"  # the internet_agency point of sale that lists it
+AGENCY_RELAY = (
+    "LUC-MOREAU",
+    "Luc Moreau",
+    "relay@voyages-soleil.example",
+)  # code (contact number), name, email
+AGENCY_RELAY_PASSWORD = "agency-password"
+PRODUCER = ("THEATRE-CIE", "Compagnie du Théâtre", "PRODUCER")
+PRODUCER_RELAY = ("CLARA-PETIT", "Clara Petit", "producer@compagnie-theatre.example")
+PRODUCER_RELAY_PASSWORD = "producer-password"
+PRODUCED_EVENTS = ("CYRANO", "JAZZ-GALA")  # event codes the producer's relay reads in the producer space
+ACCOUNT_REQUEST = {  # the shop's form: waits on the admin page's Company accounts screen
+    "company_name": "CSE Ateliers du Port",
+    "address": "12 quai des Ateliers, 13002 Marseille",
+    "company_type": "WORKS-COUNCIL",
+    "relay_name": "Paul Girard",
+    "email": "cse@ateliers-port.example",
+    "password": "works-council-password",
+}

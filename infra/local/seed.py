@@ -22,7 +22,7 @@ from chalicelib.catalog import plan_service
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog.repository import Stored
 from chalicelib.errors import AlreadyExists
-from infra.local import demo_advantages, demo_opening, demo_plan, demo_season_tickets
+from infra.local import demo_advantages, demo_opening, demo_plan, demo_season_tickets, demo_spaces
 from infra.local import demo_catalog as demo
 
 ORG = "demo"
@@ -319,6 +319,12 @@ def season_tickets(cat: Catalog) -> str:
     return demo_season_tickets.seed_season_ticket(ORG, cat.id, demo.SEASON.code)
 
 
+def company_spaces(cat: Catalog) -> str:
+    """The school's deferred account, an agency and a producer with their relays, a pending company
+    account request (infra/local/demo_spaces.py)."""
+    return demo_spaces.seed_spaces(ORG, cat)
+
+
 def sales_history(cat: Catalog) -> str:
     """Sales, cancellations, a reservation and door scans, through the services (the reports' demo)."""
     from infra.local import demo_history
@@ -341,6 +347,7 @@ def catalog_steps() -> tuple[Callable[[], str], ...]:
             option_customers,
             advantages,
             season_tickets,
+            company_spaces,
             demo_options,
             sales_history,
         )
@@ -361,7 +368,10 @@ def summary() -> str:
         f"{len(demo.EVENTS)} events, {performances} performances on sale ({hall}); "
         f"points of sale {points} (shop: /shop/{ORG}/pos/WEB/performances); advantages of each "
         f"target type, partner code {demo_advantages.PARTNER_CODE}, promo code {demo_advantages.PROMO_CODE}; "
-        f"season ticket {demo_season_tickets.CODE} (/shop/{ORG}/pos/WEB/season-tickets)"
+        f"season ticket {demo_season_tickets.CODE} (/shop/{ORG}/pos/WEB/season-tickets); "
+        f"deferred accounts of {demo.COMPANY[1]} and {demo.AGENCY[1]}, producer {demo.PRODUCER[1]} of "
+        f"{', '.join(demo.PRODUCED_EVENTS)}, a company account request to decide "
+        f"({demo.ACCOUNT_REQUEST['company_name']}); relays log in at /shop/{ORG}/relay-login"
     )
 
 

@@ -78,6 +78,15 @@ class LocalStack:
     cashier_login, cashier_password = seed.CASHIER_LOGIN, seed.CASHIER_PASSWORD
     shopper_email, shopper_password = seed.SHOPPER_EMAIL, seed.SHOPPER_PASSWORD
     relay_email, relay_password = demo_catalog.RELAY[2], demo_catalog.RELAY_PASSWORD
+    relay_contact_number = demo_catalog.RELAY[0]
+    agency_relay_email, agency_relay_password = (
+        demo_catalog.AGENCY_RELAY[2],
+        demo_catalog.AGENCY_RELAY_PASSWORD,
+    )
+    agency_relay_contact_number = demo_catalog.AGENCY_RELAY[0]
+    producer_relay_email = demo_catalog.PRODUCER_RELAY[2]
+    producer_relay_password = demo_catalog.PRODUCER_RELAY_PASSWORD
+    producer_relay_contact_number = demo_catalog.PRODUCER_RELAY[0]
 
     def __init__(
         self,

@@ -20,6 +20,9 @@ KINDS = (
     "price-grids",
     "events",
     "performances",
+    "company-types",
+    "companies",
+    "contacts",
 )
 
 
@@ -220,6 +223,58 @@ def test_the_schools_relay_requests_an_option_on_the_company_space(api, catalog)
     assert asked.json()["option_id"] in [o["option_id"] for o in mine]
 
 
+def relay_login(api, relay: tuple[str, str, str], password: str) -> dict:
+    contact_number, _, email = relay
+    body = {"email": email, "password": password, "contact_number": contact_number}
+    response = api.post("/shop/demo/relay-login", body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_school_and_the_agency_buy_on_their_deferred_accounts_at_their_points_of_sale(api, catalog):
+    companies = by_code(catalog["companies"])
+    school = relay_login(api, demo.RELAY, demo.RELAY_PASSWORD)
+    agency = relay_login(api, demo.AGENCY_RELAY, demo.AGENCY_RELAY_PASSWORD)
+    limit, terms = demo.DEFERRED_ACCOUNT
+
+    for session, company, pos in ((school, demo.COMPANY, "PRO"), (agency, demo.AGENCY, "AGENCY")):
+        assert session["relay"]["company_id"] == companies[company[0]]["id"]
+        account = api.get("/shop/demo/account/deferred-account", token=session["token"])
+        assert account.status_code == 200, account.text
+        assert (account.json()["enabled"], account.json()["credit_limit"]) == (True, limit)
+        assert account.json()["payment_terms_days"] == terms and account.json()["company_name"] == company[1]
+        cart = api.post(f"/shop/demo/pos/{pos}/carts", token=session["token"])
+        assert cart.status_code == 201, (pos, cart.text)
+    # The agency space serves only the agencies it lists: the school's relay is refused there.
+    refused = api.post("/shop/demo/pos/AGENCY/carts", token=school["token"])
+    assert refused.status_code == 403 and refused.json()["details"]["reason"] == "company_not_listed"
+
+
+def test_the_producers_relay_reads_the_events_it_produces_and_only_those(api, catalog):
+    events = by_code(catalog["events"])
+    session = relay_login(api, demo.PRODUCER_RELAY, demo.PRODUCER_RELAY_PASSWORD)
+
+    mine = api.get("/shop/demo/producer/events", token=session["token"])
+    other = events["NUTCRACKER"]["id"]
+    refused = api.get(f"/shop/demo/producer/events/{other}/availability", token=session["token"])
+
+    assert mine.status_code == 200, mine.text
+    produced = {event["event_id"] for event in mine.json()["events"]}
+    assert produced == {events[code]["id"] for code in demo.PRODUCED_EVENTS}
+    assert all(event["performances"] for event in mine.json()["events"])
+    assert refused.status_code == 403 and refused.json()["details"]["reason"] == "not_your_event"
+
+
+def test_a_company_account_request_waits_for_the_operator(api, admin_token):
+    response = api.get("/backoffice/company-accounts", token=admin_token, params={"status": "requested"})
+
+    assert response.status_code == 200, response.text
+    asked = [r for r in response.json()["requests"] if r["email"] == demo.ACCOUNT_REQUEST["email"]]
+    assert [(r["company_name"], r["relay_name"]) for r in asked] == [
+        (demo.ACCOUNT_REQUEST["company_name"], demo.ACCOUNT_REQUEST["relay_name"])
+    ]
+
+
 def test_the_demo_has_weeks_of_sales_a_group_reservation_and_door_scans_to_show(api, admin_token, catalog):
     home = api.get("/backoffice/dashboard", token=admin_token).json()
     sales = api.get(
@@ -250,7 +305,14 @@ def test_seeding_again_changes_nothing_and_says_so(stack, api, admin_token, cata
     # The stack configured this process's environment, so the seed runs against the stack's tables.
     from infra.local import seed
 
+    requests_before = api.get("/backoffice/company-accounts", token=admin_token).json()["requests"]
     assert seed.seed() == []
+    requests_after = api.get("/backoffice/company-accounts", token=admin_token).json()["requests"]
+    assert len(requests_after) == len(requests_before)
+    accounts = api.get("/backoffice/deferred-accounts", token=admin_token).json()["accounts"]
+    companies = ids_of(catalog["companies"])
+    opened = Counter(companies[a["company_id"]]["code"] for a in accounts if a["company_id"] in companies)
+    assert opened[demo.COMPANY[0]] == opened[demo.AGENCY[0]] == 1
     again = {plural: every_item(api, admin_token, plural) for plural in KINDS}
     assert demo_performances(again) == demo_performances(catalog)
     for plural in KINDS:
