@@ -4,7 +4,8 @@
 
 import { api, fetchFile, seg } from "./api.js";
 import { centsText, listAll, nameOf, parseCents } from "./crud.js";
-import { checkRequired, clearErrors, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
+import { checkRequired, clearErrors, errorBox, field, fill, h, showError, whileBusy } from "./dom.js";
+import { organisationClock } from "./organisation-zone.js";
 
 const BASE = "/backoffice/deferred-accounts";
 const BUCKETS = [["current", "Not due"], ["1-30", "1–30 days"], ["31-60", "31–60 days"], ["61-90", "61–90 days"], ["over_90", "Over 90 days"]];
@@ -17,7 +18,7 @@ export default {
   title: "Deferred accounts",
   area: "orders",
   async render(root, ctx) {
-    const view = { ctx, problem: errorBox("deferred-error"), list: h("section", { class: "card", id: "deferred-accounts" }), detail: h("section", { id: "deferred-detail", "aria-live": "polite" }) };
+    const view = { ctx, clock: await organisationClock(), problem: errorBox("deferred-error"), list: h("section", { class: "card", id: "deferred-accounts" }), detail: h("section", { id: "deferred-detail", "aria-live": "polite" }) };
     fill(root,
       h("p", { class: "muted" }, "Companies and agencies pay their orders on account; invoice them per period and record what they pay."),
       view.problem,
@@ -120,18 +121,18 @@ async function showAccount(view, companyId) {
           h("dt", {}, "Overdue invoices"), h("dd", {}, account.overdue_invoices.length ? account.overdue_invoices.map((i) => i.reference).join(", ") : "None"))),
       view.ctx.can("orders", "create") ? invoiceForm(view, companyId) : null,
       h("div", { class: "card" }, h("h3", {}, "Invoices"), invoicesTable(view, companyId, invoices.invoices)),
-      h("div", { class: "card" }, h("h3", {}, "Entries"), entriesTable(entries.entries)));
+      h("div", { class: "card" }, h("h3", {}, "Entries"), entriesTable(view, entries.entries)));
   } catch (error) {
     if (!view.ctx.signal.aborted) showError(view.problem, error);
   }
 }
 
-function entriesTable(entries) {
+function entriesTable(view, entries) {
   if (!entries.length) return h("p", { class: "muted", id: "deferred-entries" }, "No entry yet.");
   return h("table", { id: "deferred-entries" },
-    h("thead", {}, h("tr", {}, ["At", "Kind", "Order", "Amount", "Invoice"].map((t) => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, [`At (${view.clock.zone})`, "Kind", "Order", "Amount", "Invoice"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, entries.map((entry) => h("tr", {},
-      h("td", {}, formatTime(entry.at)),
+      h("td", { title: entry.at }, view.clock.at(entry.at)),
       h("td", {}, KINDS[entry.kind] || entry.kind),
       h("td", {}, entry.order_id ? h("a", { href: `#/orders/${seg(entry.order_id)}` }, entry.order_id) : "–"),
       // + the company owes more (an order), − a credit (a cancellation or a payment)
@@ -152,7 +153,7 @@ function invoicesTable(view, companyId, invoices) {
       h("td", { class: "num" }, money(invoice.total)),
       h("td", { class: "num" }, money(invoice.paid)),
       h("td", { class: "num" }, money(invoice.outstanding)),
-      h("td", { class: "status" }, STATUSES[invoice.status] + (invoice.overdue_days ? ` (${invoice.overdue_days} days overdue)` : "")),
+      h("td", { class: "invoice-status" }, STATUSES[invoice.status] + (invoice.overdue_days ? ` (${invoice.overdue_days} days overdue)` : "")),
       h("td", {},
         h("button", { type: "button", class: "invoice-pdf", onclick: () => downloadPdf(view, companyId, invoice) }, "PDF"),
         canPay && invoice.outstanding > 0 ? paymentForm(view, companyId, invoice) : null)))));

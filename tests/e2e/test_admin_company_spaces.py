@@ -172,7 +172,7 @@ def test_a_company_asks_is_accepted_buys_on_account_distributes_and_is_invoiced(
     expect(invoice).to_have_count(1)
     reference = invoice.locator("th").inner_text()
     assert re.fullmatch(r"INV-\d{6}", reference), reference
-    expect(invoice.locator("td.status")).to_have_text("Unpaid")
+    expect(invoice.locator("td.invoice-status")).to_have_text("Unpaid")
     expect(invoice.locator("td.num").first).to_have_text(money(order["total"]))  # its total
     expect(page.locator("#deferred-balance")).to_have_text(money(order["total"]))
     expect(page.locator("#deferred-uninvoiced")).to_have_text("0.00")
