@@ -289,8 +289,10 @@ def last_invoice_number(org_id: str) -> int:
         return 0
 
 
-class Retry(Conflict):
+class InvoiceNumberTaken(Conflict):
     """The counter or an entry changed meanwhile: read again and try again."""
+
+    code = "invoice_number_taken"
 
 
 @store_errors
@@ -332,7 +334,7 @@ def put_invoice(invoice: Invoice, billed: list[Entry], previous: int) -> Invoice
                 )
     except TransactWriteError as exc:
         if failed_items(exc) or _collided(exc):
-            raise Retry("Another invoice was numbered meanwhile", {"number": number}) from exc
+            raise InvoiceNumberTaken("Another invoice was numbered meanwhile", {"number": number}) from exc
         raise transient(exc) from exc
     return invoice
 

@@ -238,7 +238,7 @@ def generate_invoice(org_id: str, company_id: str, period_from: date, period_to:
         )
         try:
             return repository.put_invoice(invoice, billed, previous)
-        except repository.Retry:
+        except repository.InvoiceNumberTaken:
             continue
     raise Conflict("Invoices are being generated meanwhile; try again", {"reason": "busy"})
 
