@@ -7,6 +7,8 @@ Keys (pk, sk):
 - VOUCHER#<org>#<code>, VOUCHER   a gift voucher and its balance (conditional decrements)
 - CREDIT#<org>#<buyer>, CREDIT    a shopper's credit balance (refunds)
 - LIMIT#<performance>#<buyer>, LIMIT   places a buyer holds or bought for a performance (anti-scalping)
+- BUYERS#<performance>, <shopper>#<order>  a shopper account's paid order of a performance, with its
+                                  tickets (who bought it: a producer's cultural contacts)
 - OUTBOX#<org>#<day>#<shard>, <time>#<id>  a side effect to carry out (an email, a card refund, a
                                   settlement...): written in the transaction of the change that caused
                                   it; while unfinished it sits in the outbox-due index
@@ -171,6 +173,17 @@ class CreditItem(SalesTable):
     buyer = UnicodeAttribute()
     balance = NumberAttribute(default=0)
     movements = ListAttribute(of=MapAttribute, default=list)
+
+
+class BuyerItem(SalesTable):
+    org_id = UnicodeAttribute()
+    shopper_id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    tickets = NumberAttribute()
+
+
+def buyers_pk(performance_id: str) -> str:
+    return f"BUYERS#{performance_id}"
 
 
 class LimitItem(SalesTable):

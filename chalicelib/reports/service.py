@@ -9,6 +9,7 @@ from chalicelib.errors import NotFound
 from chalicelib.observability import logger
 from chalicelib.reports import model, repository
 from chalicelib.reports.selection import Filters, months, performances, today
+from chalicelib.sales import buyers
 from chalicelib.sales import orders as sales_orders
 from chalicelib.sales import repository as sales_store
 
@@ -32,6 +33,7 @@ def count_order(order_id: str) -> bool:
     except NotFound:
         logger.warning("figures: no such order", extra={"order_id": order_id})
         return False
+    buyers.note(order)  # who bought each performance: a producer's cultural contacts
     current, rebuilding = repository.generations(order.org_id)
     changed = False
     for generation in (current, rebuilding):
@@ -69,6 +71,7 @@ def rebuild_days(org_id: str, generation: int, days: list[str]) -> dict[str, int
     for day in days:
         for order in sales_store.orders_of_day(org_id, day):
             orders += 1
+            buyers.note(order)  # orders paid before the buyers' list was kept join it
             was_paid = any(entry.get("status") == model.PAID for entry in order.history)
             tickets = sales_orders.tickets_of(order) if was_paid else []
             counted += _count(order, tickets, generation)

@@ -1,5 +1,5 @@
 """Cultural contacts: the buyers of a producer's event who agreed to be contacted (their profile's
-consent), found from the orders that hold the event's sold seats."""
+consent), found from the list of each performance's buyers (chalicelib/sales/buyers.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from chalicelib.auth import shoppers
 from chalicelib.errors import NotFound
 from chalicelib.inventory import holders
 from chalicelib.reports.selection import Filters, performances
-from chalicelib.sales import orders
+from chalicelib.sales import buyers, orders
 from chalicelib.sales.model import PAID
 from chalicelib.spaces.producer import event_of
 
@@ -31,7 +31,13 @@ def cultural_contacts(org_id: str, company_id: str, event_id: str) -> dict[str, 
     tickets: dict[str, int] = defaultdict(int)
     bought: dict[str, set[str]] = defaultdict(set)
     for perf in performances(org_id, Filters(event_id=event_id)):
-        for order_id in sorted(_sold_orders(org_id, perf.performance_id)):
+        # the orders kept since they were paid (seats and standing places alike)...
+        listed = buyers.of_performance(perf.performance_id)
+        for shopper_id, count in listed.values():
+            tickets[shopper_id] += count
+            bought[shopper_id].add(perf.performance_id)
+        # ...and, for orders paid before that list was kept, those holding the performance's sold seats
+        for order_id in sorted(_sold_orders(org_id, perf.performance_id) - set(listed)):
             try:
                 order = orders.order_for_operator(org_id, order_id)
             except NotFound:

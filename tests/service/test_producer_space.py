@@ -220,6 +220,22 @@ def test_cultural_contacts_are_the_events_buyers_who_agreed_to_be_contacted(p):
     assert report["rows"][0]["consent_at"]
 
 
+def test_a_buyer_of_standing_places_only_is_a_cultural_contact_until_the_order_is_cancelled(p):
+    world = p.world
+    dan = customer("dan@example.com", "Dan", consent=True)
+    order = bought(world, dan, pit=2)
+
+    listed = cultural_contacts.cultural_contacts(ORG, p.a, event_of(world))["rows"]
+    orders.cancel_by_operator(ORG, order.order_id, "admin", "card")
+    figures.count_order(order.order_id)
+    after = cultural_contacts.cultural_contacts(ORG, p.a, event_of(world))["rows"]
+
+    assert [(r["email"], r["tickets"], r["performance_ids"]) for r in listed] == [
+        ("dan@example.com", 2, [world.performance_id])
+    ]
+    assert after == []
+
+
 def test_withdrawing_consent_takes_the_buyer_off_the_list(p):
     world = p.world
     ann = customer("ann@example.com", "Ann", consent=True)
