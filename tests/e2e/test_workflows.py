@@ -48,6 +48,7 @@ def test_unknown_workflow_cannot_be_started(api, admin_token):
         "reconciler",
         "figures-rebuild",
         "code-batches",
+        "waiting-list-offers",
     ]
 
 
