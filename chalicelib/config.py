@@ -33,6 +33,8 @@ class Settings:
     deployed: bool = False
     # Emails the outbox worker hands SES per second (the account's sending rate; SES's sandbox is 1).
     mail_rate_per_second: float = 10.0
+    # The bucket of distributors' files (allotment exports, sales files dropped or uploaded).
+    files_bucket: str = ""
 
 
 @functools.cache
@@ -62,6 +64,7 @@ def settings() -> Settings:
         # "simulated" is the local payment provider; a real one plugs in behind the same interface.
         payment_provider=env.get("GUICHET_PAYMENT_PROVIDER", "simulated"),
         test_stack=env.get("GUICHET_TEST_STACK", "false").lower() == "true",
+        files_bucket=env.get("GUICHET_FILES_BUCKET", f"guichet-{stage}-files"),
         stripe_secret_arn=env.get("GUICHET_STRIPE_SECRET_ARN") or None,
         stripe_secret=env.get("GUICHET_STRIPE_SECRET") or None,
         # Set by the Lambda runtime only: the local stack, chalice local and tests run as stage "dev"/"test".

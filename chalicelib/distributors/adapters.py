@@ -64,9 +64,20 @@ class SaleLine:
 
 
 @dataclass(frozen=True)
+class RejectedRecord:
+    """A record the distributor sent that is not a sale line (malformed, a duplicate): an external error."""
+
+    reason: str
+    raw: str = ""  # the record as received, cut to a few hundred characters
+    external_sale_id: str | None = None
+    line: str | None = None
+
+
+@dataclass(frozen=True)
 class SalesPage:
     lines: tuple[SaleLine, ...]
     cursor: str | None  # pass it back for the next page; None: nothing more now
+    rejected: tuple[RejectedRecord, ...] = ()
 
 
 @dataclass(frozen=True)

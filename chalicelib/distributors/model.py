@@ -88,6 +88,21 @@ class InterfaceSpec(_In):
     reseller_price_policy: PricePolicy = PricePolicy.REFUSE_DIFFERENT_PRICE
     alert_recipients: list[Email] = Field(default_factory=list, max_length=20)
     status: InterfaceStatus = InterfaceStatus.ACTIVE
+    release_days_before: int | None = Field(
+        default=None,
+        ge=0,
+        le=365,
+        description="Days before a performance when unsold allotment goes back to general sale",
+    )
+    release_to_quota_id: Ref | None = Field(
+        default=None, description="The quota released seats go to; required with release_days_before"
+    )
+
+    @model_validator(mode="after")
+    def _release_names_a_quota(self) -> InterfaceSpec:
+        if self.release_days_before is not None and not self.release_to_quota_id:
+            raise ValueError("release_to_quota_id: required when release_days_before is set")
+        return self
 
 
 @dataclass

@@ -41,6 +41,13 @@ def check_settings(org_id: str, spec: InterfaceSpec) -> None:
         raise _refuse(
             "point_of_sale_id", f"point of sale {spec.point_of_sale_id} is not of the interface's channel"
         )
+    if spec.release_to_quota_id:
+        try:
+            catalog.get(org_id, "quota", spec.release_to_quota_id)
+        except NotFound:
+            raise _refuse("release_to_quota_id", f"no quota {spec.release_to_quota_id}") from None
+        if spec.release_to_quota_id in channel.data.get("quota_ids", []):
+            raise _refuse("release_to_quota_id", "released seats go to a quota the distributor does not sell")
     if spec.connection.adapter == AdapterKind.SIMULATED and not settings().test_stack:
         raise _refuse("connection.adapter", "the simulated distributor runs on test stacks only")
 
