@@ -40,6 +40,10 @@ def aws():
             _EMPTY_TABLES.update(copy.deepcopy(_dynamodb_tables()))
         else:
             _dynamodb_tables().update(copy.deepcopy(_EMPTY_TABLES))
+        region = boto3.session.Session().region_name
+        boto3.client("s3").create_bucket(  # distributors' files
+            Bucket=config.settings().files_bucket, CreateBucketConfiguration={"LocationConstraint": region}
+        )
         yield
 
 
