@@ -43,6 +43,8 @@ class Allotment:
     version: int
     generated_at: str  # ISO 8601, UTC
     places: tuple[AllotmentPlace, ...]
+    # the distributor performance ids it covers (even one with no place left: the distributor empties it)
+    performances: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class SalesPage:
     lines: tuple[SaleLine, ...]
     cursor: str | None  # pass it back for the next page; None: nothing more now
     rejected: tuple[RejectedRecord, ...] = ()
+    more: bool = False  # the distributor has more records after this page
 
 
 @dataclass(frozen=True)
