@@ -15,6 +15,10 @@ from chalicelib.api import (
     company_accounts,
     customers,
     deferred_accounts,
+    distributor_exports,
+    distributor_reconciliation,
+    distributor_runs,
+    distributor_sales,
     distributor_simulator,
     distributors,
     emails,
@@ -52,6 +56,9 @@ from chalicelib.workflows import (
     queue_admitter,
     reconciler,
     waiting_list_offers,
+)
+from chalicelib.workflows import (
+    distributor_runs as distributor_runs_workflow,
 )
 
 app = Chalice(app_name="guichet")
@@ -141,6 +148,10 @@ for module in (
     ticket_distribution,
     waiting_list,
     distributors,
+    distributor_exports,
+    distributor_reconciliation,
+    distributor_runs,
+    distributor_sales,
 ):
     app.register_blueprint(module.blueprint)
 
@@ -153,3 +164,4 @@ app.lambda_function(name="outbox_worker")(reconciler.outbox_worker)
 app.lambda_function(name="figures_rebuild")(figures_rebuild.handle)
 app.lambda_function(name="code_batches")(code_batches.handle)
 app.lambda_function(name="waiting_list_offers")(waiting_list_offers.handle)
+app.lambda_function(name="distributor_runs")(distributor_runs_workflow.handle)

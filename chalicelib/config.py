@@ -35,6 +35,9 @@ class Settings:
     mail_rate_per_second: float = 10.0
     # The bucket of distributors' files (allotment exports, sales files dropped or uploaded).
     files_bucket: str = ""
+    # The role EventBridge Scheduler starts distributor runs with (passed to it by the API); the local
+    # stack needs none (moto takes any).
+    scheduler_role_arn: str | None = None
 
 
 @functools.cache
@@ -65,6 +68,7 @@ def settings() -> Settings:
         payment_provider=env.get("GUICHET_PAYMENT_PROVIDER", "simulated"),
         test_stack=env.get("GUICHET_TEST_STACK", "false").lower() == "true",
         files_bucket=env.get("GUICHET_FILES_BUCKET", f"guichet-{stage}-files"),
+        scheduler_role_arn=env.get("GUICHET_SCHEDULER_ROLE_ARN") or None,
         stripe_secret_arn=env.get("GUICHET_STRIPE_SECRET_ARN") or None,
         stripe_secret=env.get("GUICHET_STRIPE_SECRET") or None,
         # Set by the Lambda runtime only: the local stack, chalice local and tests run as stage "dev"/"test".
@@ -97,7 +101,8 @@ def public_url() -> str:
         return current.public_url
     if current.deployed:
         raise ConfigurationError("GUICHET_PUBLIC_URL is not set: a deployed stack builds URLs from it only")
-    return _request_base.get() or LOCAL_URL
+    # outside a request (a workflow's task on the local stack): where the local stack serves the API
+    return _request_base.get() or os.environ.get("GUICHET_LOCAL_URL") or LOCAL_URL
 
 
 def reset() -> None:

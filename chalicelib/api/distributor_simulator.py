@@ -9,7 +9,7 @@ import time
 from typing import Annotated, Any, Literal
 
 from chalice import Response
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chalicelib.api import body as bodies
 from chalicelib.api.routing import PUBLIC, Api, Body
@@ -25,12 +25,19 @@ SeatId = Annotated[str, Field(min_length=1, max_length=200)]
 
 class SellBody(Body):
     distributor_performance_id: str = Field(min_length=1, max_length=100)
-    seats: int | list[SeatId] = Field(description="How many places, or which seat ids")
+    seats: int | None = Field(default=None, ge=1, le=50, description="How many places (or give seat_ids)")
+    seat_ids: list[SeatId] | None = Field(default=None, min_length=1, max_length=50, description="Or which")
     audience: str = Field(
         min_length=1, max_length=100, description="The distributor's audience subcategory id"
     )
     price: int = Field(default=0, ge=0, le=10_000_000, description="Cents per place")
     distributor_seat_category_id: str | None = Field(default=None, max_length=100)
+
+    @model_validator(mode="after")
+    def _seats_or_seat_ids(self) -> SellBody:
+        if (self.seats is None) == (self.seat_ids is None):
+            raise ValueError("seats: give either seats (how many) or seat_ids (which), not both")
+        return self
 
 
 class FailureBody(Body):
@@ -92,7 +99,7 @@ def simulator_sell(_caller: None, org_id: str, interface_id: str, body: SellBody
         org_id,
         interface_id,
         body.distributor_performance_id,
-        body.seats,
+        body.seat_ids or body.seats or 0,
         body.audience,
         body.price,
         body.distributor_seat_category_id,

@@ -62,6 +62,8 @@ class InterfaceOut(Out):
     reseller_price_policy: PricePolicy
     alert_recipients: list[str]
     status: InterfaceStatus
+    release_days_before: int | None = None
+    release_to_quota_id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

@@ -10,6 +10,8 @@ from chalicelib.api.routing import Api, Body, Out
 from chalicelib.api.selection import SelectionIn
 from chalicelib.auth.model import OperatorCaller, Right
 from chalicelib.catalog.kinds import Code, Ref
+from chalicelib.catalog.seating import Selection
+from chalicelib.distributors import export_pending
 from chalicelib.inventory import holders, stock, stock_opening
 from chalicelib.inventory.stock_model import BLOCK, MOVE, UNBLOCK
 
@@ -71,10 +73,23 @@ class RefusedSeatOut(Out):
     reason: str
 
 
+class ExportSuggestionOut(Out):
+    interface_id: str
+    name: str
+    performance_id: str
+
+
+SUGGESTED = Field(
+    default_factory=list,
+    description="Distributors whose seats changed: their allotment export is pending, suggest running it",
+)
+
+
 class ChangeOut(Out):
     changed: int
     unchanged: list[str]
     refused: list[RefusedSeatOut]
+    export_suggested: list[ExportSuggestionOut] = SUGGESTED
 
 
 class PlacesMovedOut(Out):
@@ -82,6 +97,7 @@ class PlacesMovedOut(Out):
     from_quota_id: str
     to_quota_id: str
     places: int
+    export_suggested: list[ExportSuggestionOut] = SUGGESTED
 
 
 @api.route(
@@ -178,15 +194,32 @@ def get_stock_holders(caller: OperatorCaller, item_id: str) -> Response:
     return conditional_json(blueprint.current_request.headers, HoldersOut.model_validate(found))
 
 
-def _report(report: stock.ChangeReport) -> ChangeOut:
+def _change(
+    caller: OperatorCaller, item_id: str, selection: Selection, change: str, quota: str | None = None
+) -> ChangeOut:
+    """Change the seats; a move between two distributors' quotas is refused (their two-step move), and
+    the answer suggests the allotment exports the change made pending."""
+    before: dict[str, str | None] = {}
+
+    def guard(seat_ids: list[str]) -> None:
+        before.update(export_pending.check_stock_change(caller.org_id, item_id, seat_ids, change, quota))
+
+    report = stock.change_seats(caller.org_id, item_id, selection, change, quota, guard=guard)
+    skipped = [*report.unchanged, *(r["seat_id"] for r in report.refused)]
+    suggested = export_pending.note_stock_change(caller.org_id, item_id, before, change, quota, skipped)
     return ChangeOut(
         changed=report.changed,
         unchanged=report.unchanged,
         refused=[RefusedSeatOut(**r) for r in report.refused],
+        export_suggested=[ExportSuggestionOut(**s) for s in suggested],
     )
 
 
-CHANGE_NOTE = "; up to 100 seats all or nothing (409 names refused seats), more in chunks with a report"
+CHANGE_NOTE = (
+    "; up to 100 seats all or nothing (409 names refused seats), more in chunks with a report; 409 "
+    "two_step_move / export_pending for seats going from one distributor to another; export_suggested "
+    "names the distributors whose allotment export is due"
+)
 
 
 @api.route(
@@ -198,7 +231,7 @@ CHANGE_NOTE = "; up to 100 seats all or nothing (409 names refused seats), more 
     response=ChangeOut,
 )
 def block_seats(caller: OperatorCaller, item_id: str, body: SeatsIn) -> ChangeOut:
-    return _report(stock.change_seats(caller.org_id, item_id, body.selection.selection(), BLOCK))
+    return _change(caller, item_id, body.selection.selection(), BLOCK)
 
 
 @api.route(
@@ -210,7 +243,7 @@ def block_seats(caller: OperatorCaller, item_id: str, body: SeatsIn) -> ChangeOu
     response=ChangeOut,
 )
 def unblock_seats(caller: OperatorCaller, item_id: str, body: SeatsIn) -> ChangeOut:
-    return _report(stock.change_seats(caller.org_id, item_id, body.selection.selection(), UNBLOCK))
+    return _change(caller, item_id, body.selection.selection(), UNBLOCK)
 
 
 @api.route(
@@ -222,21 +255,22 @@ def unblock_seats(caller: OperatorCaller, item_id: str, body: SeatsIn) -> Change
     response=ChangeOut,
 )
 def move_seats(caller: OperatorCaller, item_id: str, body: MoveSeatsIn) -> ChangeOut:
-    return _report(
-        stock.change_seats(caller.org_id, item_id, body.selection.selection(), MOVE, body.quota_id)
-    )
+    return _change(caller, item_id, body.selection.selection(), MOVE, body.quota_id)
 
 
 @api.route(
     f"{BASE}/stock/areas/move",
     "POST",
-    summary="Move free standing places of an area from one quota to another",
+    summary="Move free standing places of an area from one quota to another (export_suggested: the "
+    "distributors whose allotment export is due)",
     auth=MODIFY,
     body=MovePlaces,
     response=PlacesMovedOut,
 )
 def move_places(caller: OperatorCaller, item_id: str, body: MovePlaces) -> PlacesMovedOut:
-    moved = stock.move_places(
-        caller.org_id, item_id, body.area, body.from_quota_id, body.to_quota_id, body.places
-    )
-    return PlacesMovedOut(**moved)
+    org_id, to_quota = caller.org_id, body.to_quota_id
+    before = export_pending.places_before(body.area, body.from_quota_id)
+    export_pending.check_stock_change(org_id, item_id, [], MOVE, to_quota, seats_before=before)
+    moved = stock.move_places(org_id, item_id, body.area, body.from_quota_id, to_quota, body.places)
+    suggested = export_pending.note_stock_change(org_id, item_id, before, MOVE, to_quota)
+    return PlacesMovedOut(**moved, export_suggested=[ExportSuggestionOut(**s) for s in suggested])

@@ -95,9 +95,12 @@ def replace_interface(org_id: str, interface_id: str, spec: InterfaceSpec, versi
 
 
 def delete_interface(org_id: str, interface_id: str, version: int | None) -> None:
-    """The interface, its mappings and its secret."""
+    """The interface, its mappings, its schedules and its secret."""
+    from chalicelib.distributors import schedules
+
     current = repository.get_interface(org_id, interface_id)
     repository.delete_interface(current, current.version if version is None else version)
+    schedules.delete_for_interface(org_id, interface_id)
     secrets.delete_password(org_id, interface_id)  # also one a failed earlier save left behind
 
 

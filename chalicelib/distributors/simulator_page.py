@@ -141,7 +141,7 @@ document.getElementById("sell").onsubmit = (event) => {{
   const seats = String(form.get("seats")).trim();
   send("sell", {{
     distributor_performance_id: form.get("distributor_performance_id"),
-    seats: /^[0-9]+$/.test(seats) ? Number(seats) : seats.split(/\\s+/),
+    ...(/^[0-9]+$/.test(seats) ? {{ seats: Number(seats) }} : {{ seat_ids: seats.split(/\\s+/) }}),
     audience: form.get("audience"), price: Number(form.get("price") || 0),
   }});
 }};

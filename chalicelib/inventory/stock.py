@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,9 +116,17 @@ def _selected(org_id: str, performance: Stored, selection: Selection) -> list[st
 
 
 def change_seats(
-    org_id: str, performance_id: str, selection: Selection, change: str, target_quota: str | None = None
+    org_id: str,
+    performance_id: str,
+    selection: Selection,
+    change: str,
+    target_quota: str | None = None,
+    guard: Callable[[list[str]], None] | None = None,
 ) -> ChangeReport:
     """Block, unblock or move the selected seats; a held or sold seat is never touched.
+
+    `guard`: called with the selected seat ids before anything is written; what it raises refuses
+    the change (the distributors' two-step move).
 
     Up to 100 seats the request is all or nothing: one refused seat and SeatUnavailable names every
     refused one. A larger selection is written 100 seats at a time, each chunk all or nothing, its
@@ -138,6 +147,8 @@ def change_seats(
         raise InvalidInput(
             f"At most {MAX_SELECTION} seats per request", {"field": "selection", "seats": len(seat_ids)}
         )
+    if guard is not None:
+        guard(seat_ids)
     report = ChangeReport()
     whole = len(seat_ids) <= TRANSACTION_ITEMS
     for start in range(0, len(seat_ids), TRANSACTION_ITEMS):

@@ -84,7 +84,7 @@ class OrderLine:
 @dataclass
 class Payment:
     payment_id: str
-    method: str  # card | gift_voucher | credit_balance
+    method: str  # card | gift_voucher | credit_balance | on_account | distributor
     amount: int
     status: str
     code: str | None = None  # the gift voucher's code

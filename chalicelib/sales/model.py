@@ -39,6 +39,8 @@ GIFT_VOUCHER = "gift_voucher"
 CREDIT_BALANCE = "credit_balance"
 # the company's deferred account (the payment's `reference`: the company id); succeeded at once
 ON_ACCOUNT = "on_account"
+# paid to the organisation by a distributor (the payment's `reference`: the distributor interface)
+DISTRIBUTOR = "distributor"
 PAYMENT_PENDING = "pending"
 PAYMENT_SUCCEEDED = "succeeded"
 PAYMENT_DECLINED = "declined"

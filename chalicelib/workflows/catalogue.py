@@ -92,6 +92,17 @@ STATE_MACHINES = (
             " unused offers on, closes and erases the lists of cancelled or past performances."
         ),
     ),
+    StateMachine(
+        name="distributor-run",
+        functions={"DistributorRunsFunctionArn": "distributor_runs"},
+        title="Distributor run",
+        description=(
+            "Runs a function of a distributor interface (allotment export, sales reintegration, counts)"
+            " batch by batch, records its counts and errors by category, alerts on a first failure and"
+            " on recovery. Started by an operator's run or an interface's schedule."
+        ),
+        manual_start=False,
+    ),
 )
 
 SCHEDULES = (

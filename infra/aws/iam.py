@@ -40,6 +40,10 @@ class Grants:
     read_outbox_stream: bool = False
     # create, change and delete distributor interfaces' passwords (the API never reads them back)
     write_distributor_secrets: bool = False
+    # make, change and delete distributor interfaces' schedules in EventBridge Scheduler
+    manage_distributor_schedules: bool = False
+    # reach distributors: read interface passwords, read and write their files in S3
+    distributor_connections: bool = False
 
 
 ALL_TABLES = ("*",)
@@ -54,6 +58,8 @@ FUNCTION_GRANTS = {
         start_workflows=True,
         send_email=True,
         write_distributor_secrets=True,
+        manage_distributor_schedules=True,
+        distributor_connections=True,
     ),
     # expires orders: refunds their card payments, sends no ticket
     "hold_cleanup": Grants(secrets=PAYMENT_SECRETS, send_email=True),
@@ -73,6 +79,13 @@ FUNCTION_GRANTS = {
     "code_batches": Grants(),
     # offers returned seats to waiting lists: holds, entries and outbox items (the worker sends the emails)
     "waiting_list_offers": Grants(),
+    # runs of distributor interfaces: exports (allotment_export clears its pending marks with a
+    # DeleteItem: H2's export_store.clear_pending), reintegrated orders (stock, sales, outbox), counts
+    # kept by batch writes (reported_counts, catalog table); plus the distributors' files bucket and
+    # the <stack>-distributors/* secrets (read), granted as the API's are
+    "distributor_runs": Grants(
+        delete_items=True, batch_write_tables=("catalog",), distributor_connections=True
+    ),
     # the same work found by its schedule, and open orders past due
     "reconciler": Grants(secrets=(*PAYMENT_SECRETS, names.BARCODE_SECRET), send_email=True),
 }
@@ -144,6 +157,25 @@ def function_policy(function: Function) -> dict[str, Any]:
         ]
         interface_secrets = names.arn("secretsmanager", "secret:${AWS::StackName}-distributors/*")
         statements.append(statement(actions, [interface_secrets]))
+    if grants.distributor_connections:
+        from infra.aws import distributors
+
+        statements += distributors.secret_statements() + distributors.file_statements()
+    if grants.manage_distributor_schedules:
+        # one schedule group, <stack>-distributors (infra/aws/workflows.py), and the role it starts runs with
+        group = names.arn("scheduler", "schedule-group/${AWS::StackName}-distributors")
+        schedules = names.arn("scheduler", "schedule/${AWS::StackName}-distributors/*")
+        actions = [
+            "scheduler:CreateSchedule",
+            "scheduler:UpdateSchedule",
+            "scheduler:DeleteSchedule",
+            "scheduler:GetSchedule",
+        ]
+        statements.append(statement(actions, [schedules]))
+        statements.append(statement(["scheduler:GetScheduleGroup", "scheduler:CreateScheduleGroup"], [group]))
+        passed = {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+        role = names.get_arn("DistributorSchedulerRole")
+        statements.append(statement(["iam:PassRole"], [role], Condition=passed))
     if grants.start_workflows:
         machines = [names.state_machine_arn(m.name) for m in STATE_MACHINES]
         statements.append(statement(["states:StartExecution"], machines))

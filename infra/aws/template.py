@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.db.tables import TABLES, table_definition, ttl_attribute
-from infra.aws import iam, names
+from infra.aws import distributors, iam, names
 from infra.aws.api import api_resources, rest_api_override
 from infra.aws.functions import Function
 from infra.aws.monitoring import HAS_ALARM_EMAIL, log_group_id, monitoring_resources
 from infra.aws.parameters import parameters, rules
 from infra.aws.waf import ENABLED as WAF_ENABLED
 from infra.aws.waf import WEB_ACL, waf_resources
-from infra.aws.workflows import workflow_outputs, workflow_resources
+from infra.aws.workflows import DISTRIBUTOR_SCHEDULER_ROLE, workflow_outputs, workflow_resources
 
 # Losing a stack must not lose the orders and seats in it, nor the keys that sign printed tickets:
 # tables and secrets outlive the stack (docs/deploy.md says how to remove them on purpose).
@@ -92,6 +92,8 @@ def function_environment() -> dict[str, Any]:
         "GUICHET_PAYMENT_PROVIDER": {"Ref": "PaymentProvider"},
         "GUICHET_STRIPE_SECRET_ARN": {"Ref": "StripeSecretArn"},
         "GUICHET_TEST_STACK": {"Ref": "TestStack"},
+        "GUICHET_SCHEDULER_ROLE_ARN": names.get_arn(DISTRIBUTOR_SCHEDULER_ROLE),
+        **distributors.environment(),
     }
 
 
@@ -140,6 +142,7 @@ def build_merge_template(api_stage: str, functions: list[Function]) -> dict[str,
         **table_resources(),
         **secret_resources(),
         **workflow_resources(),
+        **distributors.resources(),
         **function_resources(functions),
         **outbox_stream_resources(),
         names.REST_API: rest_api_override(api_stage),

@@ -13,6 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 ASL_DIR = ROOT / "statemachines"
 # Where Scheduler puts a run it could not start after its retries (an alarm watches it).
 DEAD_LETTERS = "ScheduleDeadLetters"
+# Operators' schedules of distributor interfaces (chalicelib/distributors/schedules.py): made by the API
+# in this group, started with this role; deleting the stack deletes the group and its schedules.
+DISTRIBUTOR_SCHEDULE_GROUP = "DistributorScheduleGroup"
+DISTRIBUTOR_SCHEDULER_ROLE = "DistributorSchedulerRole"
+DISTRIBUTOR_RUN = "distributor-run"
 SCHEDULE_RETRIES = 3
 FOURTEEN_DAYS = 14 * 24 * 3600
 
@@ -95,8 +100,25 @@ def dead_letter_queue() -> dict[str, Any]:
     }
 
 
+def distributor_schedule_resources() -> dict[str, dict[str, Any]]:
+    # the machine's ARN by name, not by Ref: every function's environment names this role, and the
+    # machine refers to the functions
+    machine = names.state_machine_arn(DISTRIBUTOR_RUN)
+    policy = iam.document(iam.statement(["states:StartExecution"], [machine]))
+    return {
+        DISTRIBUTOR_SCHEDULE_GROUP: {
+            "Type": "AWS::Scheduler::ScheduleGroup",
+            "Properties": {"Name": names.stack_name("distributors")},
+        },
+        DISTRIBUTOR_SCHEDULER_ROLE: iam.service_role(
+            "scheduler.amazonaws.com", "StartDistributorRuns", policy
+        ),
+    }
+
+
 def workflow_resources() -> dict[str, dict[str, Any]]:
     resources: dict[str, dict[str, Any]] = {DEAD_LETTERS: dead_letter_queue()}
+    resources.update(distributor_schedule_resources())
     for machine in STATE_MACHINES:
         resources.update(state_machine_resources(machine))
     for schedule in SCHEDULES:

@@ -325,6 +325,14 @@ def company_spaces(cat: Catalog) -> str:
     return demo_spaces.seed_spaces(ORG, cat)
 
 
+def distributor(cat: Catalog) -> str:
+    """TicketHub's interface on the simulated distributor: mappings, an export, two sales reintegrated
+    and a schedule (infra/local/demo_distributors.py)."""
+    from infra.local import demo_distributors
+
+    return demo_distributors.seed_distributor(ORG, cat, demo.SEASON.code)
+
+
 def sales_history(cat: Catalog) -> str:
     """Sales, cancellations, a reservation and door scans, through the services (the reports' demo)."""
     from infra.local import demo_history
@@ -348,6 +356,7 @@ def catalog_steps() -> tuple[Callable[[], str], ...]:
             advantages,
             season_tickets,
             company_spaces,
+            distributor,
             demo_options,
             sales_history,
         )
@@ -371,7 +380,8 @@ def summary() -> str:
         f"season ticket {demo_season_tickets.CODE} (/shop/{ORG}/pos/WEB/season-tickets); "
         f"deferred accounts of {demo.COMPANY[1]} and {demo.AGENCY[1]}, producer {demo.PRODUCER[1]} of "
         f"{', '.join(demo.PRODUCED_EVENTS)}, a company account request to decide "
-        f"({demo.ACCOUNT_REQUEST['company_name']}); relays log in at /shop/{ORG}/relay-login"
+        f"({demo.ACCOUNT_REQUEST['company_name']}); relays log in at /shop/{ORG}/relay-login; "
+        f"distributor TicketHub on the simulated distributor (/distributor-simulator/{ORG}/<interface>/page)"
     )
 
 

@@ -165,6 +165,7 @@ class LocalStack:
             self.moto.start()
             self._choose_dynamodb()
             self._environment.apply(app_environment(self.dynamodb_endpoint, self.moto_endpoint, token_secret))
+            self._environment.apply({"GUICHET_LOCAL_URL": f"http://{HOST}:{self.port}"})
             self._launch_dynamodb()  # java boots in the background while the rest is set up
             self._chalice = ChaliceLocal(HOST, self.port, dict(os.environ), self.chalice_output)
             self._chalice.start()  # it boots while the rest is deployed and seeded
@@ -240,6 +241,7 @@ class LocalStack:
         create_tables(boto3.client("dynamodb", region_name=REGION, endpoint_url=self.dynamodb_endpoint))
         # moto's SES keeps what is sent (the admin page's outbox shows it) from a verified sender only
         verify_sender(self.moto_endpoint, REGION, settings().mail_from)
+        _create_files_bucket(self.moto_endpoint, settings().files_bucket)
         self.seeded = seed.seed()
 
     def _start_schedules(self) -> None:
@@ -300,3 +302,12 @@ class LocalStack:
             local.stop()
         if starter is not None:
             starter.release()
+
+
+def _create_files_bucket(endpoint: str, bucket: str) -> None:
+    """The distributors' files bucket on the moto server (its memory goes with the stack)."""
+    import boto3
+
+    s3 = boto3.client("s3", region_name=REGION, endpoint_url=endpoint)
+    if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})

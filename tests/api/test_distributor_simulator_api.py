@@ -73,13 +73,13 @@ def test_it_sells_from_the_allotment_once_and_reports_the_sales_and_counts(sim_a
     sold = sim_api.call(
         "POST",
         url + "/sell",
-        {"distributor_performance_id": "P1", "seats": ["P1-A2"], "audience": "FULL", "price": 2500},
+        {"distributor_performance_id": "P1", "seat_ids": ["P1-A2"], "audience": "FULL", "price": 2500},
     )
     assert sold.status_code == 201, sold.json_body
     assert [(line["line"], line["seat"]) for line in sold.json_body["lines"]] == [("1", "P1-A2")]
 
     again = sim_api.call(
-        "POST", url + "/sell", {"distributor_performance_id": "P1", "seats": ["P1-A2"], "audience": "FULL"}
+        "POST", url + "/sell", {"distributor_performance_id": "P1", "seat_ids": ["P1-A2"], "audience": "FULL"}
     )
     assert again.status_code == 409
     assert again.json_body["details"]["reason"] == "seat_unavailable"

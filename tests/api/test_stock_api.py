@@ -133,8 +133,8 @@ def test_blocking_unblocking_and_moving_seats_report_what_changed(api, opened):
         "POST", path(opened, "/stock/move"), {**seats, "quota_id": opened.quotas["GRP"]}, token=admin
     )
 
-    assert blocked.json_body == {"changed": 2, "unchanged": [], "refused": []}
-    assert unblocked.json_body == {"changed": 2, "unchanged": [], "refused": []}
+    assert blocked.json_body == {"changed": 2, "unchanged": [], "refused": [], "export_suggested": []}
+    assert unblocked.json_body == {"changed": 2, "unchanged": [], "refused": [], "export_suggested": []}
     assert moved.status_code == 200 and moved.json_body["changed"] == 2
 
 
@@ -179,7 +179,7 @@ def test_a_whole_zone_is_selected_across_its_blocks(api, opened):
 
     response = api.call("POST", path(opened, "/stock/block"), body, token=api.login())
 
-    assert response.json_body == {"changed": 4, "unchanged": [], "refused": []}
+    assert response.json_body == {"changed": 4, "unchanged": [], "refused": [], "export_suggested": []}
 
 
 def test_an_unknown_block_is_404(api, opened):

@@ -49,6 +49,7 @@ def test_unknown_workflow_cannot_be_started(api, admin_token):
         "figures-rebuild",
         "code-batches",
         "waiting-list-offers",
+        "distributor-run",
     ]
 
 
