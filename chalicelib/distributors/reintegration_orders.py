@@ -15,6 +15,7 @@ from chalicelib.clock import iso, seconds
 from chalicelib.deferred_accounts import checkout as on_account
 from chalicelib.deferred_accounts.model import OnAccountRefused
 from chalicelib.distributors.categories import ExternalError, TechnicalError
+from chalicelib.distributors.export_build import distributor_quotas
 from chalicelib.distributors.model import Interface
 from chalicelib.distributors.reintegration_plan import Plan
 from chalicelib.errors import (
@@ -71,7 +72,7 @@ class Seller:
         return cls(
             org_id,
             interface,
-            frozenset(channel.get("quota_ids") or []),
+            frozenset(distributor_quotas(org_id, data["channel_id"]) if channel else ()),
             {"id": data["contact_id"], **contact},
         )
 
