@@ -90,7 +90,7 @@ export function stockPanel(ctx, view, base, quotas, problem, after) {
     const target = kind === "move" ? quota.value : undefined;
     clearErrors(problem);
     await whileBusy(button, async () => {
-      const report = { changed: 0, unchanged: [], refused: [] };
+      const report = { changed: 0, unchanged: [], refused: [], export_suggested: [] };
       try {
         for (let start = 0; start < ids.length; start += CHUNK) {
           const body = { selection: { seat_ids: ids.slice(start, start + CHUNK) } };
@@ -99,6 +99,7 @@ export function stockPanel(ctx, view, base, quotas, problem, after) {
           report.changed += answer.changed;
           report.unchanged.push(...answer.unchanged);
           report.refused.push(...answer.refused);
+          report.export_suggested.push(...(answer.export_suggested || []));
         }
         const verb = { block: "blocked", unblock: "unblocked", move: "moved" }[kind];
         result.textContent = `${report.changed} seat${report.changed === 1 ? "" : "s"} ${verb}` +

@@ -44,6 +44,7 @@ export const SCREENS = [
   { id: "price-grids", title: "Price grids", area: "catalog", group: "catalog", load: () => import("./views-price-grids.js") },
   { id: "audiences", title: "Audience categories", area: "catalog", group: "catalog", load: () => import("./views-audiences.js") },
   { id: "sales-channels", title: "Sales channels", area: "catalog", group: "distribution", load: () => import("./views-sales-channels.js") },
+  { id: "distributors", title: "Distributors", area: "distributors", group: "distribution", load: () => import("./views-distributors.js") },
   { id: "points-of-sale", title: "Points of sale", area: "catalog", group: "distribution", load: () => import("./views-points-of-sale.js") },
   { id: "customers", title: "Customers", area: "contacts", group: "customers", load: () => import("./views-customers.js") },
   { id: "company-accounts", title: "Company accounts", area: "contacts", group: "customers", load: () => import("./views-company-accounts.js") },

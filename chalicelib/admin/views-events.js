@@ -6,6 +6,7 @@
 import { api, seg } from "./api.js";
 import { crudSection, nameOf, refCache, subPath } from "./crud.js";
 import { clearErrors, errorBox, fill, h, showError, whileBusy } from "./dom.js";
+import { exportStatus, offerExport } from "./distributors-export-prompt.js";
 import { holderLink, liveBar, pollLive, renderCounts, stockPanel } from "./events-stock.js";
 import { drawPlan, modeSwitch, NO_QUOTA, paletteFor } from "./plan-svg.js";
 import { label } from "./rights.js";
@@ -336,6 +337,7 @@ async function stockScreen(root, ctx, eventId, performanceId) {
     }
   }
 
+  const exports = exportStatus(ctx, performanceId); // each distributor's last export of the performance
   fill(root, head, problem,
     h("div", { class: "row plan-controls" },
       modeSwitch("stock-colour-by", ["status", "category", "quota"], mode, (next) => { mode = next; repaint(); })),
@@ -349,7 +351,9 @@ async function stockScreen(root, ctx, eventId, performanceId) {
           ? stockPanel(ctx, view, base, quotas, problem, async (ids, report, change, quota) => {
             applyLocally(ids, report, change, quota);
             await refresh();
-          }) : null)),
+            await offerExport(ctx, report.export_suggested, exports); // the seed's "export now?"
+          }) : null,
+        exports.node)),
     h("h2", {}, "Counts"), counts);
   await refresh();
   pollLive(ctx, live, refresh);
