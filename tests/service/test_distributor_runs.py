@@ -175,10 +175,11 @@ def test_a_dead_run_blocks_its_function_no_longer_than_the_lock_lasts(organisati
         later = runs.start(
             ORG, interface_id, Function.ALLOTMENT_EXPORT, RunParameters(performance_ids=["P1"]), "a"
         )
+        holder = run_store.current_lock(ORG, interface_id, Function.ALLOTMENT_EXPORT)
     assert later.status == "queued"
     dead = runs.history(ORG, interface_id)[1]
     assert dead.status == "failed" and dead.first_error["message"].startswith("RunAbandoned: The run stopped")
-    assert run_store.current_lock(ORG, interface_id, Function.ALLOTMENT_EXPORT) == later.run_id
+    assert holder == later.run_id
 
 
 def test_the_history_per_interface_and_for_all_newest_first_and_a_run_again(organisation, started, fake):
