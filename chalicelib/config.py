@@ -38,6 +38,9 @@ class Settings:
     # The role EventBridge Scheduler starts distributor runs with (passed to it by the API); the local
     # stack needs none (moto takes any).
     scheduler_role_arn: str | None = None
+    # The queue where EventBridge Scheduler leaves a distributor run it could not start (and an alarm
+    # watches); none locally.
+    schedule_dead_letters_arn: str | None = None
 
 
 @functools.cache
@@ -69,6 +72,7 @@ def settings() -> Settings:
         test_stack=env.get("GUICHET_TEST_STACK", "false").lower() == "true",
         files_bucket=env.get("GUICHET_FILES_BUCKET", f"guichet-{stage}-files"),
         scheduler_role_arn=env.get("GUICHET_SCHEDULER_ROLE_ARN") or None,
+        schedule_dead_letters_arn=env.get("GUICHET_SCHEDULE_DEAD_LETTERS_ARN") or None,
         stripe_secret_arn=env.get("GUICHET_STRIPE_SECRET_ARN") or None,
         stripe_secret=env.get("GUICHET_STRIPE_SECRET") or None,
         # Set by the Lambda runtime only: the local stack, chalice local and tests run as stage "dev"/"test".

@@ -68,7 +68,7 @@ export function runsHistory(ctx, box, { path, names = null, id = "distributor-ru
             onclick: () => details(run.run_id),
           }, "Details"),
           ctx.can(AREA, "execute") && !LIVE.includes(run.status) ? h("button", {
-            type: "button", class: "small", "data-action": "again", "aria-label": `Run ${run.run_id} again`,
+            type: "button", class: "small", "data-action": "again", "aria-label": `Run again: run ${run.run_id}`,
             onclick: (event) => again(run, event.currentTarget),
           }, "Run again") : null));
     }), "No run yet.");
@@ -163,6 +163,17 @@ const performanceText = (p) => `${p.code} · ${String(p.starts_at).slice(0, 16).
  * An event select and the multi-select of its performances, filled once read (the events at once, an
  * event's performances when it is chosen); read() -> {event_id, performance_ids} (null: every one).
  */
+const SALES = "sales_reintegration";
+
+/** A sales reintegration takes every sale the distributor reports (no performance filter or window);
+ * only it takes a file: show the fields the chosen function takes. */
+export function forFunction(fn, filter, fileField, windowField = null) {
+  const sales = fn === SALES;
+  for (const node of filter.nodes) node.hidden = sales;
+  if (windowField) windowField.hidden = sales;
+  fileField.hidden = !sales;
+}
+
 export function performanceFilter(ctx, prefix, value = {}) {
   const event = h("select", { id: `${prefix}-event`, name: "event_id" }, h("option", { value: "" }, "— every event —"));
   const chosen = new Set(value.performance_ids || []);
@@ -205,20 +216,24 @@ function runNowForm(ctx, item, after) {
   const filter = performanceFilter(ctx, "distributor-run");
   const batch = h("input", { id: "distributor-run-batch", name: "batch_size", type: "number", min: 1, max: 1000, step: 1 });
   const fileKey = h("input", { id: "distributor-run-file", name: "file_key", maxlength: 500, autocomplete: "off", spellcheck: "false" });
+  const fileField = field("File to take", fileKey, "A file's key in the inbox; empty: pull from the distributor.");
   const form = h("form", { id: "distributor-run-now", novalidate: true, "aria-labelledby": "distributor-run-now-title" },
     h("h2", { id: "distributor-run-now-title" }, "Run now"),
     problem,
     h("div", { class: "form-grid" },
       field("Function", fn), ...filter.nodes,
       field("Batch size", batch, "Performances (export, counts) or sale lines (reintegration) per batch; empty: the default."),
-      field("File to take", fileKey, "Sales reintegration only: a file's key in the inbox; empty: pull from the distributor.")),
+      fileField),
     h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary", id: "distributor-run-now-submit" }, "Run now")),
     result);
+  fn.addEventListener("change", () => forFunction(fn.value, filter, fileField));
+  forFunction(fn.value, filter, fileField);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const sent = { function: fn.value, ...filter.read() };
+    const sales = fn.value === SALES;
+    const sent = { function: fn.value, ...(sales ? {} : filter.read()) };
     if (batch.value) sent.batch_size = Number(batch.value);
-    if (fileKey.value.trim()) sent.file_key = fileKey.value.trim();
+    if (sales && fileKey.value.trim()) sent.file_key = fileKey.value.trim();
     for (const key of Object.keys(sent)) if (sent[key] === null) delete sent[key];
     whileBusy(form.querySelector("#distributor-run-now-submit"), async () => {
       clearErrors(problem, form);

@@ -7,7 +7,7 @@ import { api, seg } from "./api.js";
 import { aimErrors } from "./crud-form.js";
 import { toLocalInput } from "./crud.js";
 import { AREA, badge, FUNCTIONS, interfacePath, table } from "./distributors-common.js";
-import { performanceFilter } from "./distributors-runs.js";
+import { forFunction, performanceFilter } from "./distributors-runs.js";
 import { checkRequired, clearErrors, confirmAction, errorBox, field, fill, formatTime, h, showError, whileBusy } from "./dom.js";
 
 const UNITS = { minutes: "minutes", hours: "hours", days: "days" };
@@ -109,6 +109,12 @@ export async function schedulesPanel(ctx, body, item) {
     kind.addEventListener("change", showWindow);
     showWindow();
     const filter = performanceFilter(ctx, "distributor-schedule", s || {});
+    const fileField = field("File to take", input("distributor-schedule-file", "file_key", { maxlength: 500, value: s?.file_key || "", autocomplete: "off" }),
+      "A file's key in the inbox; empty: pull from the distributor.");
+    const windowField = h("fieldset", { class: "field", "data-field": "window" }, h("legend", {}, "Window of performances"),
+      field("Performances taken", kind), dates, days);
+    fn.addEventListener("change", () => forFunction(fn.value, filter, fileField, windowField));
+    forFunction(fn.value, filter, fileField, windowField);
     const form = h("form", { id: "distributor-schedule-form", novalidate: true, "data-mode": s ? "edit" : "create" },
       formProblem,
       h("div", { class: "form-grid" },
@@ -119,10 +125,9 @@ export async function schedulesPanel(ctx, body, item) {
         field("Next start", input("distributor-schedule-next", "next_start", { type: "datetime-local", value: toLocalInput(s?.next_start) }),
           "Empty: one period from now. A past time moves on to the next one to come."),
         field("Batch size", input("distributor-schedule-batch", "batch_size", { type: "number", min: 1, max: 1000, value: s?.batch_size ?? "" })),
-        field("File to take", input("distributor-schedule-file", "file_key", { maxlength: 500, value: s?.file_key || "", autocomplete: "off" }),
-          "Sales reintegration only: a file's key in the inbox."),
+        fileField,
         ...filter.nodes),
-      h("fieldset", { class: "field", "data-field": "window" }, h("legend", {}, "Window of performances"), field("Performances taken", kind), dates, days),
+      windowField,
       h("div", { class: "field", "data-field": "enabled" }, h("label", { class: "check" },
         h("input", { type: "checkbox", id: "distributor-schedule-enabled", name: "enabled", checked: s ? Boolean(s.enabled) : true }), " Enabled")),
       h("div", { class: "buttons" },
@@ -136,11 +141,13 @@ export async function schedulesPanel(ctx, body, item) {
       let windowBody = null;
       if (kind.value === "dates") windowBody = { from_date: value("from_date") || null, to_date: value("to_date") || null };
       if (kind.value === "days") windowBody = { days_before: number("days_before"), days_after: number("days_after") };
+      // A sales reintegration takes every sale (no filter, no window); only it takes a file.
+      const sales = fn.value === "sales_reintegration";
       const sent = {
         function: fn.value, name: value("name"), every: number("every"), unit: unit.value,
         next_start: value("next_start") ? new Date(value("next_start")).toISOString() : null,
-        window: windowBody, batch_size: number("batch_size"), ...filter.read(),
-        file_key: value("file_key") || null, enabled: form.elements.enabled.checked,
+        window: sales ? null : windowBody, batch_size: number("batch_size"), ...(sales ? {} : filter.read()),
+        file_key: sales ? value("file_key") || null : null, enabled: form.elements.enabled.checked,
       };
       whileBusy(form.querySelector("#distributor-schedule-save"), async () => {
         clearErrors(formProblem, form);

@@ -51,6 +51,8 @@ def check_runnable(org_id: str, interface: Interface, function: Function, params
             f"The interface {interface.data.get('name')} is suspended: it runs nothing",
             {"reason": "interface_suspended", "interface_id": interface.id},
         )
+    if function == Function.SALES_REINTEGRATION:
+        _no_filter(params)
     if params.file_key is not None:
         if function != Function.SALES_REINTEGRATION:
             raise InvalidInput(
@@ -67,6 +69,18 @@ def check_runnable(org_id: str, interface: Interface, function: Function, params
             )
         return
     require(AdapterKind(interface.data["connection"]["adapter"]), CAPABILITY[function])
+
+
+def _no_filter(params: RunParameters) -> None:
+    """A sales reintegration takes every sale the distributor reports since the last one (a cursor): a
+    performance, event or window filter would leave sales behind for good, so it is refused."""
+    for name in ("performance_ids", "event_id", "window"):
+        if getattr(params, name) is not None:
+            raise InvalidInput(
+                f"{name}: a sales reintegration takes every sale the distributor reports; "
+                "it takes no performance, event or window filter",
+                {"field": name, "reason": "not_taken"},
+            )
 
 
 def _take(run: Run) -> Run:

@@ -200,7 +200,7 @@ def _ensure_group(client: Any) -> None:
 
 
 def target(schedule: Schedule) -> dict[str, Any]:
-    return {
+    found = {
         "Arn": settings().state_machine_arn_prefix + "distributor-run",
         "RoleArn": role_arn(),
         "Input": json.dumps(
@@ -216,6 +216,9 @@ def target(schedule: Schedule) -> dict[str, Any]:
             "MaximumRetryAttempts": SCHEDULE_RETRIES,
         },
     }
+    if settings().schedule_dead_letters_arn:  # a start that failed every retry waits there, alarmed
+        found["DeadLetterConfig"] = {"Arn": settings().schedule_dead_letters_arn}
+    return found
 
 
 def _mirror(schedule: Schedule, create: bool) -> None:
@@ -254,7 +257,13 @@ def _check(org_id: str, interface_id: str, spec: ScheduleSpec) -> None:
     from chalicelib.distributors import runs, service
 
     interface = service.get_interface(org_id, interface_id)
-    runs.check_runnable(org_id, interface, spec.function, RunParameters(file_key=spec.file_key))
+    params = RunParameters(
+        performance_ids=spec.performance_ids,
+        event_id=spec.event_id,
+        window=spec.window,
+        file_key=spec.file_key,
+    )
+    runs.check_runnable(org_id, interface, spec.function, params)
 
 
 def create(org_id: str, interface_id: str, spec: ScheduleSpec) -> Schedule:

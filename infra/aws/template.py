@@ -13,7 +13,7 @@ from infra.aws.monitoring import HAS_ALARM_EMAIL, log_group_id, monitoring_resou
 from infra.aws.parameters import parameters, rules
 from infra.aws.waf import ENABLED as WAF_ENABLED
 from infra.aws.waf import WEB_ACL, waf_resources
-from infra.aws.workflows import DISTRIBUTOR_SCHEDULER_ROLE, workflow_outputs, workflow_resources
+from infra.aws.workflows import DEAD_LETTERS, DISTRIBUTOR_SCHEDULER_ROLE, workflow_outputs, workflow_resources
 
 # Losing a stack must not lose the orders and seats in it, nor the keys that sign printed tickets:
 # tables and secrets outlive the stack (docs/deploy.md says how to remove them on purpose).
@@ -93,6 +93,7 @@ def function_environment() -> dict[str, Any]:
         "GUICHET_STRIPE_SECRET_ARN": {"Ref": "StripeSecretArn"},
         "GUICHET_TEST_STACK": {"Ref": "TestStack"},
         "GUICHET_SCHEDULER_ROLE_ARN": names.get_arn(DISTRIBUTOR_SCHEDULER_ROLE),
+        "GUICHET_SCHEDULE_DEAD_LETTERS_ARN": names.get_arn(DEAD_LETTERS),
         **distributors.environment(),
     }
 

@@ -104,7 +104,10 @@ def distributor_schedule_resources() -> dict[str, dict[str, Any]]:
     # the machine's ARN by name, not by Ref: every function's environment names this role, and the
     # machine refers to the functions
     machine = names.state_machine_arn(DISTRIBUTOR_RUN)
-    policy = iam.document(iam.statement(["states:StartExecution"], [machine]))
+    policy = iam.document(
+        iam.statement(["states:StartExecution"], [machine]),
+        iam.statement(["sqs:SendMessage"], [names.get_arn(DEAD_LETTERS)]),
+    )
     return {
         DISTRIBUTOR_SCHEDULE_GROUP: {
             "Type": "AWS::Scheduler::ScheduleGroup",

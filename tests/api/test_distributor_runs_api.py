@@ -4,12 +4,14 @@ Scheduler; refusals naming the field; each route behind its `distributors` right
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import boto3
 import pytest
 
 from app import app
+from chalicelib import config
 from chalicelib.api import distributor_runs
 from chalicelib.distributors import schedules
 from chalicelib.runs import service as workflow_runs
@@ -123,6 +125,30 @@ def test_a_file_for_a_function_that_takes_none_is_refused_naming_file_key(api, w
     assert refused.status_code == 422 and refused.json_body["details"]["field"] == "file_key"
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"event_id": "E1"},
+        {"performance_ids": ["P1"]},
+        {"window": {"days_before": 3, "days_after": 0}},
+    ],
+)
+@pytest.mark.parametrize("schedule", [False, True])
+def test_a_sales_reintegration_with_a_filter_is_refused_naming_it_since_it_would_leave_sales_behind(
+    api, world, extra, schedule
+):
+    url = f"{BASE}/interfaces/{world['interface']}/" + ("schedules" if schedule else "runs")
+    body = {"function": "sales_reintegration", **extra}
+    if schedule:
+        body.update(every=1, unit="hours")
+
+    refused = api.call("POST", url, body, token=world["admin"])
+
+    assert refused.status_code == 422, refused.json_body
+    assert refused.json_body["details"] == {"field": next(iter(extra)), "reason": "not_taken"}
+    assert world["started"] == []
+
+
 def test_schedules_are_made_changed_and_deleted_in_eventbridge_scheduler(api, world):
     admin, interface_id = world["admin"], world["interface"]
     url = f"{BASE}/interfaces/{interface_id}/schedules"
@@ -208,3 +234,18 @@ def test_each_route_needs_its_distributors_right(api, world):
     assert api.call("PUT", f"{schedule_url}/x", schedule, token=reader).status_code == 403
     assert api.call("DELETE", f"{schedule_url}/x", token=reader).status_code == 403
     assert len(world["started"]) == 1
+
+
+def test_a_schedule_leaves_a_run_it_could_not_start_in_the_stacks_dead_letter_queue(api, world, monkeypatch):
+    queue = "arn:aws:sqs:eu-west-1:123456789012:guichet-test-schedule-dead-letters"
+    stack = dataclasses.replace(config.settings(), schedule_dead_letters_arn=queue)
+    monkeypatch.setattr(schedules, "settings", lambda: stack)
+    url = f"{BASE}/interfaces/{world['interface']}/schedules"
+    body = {"function": "counts", "every": 1, "unit": "days", "next_start": "2030-01-01T08:00:00Z"}
+
+    made = api.call("POST", url, body, token=world["admin"])
+
+    assert made.status_code == 201, made.json_body
+    name = f"{world['interface']}-{made.json_body['id']}"
+    stored = boto3.client("scheduler").get_schedule(Name=name, GroupName=schedules.group_name())
+    assert stored["Target"]["DeadLetterConfig"] == {"Arn": queue}

@@ -200,20 +200,45 @@ def test_an_operator_edits_an_interface_keeping_its_password_and_schedules_a_rei
     page.fill("#distributor-schedule-name", "Every quarter")
     page.fill("#distributor-schedule-every", "15")
     page.select_option("#distributor-schedule-unit", "minutes")
-    page.select_option("#distributor-schedule-window", "days")
-    page.fill("#distributor-schedule-before", "30")
+    # A reintegration takes every sale the distributor reports: no window or performance filter.
+    expect(page.locator("#distributor-schedule-window")).to_be_hidden()
+    expect(page.locator("#distributor-schedule-event")).to_be_hidden()
     page.fill("#distributor-schedule-batch", "200")
     page.click("#distributor-schedule-save")
     expect(page.locator("#notice")).to_have_text("Schedule created.")
     row = page.locator("#distributor-schedules-table tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("15 minutes")
-    expect(row).to_contain_text("from 30 days before a performance")
+
+    # An allotment export every day, over performances from 30 days before them.
+    page.click("#distributor-schedule-new")
+    page.select_option("#distributor-schedule-function", "allotment_export")
+    expect(page.locator("#distributor-schedule-file")).to_be_hidden()
+    page.fill("#distributor-schedule-every", "1")
+    page.select_option("#distributor-schedule-unit", "days")
+    page.select_option("#distributor-schedule-window", "days")
+    page.fill("#distributor-schedule-before", "30")
+    page.click("#distributor-schedule-save")
+    expect(page.locator("#notice")).to_have_text("Schedule created.")
+    expect(row).to_have_count(2)
+    expect(page.locator("#distributor-schedules-table tbody")).to_contain_text(
+        "from 30 days before a performance"
+    )
     schedules = api.get(f"{INTERFACES}/{interface['id']}/schedules", token=admin_token).json()["items"]
-    assert [
-        (s["function"], s["every"], s["unit"], s["window"]["days_before"], s["batch_size"], s["enabled"])
+    assert sorted(
+        (
+            s["function"],
+            s["every"],
+            s["unit"],
+            (s["window"] or {}).get("days_before"),
+            s["batch_size"],
+            s["enabled"],
+        )
         for s in schedules
-    ] == [("sales_reintegration", 15, "minutes", 30, 200, True)]
+    ) == [
+        ("allotment_export", 1, "days", 30, None, True),
+        ("sales_reintegration", 15, "minutes", None, 200, True),
+    ]
     assert page.script_errors == []
 
 
@@ -284,7 +309,8 @@ def test_the_plan_offers_to_export_and_shows_the_last_export(page, stack, api, a
     expect(dialog.locator("h2")).to_have_text("Export the allotment now?")
     expect(dialog.locator("input[name=interface]")).to_be_checked()
     card = page.locator(f"#distributor-plan-exports li[data-interface='{interface['id']}']")
-    expect(card).to_contain_text("never exported")
+    # The last export, if any (the demo exports its distributor's allotment), else "never exported".
+    expect(card).to_contain_text(interface["name"])
     page.click("#distributor-export-yes")
 
     outcome = page.evaluate("window.offered")  # once the export answered

@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.errors import error_classes
 from chalicelib.workflows.catalogue import SCHEDULES, STATE_MACHINES
 from infra.aws import names
-from infra.aws.workflows import ASL_DIR, DEAD_LETTERS
+from infra.aws.workflows import ASL_DIR, DEAD_LETTERS, DISTRIBUTOR_SCHEDULER_ROLE
 from tests.infra.cfn import PSEUDO, resolve, resources_of, statements_for
 
 # The error names the Amazon States Language defines (all begin with "States.").
@@ -156,3 +156,15 @@ def test_every_schedule_may_only_start_its_state_machine(template: dict[str, Any
         assert statements_for(template, role, "sqs:SendMessage") == [{"Fn::GetAtt": [DEAD_LETTERS, "Arn"]}]
         trust = template["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
         assert [s["Principal"] for s in trust] == [{"Service": "scheduler.amazonaws.com"}]
+
+
+def test_operators_distributor_schedules_leave_a_run_they_could_not_start_in_the_dead_letter_queue(
+    template: dict[str, Any],
+) -> None:
+    """The API makes the operators' schedules (chalicelib/distributors/schedules.py) with the role and
+    the queue the functions' environment names: the role may start the run and leave it in the queue."""
+    role = DISTRIBUTOR_SCHEDULER_ROLE
+    queue = {"Fn::GetAtt": [DEAD_LETTERS, "Arn"]}
+    assert statements_for(template, role, "sqs:SendMessage") == [queue]
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["GUICHET_SCHEDULE_DEAD_LETTERS_ARN"] == queue
