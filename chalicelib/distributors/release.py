@@ -135,7 +135,7 @@ def release_performance(
     ]
     seats: list[str] = []
     for start in range(0, len(free), CHUNK):
-        seats += _move_seats(org_id, performance.id, free[start : start + CHUNK], target)
+        seats += _move_seats(org_id, performance.id, free[start : start + CHUNK], frozenset(wanted), target)
     places = 0
     areas = inventory.stock_counts(org_id, performance.id)["areas"]
     for area in areas:
@@ -144,13 +144,16 @@ def release_performance(
     return seats, places
 
 
-def _move_seats(org_id: str, performance_id: str, seat_ids: list[str], target: str) -> list[str]:
-    """The seats moved; a seat taken (held, sold, blocked) since it was read stays where it is."""
+def _move_seats(
+    org_id: str, performance_id: str, seat_ids: list[str], quotas: frozenset[str], target: str
+) -> list[str]:
+    """The seats moved; a seat taken (held, sold, blocked) or moved out of `quotas` by an operator
+    since it was read stays where it is: each seat's write requires it to be in one of them still."""
     pending = list(seat_ids)
     while pending:
         selection = Selection(seat_ids=tuple(pending))
         try:
-            report = stock.change_seats(org_id, performance_id, selection, MOVE, target)
+            report = stock.change_seats(org_id, performance_id, selection, MOVE, target, from_quotas=quotas)
         except SeatUnavailable as exc:  # a small selection is all or nothing: leave the taken out
             taken = {r["seat_id"] for r in exc.details.get("refused", [])}
             if not taken:
@@ -175,7 +178,9 @@ def _mark_for_export(org_id: str, interface_id: str, performance_id: str, seat_i
 
 
 def _move_places(org_id: str, performance_id: str, area: str, quota: str, target: str) -> int:
-    """The area's free places of `quota` moved to `target`, read again when a buyer takes some meanwhile."""
+    """The area's free places of `quota` moved to `target`, read again when a buyer or an operator
+    takes some meanwhile. stock.move_places decrements `quota`'s own counters (the quota is in their
+    key) on condition they still have the places free, so it never takes places from another quota."""
     for _ in range(ATTEMPTS):
         free = sum(
             c.free

@@ -18,6 +18,7 @@ from chalicelib.inventory import stock_repository
 from chalicelib.inventory.stock_model import (
     ALREADY,
     MOVE,
+    NOT_IN_STOCK,
     AreaCounter,
     count_areas,
     count_seats,
@@ -35,6 +36,8 @@ MAX_SELECTION = 5000
 AREA_FIELDS = ["sk", "area", "quota_id", "category_id", "counter", "capacity", "free"]
 MOVE_ATTEMPTS = 3
 DONE = {"block": "blocked", "unblock": "unblocked", "move": "moved"}
+# Why a seat was refused when `from_quotas` was given and its quota is none of them.
+OTHER_QUOTA = "other quota"
 
 
 def _shards(performance: Stored) -> int:
@@ -122,11 +125,17 @@ def change_seats(
     change: str,
     target_quota: str | None = None,
     guard: Callable[[list[str]], None] | None = None,
+    *,
+    from_quotas: frozenset[str] | None = None,
 ) -> ChangeReport:
     """Block, unblock or move the selected seats; a held or sold seat is never touched.
 
     `guard`: called with the selected seat ids before anything is written; what it raises refuses
     the change (the distributors' two-step move).
+
+    `from_quotas` (None: any quota): each seat changes only if its quota is one of them when it is
+    written, so a seat an operator moved to another quota since the caller read it stays there; it
+    is refused with the reason "other quota", like a held or sold seat.
 
     Up to 100 seats the request is all or nothing: one refused seat and SeatUnavailable names every
     refused one. A larger selection is written 100 seats at a time, each chunk all or nothing, its
@@ -147,14 +156,31 @@ def change_seats(
         raise InvalidInput(
             f"At most {MAX_SELECTION} seats per request", {"field": "selection", "seats": len(seat_ids)}
         )
+    if from_quotas is not None and not from_quotas:
+        raise InvalidInput("from_quotas names no quota", {"field": "from_quotas"})
     if guard is not None:
         guard(seat_ids)
     report = ChangeReport()
     whole = len(seat_ids) <= TRANSACTION_ITEMS
     for start in range(0, len(seat_ids), TRANSACTION_ITEMS):
         chunk = seat_ids[start : start + TRANSACTION_ITEMS]
-        _change_chunk(performance, chunk, change, target_quota, report, whole)
+        _change_chunk(performance, chunk, change, target_quota, from_quotas, report, whole)
     return report
+
+
+def _refusal(
+    change: str,
+    current: dict[str, Any] | None,
+    target_quota: str | None,
+    from_quotas: frozenset[str] | None,
+    now: int,
+) -> str:
+    """Why the seat's write failed: ALREADY when it is already as asked, OTHER_QUOTA when its quota is
+    not one of `from_quotas` (it is no longer the caller's to change), else its state."""
+    reason = refusal(change, current, target_quota, now)
+    if reason in (ALREADY, NOT_IN_STOCK) or from_quotas is None or current is None:
+        return reason
+    return OTHER_QUOTA if current.get("quota_id") not in from_quotas else reason
 
 
 def _change_chunk(
@@ -162,6 +188,7 @@ def _change_chunk(
     seat_ids: list[str],
     change: str,
     target_quota: str | None,
+    from_quotas: frozenset[str] | None,
     report: ChangeReport,
     whole: bool,
 ) -> None:
@@ -170,12 +197,15 @@ def _change_chunk(
     pending = list(seat_ids)
     while pending:
         failed = changes.change_seats(
-            performance.id, _shards(performance), pending, change, target_quota, now
+            performance.id, _shards(performance), pending, change, target_quota, now, from_quotas
         )
         if not failed:
             report.changed += len(pending)
             return
-        reasons = {seat: refusal(change, current, target_quota, now) for seat, current in failed.items()}
+        reasons = {
+            seat: _refusal(change, current, target_quota, from_quotas, now)
+            for seat, current in failed.items()
+        }
         refused = [{"seat_id": s, "reason": r} for s, r in reasons.items() if r != ALREADY]
         if refused and whole:
             names = ", ".join(f"{r['seat_id']} ({r['reason']})" for r in refused[:20])

@@ -32,8 +32,21 @@ def _connection() -> Any:
     return SeatItem._get_connection().connection
 
 
-def _write(change: str, target_quota: str | None, now: int) -> tuple[list[Any], Any]:
-    """The actions and the condition of one seat's write."""
+def _write(
+    change: str, target_quota: str | None, now: int, from_quotas: frozenset[str] | None = None
+) -> tuple[list[Any], Any]:
+    """The actions and the condition of one seat's write; with `from_quotas`, the seat's quota must
+    still be one of them when it is written (an operator may have moved it since it was read)."""
+    actions, condition = _change(change, target_quota, now)
+    if from_quotas is None:
+        return actions, condition
+    if not from_quotas:
+        raise ValueError("from_quotas names no quota")
+    return actions, condition & SeatItem.quota_id.is_in(*sorted(from_quotas))
+
+
+def _change(change: str, target_quota: str | None, now: int) -> tuple[list[Any], Any]:
+    """The actions and the condition of one seat's change, whatever its quota."""
     if change == BLOCK:
         actions = [
             SeatItem.status.set(SEAT_BLOCKED),
@@ -53,16 +66,23 @@ def _write(change: str, target_quota: str | None, now: int) -> tuple[list[Any], 
 
 @store_errors
 def change_seats(
-    performance_id: str, shards: int, seat_ids: list[str], change: str, target_quota: str | None, now: int
+    performance_id: str,
+    shards: int,
+    seat_ids: list[str],
+    change: str,
+    target_quota: str | None,
+    now: int,
+    from_quotas: frozenset[str] | None = None,
 ) -> dict[str, dict[str, Any] | None]:
-    """Change every seat in one transaction (at most 100), all or nothing.
+    """Change every seat in one transaction (at most 100), all or nothing; with `from_quotas`, only
+    seats whose quota is one of them at the moment of the write.
 
     Returns {} when every seat changed; otherwise nothing changed and the answer maps each seat whose
     condition failed to its current attributes (None when the performance has no such seat).
     """
     if len(seat_ids) > TRANSACTION_ITEMS:
         raise ValueError(f"at most {TRANSACTION_ITEMS} seats per transaction")
-    actions, condition = _write(change, target_quota, now)
+    actions, condition = _write(change, target_quota, now, from_quotas)
     try:
         with TransactWrite(connection=_connection()) as tx:
             for seat_id in seat_ids:
