@@ -11,7 +11,12 @@ from pydantic import Field
 
 from chalicelib.api.routing import Api, Body, Out
 from chalicelib.auth.model import OperatorCaller, Right
-from chalicelib.distributors import mappings, on_sale_sheet, service
+from chalicelib.distributors import (
+    mappings,
+    on_sale_sheet,
+    referrers,  # noqa: F401 - the catalog refuses deleting what interfaces and mappings name
+    service,
+)
 from chalicelib.distributors.model import (
     AdapterKind,
     DistributorId,

@@ -8,7 +8,16 @@ import secrets
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from chalicelib.catalog import cache, organisation, registry, repository, seating, seating_repository, zones
+from chalicelib.catalog import (
+    cache,
+    organisation,
+    references,
+    registry,
+    repository,
+    seating,
+    seating_repository,
+    zones,
+)
 from chalicelib.catalog.kinds import Spec
 from chalicelib.catalog.model import PerformanceStatus, Stored
 from chalicelib.catalog.registry import Kind
@@ -247,7 +256,8 @@ def local_start(org_id: str, performance: Mapping[str, Any]) -> dict[str, str]:
 
 
 def referencing(org_id: str, kind_name: str, item_id: str) -> list[dict[str, str]]:
-    """Items that name this one, so it cannot be deleted."""
+    """Items that name this one, so it cannot be deleted: catalog items, then what other contexts
+    registered in `references` (a distributor interface naming a contact, a mapping naming an event)."""
     found = []
     for other, path in registry.referrers(kind_name):
         simple = "." not in path and "[]" not in path and path in other.filters
@@ -261,6 +271,7 @@ def referencing(org_id: str, kind_name: str, item_id: str) -> list[dict[str, str
         for layout in all_items(org_id, "layout"):
             if item_id in layout.state.get(SEAT_REFS[kind_name], []):
                 found.append({"kind": "layout", "id": layout.id, "field": f"seats.{kind_name}_id"})
+    found.extend(references.users(org_id, kind_name, item_id))
     return found
 
 
