@@ -68,11 +68,21 @@ export function liveBar(ctx, refresh) {
 }
 
 const HOLDERS = { cart: "in a cart", option: "held by option", reservation: "reserved by order", order: "sold in order" };
-const UNLINKED = { cart: "in a cart", option: "held by an option", reservation: "reserved (awaiting payment)", order: "sold" };
+const UNLINKED = {
+  cart: "in a cart", option: "held by an option", reservation: "reserved (awaiting payment)", order: "sold",
+  distributor: "by a distributor",
+};
 
 /** What holds a seat, with a link to it when the operator may open it (else the API leaves the ids out). */
 export function holderLink(holder) {
   const link = (href, text) => [`${HOLDERS[holder.kind]} `, h("a", { href, "data-action": "holder" }, text)];
+  if (holder.kind === "distributor") {
+    // A sold seat has no expiry: "sold by distributor Fnac in order X", or "held by distributor Fnac".
+    const who = holder.channel_name || holder.channel_id;
+    const text = `${holder.expires_at ? "held" : "sold"} ${who ? `by distributor ${who}` : UNLINKED.distributor}`;
+    if (!holder.order_id) return text;
+    return [`${text} in order `, h("a", { href: `#/orders/${seg(holder.order_id)}`, "data-action": "holder" }, holder.order_id)];
+  }
   if (holder.kind === "option" && holder.option_id) return link(`#/options/${seg(holder.option_id)}`, holder.option_id);
   if (holder.order_id) return link(`#/orders/${seg(holder.order_id)}`, holder.order_id);
   if (holder.cart_id) {

@@ -204,11 +204,15 @@ export const STATUSES = [
   { key: "blocked", label: "Blocked", colour: "#33373d" },
 ];
 
-/** With the seats' holders known, a held seat is coloured by what holds it (key "held:<kind>"). */
+/**
+ * With the seats' holders known, a held seat is coloured by what holds it (key "held:<kind>"); a seat
+ * of a distributor's allotment, held or sold, is "held:distributor".
+ */
 export const HOLD_KINDS = [
   { key: "held:cart", label: "In a cart", colour: "#e69b00" },
   { key: "held:option", label: "Held by an option", colour: "#0b7285" },
   { key: "held:reservation", label: "Reserved (awaiting payment)", colour: "#c2255c" },
+  { key: "held:distributor", label: "Distributor (allotment sold or held)", colour: "#228be6" },
 ];
 export const NO_QUOTA = "";
 

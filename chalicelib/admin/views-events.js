@@ -218,7 +218,10 @@ async function stockScreen(root, ctx, eventId, performanceId) {
     view.paint((seat) => {
       const s = seatState.get(seat.seat_id);
       if (!s) return undefined;
-      if (mode === "status") return s.status === "held" && holders.known ? `held:${holderOf.get(seat.seat_id)?.kind}` : s.status;
+      if (mode === "status") {
+        const kind = holders.known ? holderOf.get(seat.seat_id)?.kind : undefined;
+        return holders.known && (s.status === "held" || kind === "distributor") ? `held:${kind}` : s.status;
+      }
       return mode === "quota" ? s.quota : s.category;
     }, paletteFor(mode, { categories, quotas, holders: holders.known }));
     // Whatever the colouring, each seat says its status: <circle data-seat=… data-status=sold data-hold=cart>.

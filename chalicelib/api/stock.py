@@ -157,12 +157,17 @@ def get_stock_seats(caller: OperatorCaller, item_id: str) -> Response:
 
 class HolderOut(Out):
     hold_id: str | None
-    kind: str = Field(description="cart, option, reservation (an order awaiting payment) or order (sold)")
+    kind: str = Field(
+        description="cart, option, reservation (an order awaiting payment), order (sold) or distributor "
+        "(held or sold in a distributor's allotment)"
+    )
     seat_ids: list[str]
-    expires_at: int | None = None
+    expires_at: int | None = Field(default=None, description="None when sold")
     cart_id: str | None = Field(default=None, description="Shown with the orders:read right")
     order_id: str | None = Field(default=None, description="Shown with the orders:read right")
     option_id: str | None = Field(default=None, description="Shown with the options:read right")
+    channel_id: str | None = Field(default=None, description="distributor: the external sales channel")
+    channel_name: str | None = Field(default=None, description="distributor: the channel's name")
 
 
 class HoldersOut(Out):
