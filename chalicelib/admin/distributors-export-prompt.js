@@ -144,7 +144,7 @@ export function exportStatus(ctx, performanceId) {
       pending || last?.pending ? [" ", h("span", { class: "badge run", "data-testid": "export-pending" }, "Changed since")] : null,
       last?.errors?.length ? h("p", { class: "hint" }, errorLine(last.errors[0])) : null,
       ctx.can(AREA, "execute") ? h("div", {}, h("button", {
-        type: "button", class: "small", "data-action": "export", "aria-label": `Export the allotment to ${item.name} now`,
+        type: "button", class: "small", "data-action": "export", "aria-label": `Export now: the allotment to ${item.name}`,
         onclick: (event) => whileBusy(event.currentTarget, async () => {
           problem.hidden = true;
           exporting(item.id);

@@ -73,7 +73,7 @@ export async function exportsPanel(ctx, body, item) {
         num(e.sent_version, { title: "The last version the distributor took" }),
         h("td", {}, e.errors?.length ? errorLine(e.errors[0]) : "–"),
         h("td", { class: "actions" }, canRun ? h("button", {
-          type: "button", class: "small", "data-action": "export", "aria-label": `Export ${performanceName(e.performance_id)} again`,
+          type: "button", class: "small", "data-action": "export", "aria-label": `Export again: ${performanceName(e.performance_id)}`,
           onclick: (event) => exportNow(event.currentTarget, [e.performance_id]),
         }, "Export again") : null))),
       "Nothing exported yet.");

@@ -70,7 +70,7 @@ export async function mappingsPanel(ctx, body, item) {
         h("td", { "data-col": "distributor_id" }, m.distributor_id),
         h("td", { class: "actions" },
           ctx.can(AREA, "modify") ? h("button", {
-            type: "button", class: "small", "data-action": "edit", "aria-label": `Change the distributor id of ${m.kind} ${m.our_code || m.our_id}`,
+            type: "button", class: "small", "data-action": "edit", "aria-label": `Edit the distributor id of ${m.kind} ${m.our_code || m.our_id}`,
             onclick: (event) => editRow(event.currentTarget.closest("tr"), m),
           }, "Edit") : null,
           ctx.can(AREA, "delete") ? h("button", {
