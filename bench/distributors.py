@@ -58,11 +58,13 @@ def main() -> None:
         create_tables(local.client())
         auth.create_organisation(ORG, "Bench", "admin", "admin-password")
         seated = args.lines // 2
-        per_row = (seated + 1) // 2  # row C of blocks L and R is the distributor's
+        per_row = 100  # row C of every block is the distributor's; a block's seats fit one item
+        blocks = tuple(("STALLS", f"B{n:03}") for n in range(-(-seated // per_row)))
         print(
-            f"building a performance: {2 * per_row * 3:,} seats, {args.lines - seated:,} standing places ..."
+            f"building a performance: {len(blocks) * per_row * 3:,} seats, "
+            f"{args.lines - seated:,} standing places ..."
         )
-        world = build_distributor_world(per_row=per_row, pit_share=args.lines - seated)
+        world = build_distributor_world(blocks=blocks, per_row=per_row, pit_share=args.lines - seated)
         seats = world.distributor_seats()[:seated]
         lines = [sale(f"S{n}", seat=seat) for n, seat in enumerate(seats)]
         lines += [

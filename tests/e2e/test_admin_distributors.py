@@ -192,6 +192,12 @@ def test_an_operator_edits_an_interface_keeping_its_password_and_schedules_a_rei
         True,
     )
 
+    # Active again (a suspended interface runs nothing, and takes no schedule).
+    page.click("#distributor-edit")
+    page.select_option("#distributor-status", "active")
+    page.click("#distributor-save")
+    expect(page.locator("#distributor-summary [data-key=Status]")).to_have_text("Active")
+
     # A sales reintegration every 15 minutes over performances from 30 days before them.
     page.click("#distributor-tabs [data-tab=schedules]")
     idle(page)

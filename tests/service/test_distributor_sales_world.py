@@ -74,10 +74,15 @@ def build_distributor_world(
     rows: int = 3,
     per_row: int = 10,
     pit_share: int = 5,
+    blocks: tuple[tuple[str, str], ...] = (("STALLS", "L"), ("STALLS", "R")),
 ) -> DistributorWorld:
     """`pit_share`: the distributor's standing places in the pit (the web has 10)."""
     built = build_performance(
-        areas={"WEB": 10, "GRP": pit_share}, rows=rows, per_row=per_row, assign=distributor_rows
+        areas={"WEB": 10, "GRP": pit_share},
+        blocks=blocks,
+        rows=rows,
+        per_row=per_row,
+        assign=distributor_rows,
     )
     audience = catalog.create(ORG, "audience_category", k.AudienceCategorySpec(code="PUB", name="Public")).id
     full, young = (
