@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.test_admin_layout import DESKTOP, PHONE, settled
 
@@ -59,10 +60,14 @@ def open_deep(page: Page, steps: str) -> bool:
     page.goto(page.url.split("#")[0] + first)
     settled(page)
     for selector in clicks:
-        page.wait_for_load_state("networkidle")
-        if not page.locator(selector).count():
+        # The hash change starts the next screen a moment later: wait for what to click to appear, not
+        # for the previous screen's idle state, which would read an empty list.
+        target = page.locator(selector).first
+        try:
+            target.wait_for(state="visible", timeout=10_000)
+        except PlaywrightTimeout:
             return False
-        page.locator(selector).first.click()
+        target.click()
         settled(page)
     return True
 
