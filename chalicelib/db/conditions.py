@@ -16,6 +16,9 @@ from chalicelib.errors import TransientStoreError
 
 T = TypeVar("T")
 
+# One TransactWriteItems takes at most this many actions.
+MAX_TRANSACTION_ACTIONS = 100
+
 
 def seat_takeable(now: int, quota_ids: frozenset[str] | None = None) -> Any:
     """The stock rule as a write condition: the seat exists and is free, or held by a hold that has

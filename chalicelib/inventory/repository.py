@@ -8,6 +8,8 @@ actions in one transaction, hence MAX_SEATS_PER_HOLD in service.py.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -236,57 +238,97 @@ def set_expiry(hold: Hold, expires_at: int, now: int, order_id: str | None = Non
     Raises HoldExpired-worthy Conflict when the hold is no longer active or has already expired.
     A purge time written by an older version goes: a live hold is never purged.
     """
-    actions = [HoldItem.expires_at.set(expires_at), HoldItem.purge_at.remove()]
-    if order_id:
-        actions.append(HoldItem.order_id.set(order_id))
     try:
         with TransactWrite(connection=connection()) as tx:
-            tx.update(
-                HoldItem(hold_pk(hold.hold_id)),
-                actions=actions,
-                condition=(HoldItem.status == HOLD_ACTIVE) & (HoldItem.expires_at > now),
-            )
-            for seat in hold.seats:
-                tx.update(
-                    SeatItem(seat.pk, seat.sk),
-                    actions=[SeatItem.hold_expires_at.set(expires_at)],
-                    condition=(SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id),
-                )
+            for write in extension_writes(hold, expires_at, now, order_id):
+                write.add_to(tx)
     except TransactWriteError as exc:
         if condition_failed(exc):
             raise Conflict("The hold has ended or expired", {"hold_id": hold.hold_id}) from exc
         raise transient(exc) from exc
 
 
+@dataclass(frozen=True)
+class StockWrite:
+    """One conditional update of a hold or of one of its seats, for another context's transaction
+    (an order written with its seats); its condition is the one inventory's own write would have."""
+
+    item: Any
+    actions: list[Any]
+    condition: Any
+    hold_id: str
+
+    def add_to(self, tx: Any) -> None:
+        tx.update(self.item, actions=self.actions, condition=self.condition)
+
+
+def extension_writes(hold: Hold, expires_at: int, now: int, order_id: str | None = None) -> list[StockWrite]:
+    """The writes moving a live, unexpired hold's expiry (and naming its order), hold and seats."""
+    actions = [HoldItem.expires_at.set(expires_at), HoldItem.purge_at.remove()]
+    if order_id:
+        actions.append(HoldItem.order_id.set(order_id))
+    writes = [
+        StockWrite(
+            HoldItem(hold_pk(hold.hold_id)),
+            actions,
+            (HoldItem.status == HOLD_ACTIVE) & (HoldItem.expires_at > now),
+            hold.hold_id,
+        )
+    ]
+    for seat in hold.seats:
+        writes.append(
+            StockWrite(
+                SeatItem(seat.pk, seat.sk),
+                [SeatItem.hold_expires_at.set(expires_at)],
+                (SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id),
+                hold.hold_id,
+            )
+        )
+    return writes
+
+
+def sale_writes(hold: Hold, order_id: str) -> list[StockWrite]:
+    """The writes selling a hold's seats to an order: held by this hold -> sold.
+
+    The hold may have expired: as long as no one else took its seats and the clean-up has not ended
+    it, the sale goes through (a payment that came back late)."""
+    writes = [
+        StockWrite(
+            HoldItem(hold_pk(hold.hold_id)),
+            [
+                HoldItem.status.set(HOLD_CONVERTED),
+                HoldItem.order_id.set(order_id),
+                HoldItem.expiry_shard.remove(),
+                HoldItem.purge_at.remove(),  # its order may be cancelled and refunded any time
+            ],
+            HoldItem.status == HOLD_ACTIVE,
+            hold.hold_id,
+        )
+    ]
+    for seat in hold.seats:
+        writes.append(
+            StockWrite(
+                SeatItem(seat.pk, seat.sk),
+                [
+                    SeatItem.status.set(SEAT_SOLD),
+                    SeatItem.order_id.set(order_id),
+                    SeatItem.hold_expires_at.remove(),
+                ],
+                (SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id),
+                hold.hold_id,
+            )
+        )
+    return writes
+
+
 @store_errors
 def convert(hold: Hold, order_id: str) -> None:
-    """Sell a hold's seats to an order: held by this hold -> sold, in one transaction.
-
-    The hold may have expired: as long as no one else took its seats and the clean-up has not
-    ended it, the sale goes through (a payment that came back late). Conflict otherwise.
-    """
+    """Sell a hold's seats to an order (sale_writes), in one transaction; Conflict if its seats are
+    no longer held for it."""
     try:
         with TransactWrite(connection=connection()) as tx:
-            tx.update(
-                HoldItem(hold_pk(hold.hold_id)),
-                actions=[
-                    HoldItem.status.set(HOLD_CONVERTED),
-                    HoldItem.order_id.set(order_id),
-                    HoldItem.expiry_shard.remove(),
-                    HoldItem.purge_at.remove(),  # its order may be cancelled and refunded any time
-                ],
-                condition=HoldItem.status == HOLD_ACTIVE,
-            )
-            for seat in hold.seats:
-                tx.update(
-                    SeatItem(seat.pk, seat.sk),
-                    actions=[
-                        SeatItem.status.set(SEAT_SOLD),
-                        SeatItem.order_id.set(order_id),
-                        SeatItem.hold_expires_at.remove(),
-                    ],
-                    condition=(SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id),
-                )
+            for write in sale_writes(hold, order_id):
+                write.add_to(tx)
     except TransactWriteError as exc:
         if condition_failed(exc):
             raise Conflict("The hold's seats are no longer held for it", {"hold_id": hold.hold_id}) from exc

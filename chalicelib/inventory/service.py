@@ -122,6 +122,21 @@ def extend_hold(hold: Hold, expires_at: int, order_id: str | None = None) -> Hol
     return hold
 
 
+def extension_writes(hold: Hold, expires_at: int, order_id: str | None = None) -> list:
+    """extend_hold's writes, for an order's own transaction (the order placed with its seats held to
+    its deadline); each write has `hold_id` and `add_to(tx)`. The transaction fails as a whole if the
+    hold has lapsed or ended."""
+    return repository.extension_writes(hold, expires_at, clock.seconds(), order_id)
+
+
+def sale_writes(hold: Hold, order_id: str) -> list:
+    """sell_hold's writes, for an order's own transaction (the order paid with its seats sold): only for
+    a hold that is active; one already sold to this order needs none."""
+    if hold.status == HOLD_CONVERTED and hold.order_id == order_id:
+        return []
+    return repository.sale_writes(hold, order_id)
+
+
 def sell_hold(hold_id: str, order_id: str) -> Hold:
     """The hold's seats become the order's (sold); again for the same order changes nothing."""
     hold = repository.get_hold(hold_id)

@@ -16,6 +16,7 @@ from chalicelib.advantages.model import AdvantageRefused
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog import zones
 from chalicelib.clock import iso, now
+from chalicelib.db.conditions import MAX_TRANSACTION_ACTIONS
 from chalicelib.deferred_accounts import checkout as on_account
 from chalicelib.errors import (
     Conflict,
@@ -60,6 +61,7 @@ from chalicelib.sales.payments import (
     figures_effects,
     give_back_stock,
     money_back,
+    open_session,
     pay_online,
     payment_callback,
     refund_on_cancel,
@@ -149,8 +151,15 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
         writes = [*writes, *_pay_on_account(org_id, order, payer, buyer)]
     else:
         voucher_debits, credit = _plan_payments(org_id, order, buyer, request)
+    effects = _placed_effects(order)
+    kept = _keep_holds(order, holds)
+    if (
+        2 + len(voucher_debits) + bool(credit) + len(writes) + len(effects) + len(kept)
+        > MAX_TRANSACTION_ACTIONS
+    ):
+        kept = []  # a very large order: its holds are kept by their own writes, after it is placed
     try:
-        repository.place_order(cart, order, voucher_debits, credit, _placed_effects(order), writes)
+        repository.place_order(cart, order, voucher_debits, credit, effects, writes, kept)
     except AdvantageRefused:
         if payer is not None:
             on_account.refused_in_transaction(org_id, payer, order.total)
@@ -162,7 +171,28 @@ def checkout(org_id: str, cart_id: str, buyer: Buyer, request: CheckoutRequest) 
     logger.info(
         "order placed", extra={"order_id": order.order_id, "status": order.status, "total": order.total}
     )
-    return _after_checkout(order, holds)
+    return _after_checkout(order, holds, kept=bool(kept))
+
+
+def _keep_holds(order: Order, holds: list) -> list:
+    """Before the order is placed, what keeps its seats held with it: a reservation's until its
+    deadline; a card payment's for the payment window, whose session is opened first so that the order
+    is written once with its payment page (a session of an order that then fails to be placed is never
+    shown to anyone). The writes go in the order's transaction."""
+    if order.status == RESERVATION:
+        deadline = order.deadline
+    else:
+        card = _pending_card(order)
+        if card is None:
+            return []
+        deadline = int(now().timestamp()) + PAYMENT_WINDOW_SECONDS
+        order.deadline = deadline
+        card.redirect_url = open_session(order, card)
+    return [w for hold in holds for w in inventory.extension_writes(hold, deadline, order.order_id)]
+
+
+def _pending_card(order: Order) -> Payment | None:
+    return next((p for p in order.payments if p.method == CARD and p.status == PAYMENT_PENDING), None)
 
 
 def _pay_on_account(org_id: str, order: Order, company_id: str, buyer: Buyer) -> list:
@@ -201,7 +231,7 @@ def _resume(order: Order) -> Order:
     payment's session, or the settlement of an order paid by vouchers and credit)."""
     if order.status != PENDING_PAYMENT:
         return order
-    card = next((p for p in order.payments if p.method == CARD and p.status == PAYMENT_PENDING), None)
+    card = _pending_card(order)
     if card is not None and card.redirect_url:
         return order
     return _after_checkout(order, order_holds(order))
@@ -297,15 +327,22 @@ def _plan_payments(
     return debits, from_credit
 
 
-def _after_checkout(order: Order, holds: list) -> Order:
-    """Reservation: hold until the deadline. Card: hold for the payment and start it. Else: paid."""
+def _after_checkout(order: Order, holds: list, kept: bool = False) -> Order:
+    """Reservation: hold until the deadline. Card: hold for the payment and start it. Else: paid.
+    `kept`: the order's own transaction kept the holds already."""
     if order.status == RESERVATION:
-        for hold in holds:
-            inventory.extend_hold(hold, order.deadline, order.order_id)
+        if not kept:
+            for hold in holds:
+                inventory.extend_hold(hold, order.deadline, order.order_id)
         return order
-    card = next((p for p in order.payments if p.method == CARD and p.status == PAYMENT_PENDING), None)
+    card = _pending_card(order)
     if card is None:
         return settle(order.order_id)
+    if card.redirect_url and order.deadline:  # its session was opened before the order was placed
+        if not kept:
+            for hold in holds:
+                inventory.extend_hold(hold, order.deadline, order.order_id)
+        return order
     deadline = int(now().timestamp()) + PAYMENT_WINDOW_SECONDS
     for hold in holds:
         inventory.extend_hold(hold, deadline, order.order_id)

@@ -35,7 +35,14 @@ from chalicelib.db.sales import (
     ticket_key,
     voucher_key,
 )
-from chalicelib.errors import AlreadyExists, Conflict, InsufficientBalance, NotFound, VersionConflict
+from chalicelib.errors import (
+    AlreadyExists,
+    Conflict,
+    HoldExpired,
+    InsufficientBalance,
+    NotFound,
+    VersionConflict,
+)
 from chalicelib.outbox import repository as outbox
 from chalicelib.outbox.model import Effect
 from chalicelib.sales.documents import Cart, CartLine, Consequences, Order, Ticket
@@ -197,13 +204,15 @@ def place_order(
     credit_debit: int,
     effects: list[Effect] = (),
     writes: list = (),
+    stock_writes: list = (),
 ) -> None:
-    """The cart becomes the order, vouchers and credit are debited, and the advantages' `writes`
-    (quotas, caps, single-use codes, promo uses) are taken: one transaction.
+    """The cart becomes the order, vouchers and credit are debited, the advantages' `writes`
+    (quotas, caps, single-use codes, promo uses) are taken and the holds are kept to the order's
+    deadline (inventory's `stock_writes`): one transaction.
 
     Raises Conflict (`cart`) if the cart was checked out or changed meanwhile, InsufficientBalance
     naming the voucher or credit whose balance fell short, AdvantageRefused naming the quota, cap or
-    code that could not be taken.
+    code that could not be taken, HoldExpired when a hold lapsed or ended before the order was placed.
     """
     pk, sk = cart_key(cart.cart_id)
     now = order.created_at
@@ -246,7 +255,7 @@ def place_order(
                     ],
                     condition=CreditItem.balance >= credit_debit,
                 )
-            for write in writes:
+            for write in [*writes, *stock_writes]:
                 write.add_to(tx)
             for effect in effects:
                 tx.save(outbox.item_for(effect), condition=OutboxItem.pk.does_not_exist())
@@ -264,6 +273,11 @@ def place_order(
             raise AdvantageRefused(
                 "An advantage's quota, a cap or a code was taken meanwhile",
                 {"field": "lines", "refused": refused},
+            ) from exc
+        lapsed = [w.hold_id for n, w in enumerate(stock_writes, start=first + len(writes)) if n in failed]
+        if lapsed:
+            raise HoldExpired(
+                "The seats' hold has expired; choose seats again", {"hold_id": lapsed[0]}
             ) from exc
         codes = [code for n, (code, _) in enumerate(voucher_debits, start=2) if n in failed]
         if codes:
@@ -431,6 +445,21 @@ def put_tickets(tickets: list[Ticket]) -> None:
         except PutError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
+
+
+class _NewTicket:
+    """A ticket written in an order's transaction (the order paid with its seats sold): it must not
+    exist yet, else the transaction fails and the step-by-step settlement takes over."""
+
+    def __init__(self, ticket: Ticket) -> None:
+        self.item = _ticket_item(ticket)
+
+    def add_to(self, tx: Any) -> None:
+        tx.save(self.item, condition=TicketItem.pk.does_not_exist())
+
+
+def ticket_writes(tickets: list[Ticket]) -> list[_NewTicket]:
+    return [_NewTicket(ticket) for ticket in tickets]
 
 
 def _ticket_item(ticket: Ticket) -> TicketItem:
