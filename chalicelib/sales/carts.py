@@ -195,7 +195,7 @@ def add_to_cart(org_id: str, cart_id: str, buyer: Buyer, request: HoldRequest) -
     cart.hold_ids.append(hold.hold_id)
     cart.started_at = cart.started_at or clock.seconds()
     try:
-        return save_priced(cart, adjacent=adjacent)
+        return save_priced(cart, adjacent=adjacent, placed=hold)
     except Conflict:
         inventory.release_hold(hold.hold_id)
         taken.undo()
@@ -594,9 +594,14 @@ def priced(
     )
 
 
-def save_priced(cart: Cart, adjacent: bool | None = None) -> PricedCart:
-    """Price the cart, keep each line's price as the one the buyer is shown, and save it."""
-    quote = priced(cart, adjacent)
+def save_priced(cart: Cart, adjacent: bool | None = None, placed: Hold | None = None) -> PricedCart:
+    """Price the cart, keep each line's price as the one the buyer is shown, and save it; `placed`,
+    the hold this request has just added to it."""
+    holds = None
+    if placed is not None:  # the others are read; the one just placed is known
+        others = [hold_id for hold_id in cart.hold_ids if hold_id != placed.hold_id]
+        holds = [placed, *(inventory.get_holds(others) if others else [])]
+    quote = priced(cart, adjacent, holds=holds)
     for p in quote.lines:
         p.line.unit_price = p.unit_price
     repository.save_cart(cart)
