@@ -31,18 +31,13 @@ PER_ROW = 100  # seats a row; rows A, B, C a block (an item of at most 400 KB ho
 
 def build_world(seats: int) -> Any:
     """The sales world of tests/service/test_distributor_sales_world.py (its row C of every block is
-    the distributor's quota), over as many blocks of 3 x PER_ROW seats as `seats` needs: that helper
-    builds two blocks, and a block of thousands of seats is more than one DynamoDB item holds."""
+    the distributor's quota), over as many blocks of 3 x PER_ROW seats as `seats` needs (a block of
+    thousands of seats is more than one DynamoDB item holds)."""
     from tests.service import test_distributor_sales_world as sales_world
 
     count = -(-seats // PER_ROW)
     blocks = tuple(("STALLS", f"B{n:03}") for n in range(count))
-    real = sales_world.build_performance
-    sales_world.build_performance = lambda **kwargs: real(blocks=blocks, **kwargs)
-    try:
-        return sales_world.build_distributor_world(per_row=PER_ROW)
-    finally:
-        sales_world.build_performance = real
+    return sales_world.build_distributor_world(per_row=PER_ROW, blocks=blocks)
 
 
 BY_TABLE: Counter = Counter()  # (operation, table) -> requests

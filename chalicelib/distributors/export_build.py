@@ -123,12 +123,13 @@ def places_of(org_id: str, performance: Stored, quota_ids: set[str]) -> list[All
         for seat in seats
     ]
     if _has_areas(org_id, performance):
-        counts = inventory.stock_counts(org_id, performance.id)
         areas: dict[tuple[str, str], int] = {}
-        for area in counts["areas"]:
-            if area["quota_id"] in quota_ids and int(area["capacity"]) > 0:
-                key = (area["area"], area.get("category_id") or "")
-                areas[key] = areas.get(key, 0) + int(area["capacity"])
+        for (area, quota_id, category_id), capacity in inventory.area_capacities(
+            performance.id, shards
+        ).items():
+            if quota_id in quota_ids and capacity > 0:
+                key = (area, category_id or "")
+                areas[key] = areas.get(key, 0) + capacity
         places += [
             AllotmentPlace(
                 performance_id=performance.id,

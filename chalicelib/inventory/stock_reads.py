@@ -88,6 +88,21 @@ def area_counters(performance_id: str, shards: int, area: str) -> list[AreaStock
     ]
 
 
+AREA_CAPACITY_ATTRIBUTES = ("area", "quota_id", "category_id", "capacity")
+
+
+def area_capacities(performance_id: str, shards: int) -> list[tuple[str, str | None, str | None, int]]:
+    """Every standing-area sub-counter's (area, quota, category, capacity): the area items only (a few
+    per shard), not the seats around them."""
+    return [
+        (text(area) or "", text(quota), text(category), _int(capacity) or 0)
+        for shard in range(shards)
+        for area, quota, category, capacity in raw_rows(
+            performance_id, shard, AREA_CAPACITY_ATTRIBUTES, AREA_PREFIX
+        )
+    ]
+
+
 def _int(raw: dict[str, Any] | None) -> int | None:
     found = number(raw)
     return None if found is None else int(found)
