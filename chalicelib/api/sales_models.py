@@ -194,7 +194,9 @@ class PaymentOut(Out):
     amount: int
     status: str
     code: str | None
-    redirect_url: str | None
+    redirect_url: str | None = Field(
+        description="The card provider's payment page while the payment is pending; null once it is answered"
+    )
     at: str | None
 
 

@@ -89,8 +89,13 @@ class Payment:
     status: str
     code: str | None = None  # the gift voucher's code
     reference: str | None = None  # the provider's reference
-    redirect_url: str | None = None
+    redirect_url: str | None = None  # the provider's payment page, while the payment is pending
     at: str | None = None
+
+    def outcome(self, status: str, reference: str | None, at: str) -> None:
+        """The provider's answer: the payment page is of no more use and leaves the order (a session
+        address is about half a kilobyte, and an order under 1 KB costs half as much to write)."""
+        self.status, self.reference, self.at, self.redirect_url = status, reference, at, None
 
 
 @dataclass

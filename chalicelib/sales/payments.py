@@ -151,7 +151,7 @@ def payment_callback(payload: str, signature: str) -> Order:
             p = current.payment(payment.payment_id)
             if p.status != PAYMENT_PENDING:
                 return False
-            p.status, p.reference, p.at = PAYMENT_SUCCEEDED, outcome.provider_reference, iso()
+            p.outcome(PAYMENT_SUCCEEDED, outcome.provider_reference, iso())
             if current.status in OPEN_STATES:
                 # settled below; should this request die first, the reconciler settles it (the
                 # open-orders index puts an order whose money is all in first)
@@ -169,7 +169,7 @@ def payment_callback(payload: str, signature: str) -> Order:
         p = current.payment(payment.payment_id)
         if p.status != PAYMENT_PENDING:
             return False
-        p.status, p.reference, p.at = status, outcome.provider_reference, iso()
+        p.outcome(status, outcome.provider_reference, iso())
         current.history.append({"at": iso(), "status": f"payment {status}", "by": "payment provider"})
         return True
 
@@ -218,7 +218,7 @@ def _settle_at_once(order: Order, succeeded: tuple[str, str | None] | None = Non
     changed = copy.deepcopy(order)
     if succeeded is not None:
         payment = changed.payment(succeeded[0])
-        payment.status, payment.reference, payment.at = PAYMENT_SUCCEEDED, succeeded[1], iso()
+        payment.outcome(PAYMENT_SUCCEEDED, succeeded[1], iso())
     if changed.paid_amount < changed.total:
         return None
     holds = inventory.get_holds(order.hold_ids)

@@ -64,7 +64,9 @@ def test_a_card_payment_is_written_once_with_the_seats_sold_the_tickets_and_the_
 
     stored = repository.get_order(order.order_id)
     assert stored.status == "paid" and stored.version == 2  # checkout's write, then this one
-    assert [p.status for p in stored.payments if p.method == "card"] == ["succeeded"]
+    assert [(p.status, p.redirect_url) for p in stored.payments if p.method == "card"] == [
+        ("succeeded", None)
+    ]
     assert seat_status(world, seat) == "sold" and inventory.get_hold(stored.hold_ids[0]).is_sold
     assert [t.status for t in tickets_of(stored)] == ["valid"]
     kinds = sorted(item.kind for item in outbox_store.read(outbox_store.due(outbox.now(), 50)))
