@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 from chalicelib.outbox.model import Effect
@@ -130,7 +131,9 @@ class Order:
     version: int = 1
 
     def document(self) -> dict[str, Any]:
-        data = asdict(self)
+        """What is stored: the order, its lines and payments without the fields that are None by
+        default (from_document gives them back); DynamoDB charges a write by the item's size."""
+        data = _stored(self)
         data.pop("version")
         return data
 
@@ -147,6 +150,18 @@ class Order:
     @property
     def paid_amount(self) -> int:
         return sum(p.amount for p in self.payments if p.status == "succeeded")
+
+
+def _stored(value: Any) -> Any:
+    if is_dataclass(value):
+        return {
+            f.name: _stored(getattr(value, f.name))
+            for f in fields(value)
+            if not (f.default is None and getattr(value, f.name) is None)
+        }
+    if isinstance(value, list):
+        return [_stored(v) for v in value]
+    return copy.deepcopy(value)
 
 
 @dataclass

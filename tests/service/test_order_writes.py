@@ -4,10 +4,12 @@ hold that ends meanwhile leaves nothing half-written."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from unittest import mock
 
 import pytest
 
+from chalicelib.db.sales import OrderItem, order_key
 from chalicelib.errors import HoldExpired
 from chalicelib.inventory import service as inventory
 from chalicelib.outbox import repository as outbox_store
@@ -75,3 +77,17 @@ def test_a_card_payment_is_written_once_with_the_seats_sold_the_tickets_and_the_
     # a replay changes nothing
     again = orders.payment_callback(callback["payload"], callback["signature"])
     assert again.status == "paid" and repository.get_order(order.order_id).version == 2
+
+
+def test_an_order_reads_back_as_written_and_as_an_older_version_wrote_it(world):
+    order = ordered(world, world.seat("L", "B", 7))
+    stored = repository.get_order(order.order_id)
+    assert stored == order  # its attributes are left out of its packed document, and put back
+
+    item = OrderItem.get(*order_key(order.order_id))
+    old = asdict(stored)
+    old.pop("version")
+    item.packed = old  # every field in the document, None ones included, as before
+    item.save()
+
+    assert repository.get_order(order.order_id) == stored
