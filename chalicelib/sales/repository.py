@@ -197,7 +197,8 @@ def _order_item(order: Order) -> OrderItem:
     )
 
 
-def _order(item: OrderItem) -> Order:
+def order_from_item(item: OrderItem) -> Order:
+    """The order an item holds (its document, with the fields the item keeps as attributes)."""
     document = dict(item.packed if item.packed is not None else item.document)
     for name in _ORDER_ATTRIBUTES:  # an order written before holds them in its document too
         document.setdefault(name, getattr(item, name))
@@ -316,7 +317,7 @@ def create_order(order: Order, effects: list[Effect] = ()) -> None:
 
 @store_errors
 def get_order(order_id: str) -> Order:
-    return _order(_read(OrderItem, order_key(order_id), "Order", {"order_id": order_id}))
+    return order_from_item(_read(OrderItem, order_key(order_id), "Order", {"order_id": order_id}))
 
 
 @store_errors
@@ -394,7 +395,7 @@ def open_orders_due(until: int, limit: int = 200) -> list[Order]:
         keys.extend((item.pk, item.sk) for item in page)
         if len(keys) >= limit:
             break
-    return [_order(item) for item in OrderItem.batch_get(keys)] if keys else []
+    return [order_from_item(item) for item in OrderItem.batch_get(keys)] if keys else []
 
 
 def _orders_from_index(
@@ -409,7 +410,7 @@ def _orders_from_index(
         exclusive_start_key=start,
     )
     keys = [(item["pk"]["S"], item["sk"]["S"]) for item in page.get("Items", [])]
-    read = {item.order_id: _order(item) for item in OrderItem.batch_get(keys)} if keys else {}
+    read = {item.order_id: order_from_item(item) for item in OrderItem.batch_get(keys)} if keys else {}
     found = [read[pk.removeprefix("ORDER#")] for pk, _ in keys if pk.removeprefix("ORDER#") in read]
     return found, page.get("LastEvaluatedKey")
 

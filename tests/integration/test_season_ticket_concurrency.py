@@ -111,7 +111,7 @@ def read_state(world: SeasonWorld) -> State:
         now=int(time.time()),
         seats=by_key,
         holds={h.hold_id: h for h in HoldItem.scan(consistent_read=True)},
-        orders={o.order_id: Order.from_document(o.packed, int(o.version)) for o in items},
+        orders={o.order_id: repository.order_from_item(o) for o in items},
         sold={key for key, seat in by_key.items() if seat.status == SEAT_SOLD},
     )
 

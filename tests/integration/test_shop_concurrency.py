@@ -20,6 +20,7 @@ from chalicelib.db.sales import LimitItem, OrderItem, TicketItem, limit_key
 from chalicelib.db.stock import SEAT_FREE, SEAT_HELD, SEAT_SOLD, AreaCounterItem, SeatItem
 from chalicelib.db.tables import create_tables
 from chalicelib.sales import carts
+from chalicelib.sales import repository as sales_store
 from chalicelib.sales.carts import Buyer, HoldRequest
 from chalicelib.sales.documents import Order
 from chalicelib.workflows import hold_cleanup
@@ -148,7 +149,7 @@ def read_state(world: World) -> State:
         seats={s.seat_id: s for s in seats if s.performance_id == performance_id},
         counters=[c for c in counters if c.performance_id == performance_id],
         holds={h.hold_id: h for h in HoldItem.scan(consistent_read=True)},
-        orders={o.order_id: Order.from_document(o.packed, int(o.version)) for o in orders},
+        orders={o.order_id: sales_store.order_from_item(o) for o in orders},
         tickets=list(TicketItem.scan(TicketItem.sk == "TICKET", consistent_read=True)),
         limits={i.pk: int(i.taken) for i in LimitItem.scan(LimitItem.sk == "LIMIT", consistent_read=True)},
     )
@@ -303,7 +304,7 @@ class Replayed:
 
     def order(self, name: str) -> Order:
         found = [
-            Order.from_document(item.packed, int(item.version))
+            sales_store.order_from_item(item)
             for item in OrderItem.scan(OrderItem.sk == "ORDER", consistent_read=True)
             if item.cart_id == self.carts[name]
         ]
