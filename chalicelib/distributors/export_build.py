@@ -124,9 +124,7 @@ def places_of(org_id: str, performance: Stored, quota_ids: set[str]) -> list[All
     ]
     if _has_areas(org_id, performance):
         areas: dict[tuple[str, str], int] = {}
-        for (area, quota_id, category_id), capacity in inventory.area_capacities(
-            performance.id, shards
-        ).items():
+        for area, quota_id, category_id, capacity in inventory.area_capacities(performance.id, shards):
             if quota_id in quota_ids and capacity > 0:
                 key = (area, category_id or "")
                 areas[key] = areas.get(key, 0) + capacity

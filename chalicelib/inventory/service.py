@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from chalicelib import clock
+from chalicelib.db.conditions import MAX_TRANSACTION_ACTIONS
 from chalicelib.db.holds import HOLD_ACTIVE, HOLD_CONVERTED, HOLD_EXPIRED, HOLD_RELEASED
 from chalicelib.db.stock import area_counter_sk, seat_pk, seat_sk, shard_pk
 from chalicelib.errors import Conflict, HoldExpired, InvalidInput, NotFound
@@ -16,8 +17,8 @@ from chalicelib.inventory.model import AreaTake, BuyerLimit, Hold, ReleaseOutcom
 from chalicelib.inventory.seat_picking import Spread
 from chalicelib.inventory.stock_model import AreaStock, MapSeat, SeatStock, takeable
 
-# One TransactWriteItems takes at most 100 actions: the hold item, the buyer's limit, one per seat.
-MAX_SEATS_PER_HOLD = 98
+# One transaction holds the hold item, the buyer's limit and one action per seat.
+MAX_SEATS_PER_HOLD = MAX_TRANSACTION_ACTIONS - 2
 # A transaction that lost a race with a buyer is read and tried again this many times.
 RELEASE_ATTEMPTS = 3
 
@@ -241,13 +242,10 @@ def area_counters(performance_id: str, shards: int, area: str) -> list[AreaStock
     return stock_reads.area_counters(performance_id, shards, area)
 
 
-def area_capacities(performance_id: str, shards: int) -> dict[tuple[str, str | None, str | None], int]:
-    """Standing places per (area, quota, category) as opened or moved since, read from the area items
+def area_capacities(performance_id: str, shards: int) -> list[tuple[str, str | None, str | None, int]]:
+    """Each standing-area sub-counter's (area, quota, category, capacity), read from the area items
     alone (cheap beside a read of every seat)."""
-    totals: dict[tuple[str, str | None, str | None], int] = {}
-    for area, quota, category, capacity in stock_reads.area_capacities(performance_id, shards):
-        totals[(area, quota, category)] = totals.get((area, quota, category), 0) + capacity
-    return totals
+    return stock_reads.area_capacities(performance_id, shards)
 
 
 def area_category(take: AreaTake) -> str | None:

@@ -330,23 +330,22 @@ def _plan_payments(
 def _after_checkout(order: Order, holds: list, kept: bool = False) -> Order:
     """Reservation: hold until the deadline. Card: hold for the payment and start it. Else: paid.
     `kept`: the order's own transaction kept the holds already."""
-    if order.status == RESERVATION:
-        if not kept:
-            for hold in holds:
-                inventory.extend_hold(hold, order.deadline, order.order_id)
-        return order
     card = _pending_card(order)
-    if card is None:
+    if order.status != RESERVATION and card is None:
         return settle(order.order_id)
-    if card.redirect_url and order.deadline:  # its session was opened before the order was placed
+    # a reservation, or a card payment whose session was opened before the order was placed
+    if order.status == RESERVATION or (card.redirect_url and order.deadline):
         if not kept:
-            for hold in holds:
-                inventory.extend_hold(hold, order.deadline, order.order_id)
+            _keep(holds, order.deadline, order.order_id)
         return order
     deadline = int(now().timestamp()) + PAYMENT_WINDOW_SECONDS
-    for hold in holds:
-        inventory.extend_hold(hold, deadline, order.order_id)
+    _keep(holds, deadline, order.order_id)
     return start_card(order, card, deadline)
+
+
+def _keep(holds: list, deadline: int, order_id: str) -> None:
+    for hold in holds:
+        inventory.extend_hold(hold, deadline, order_id)
 
 
 def my_orders(org_id: str, buyer: Buyer, limit: int, cursor: str | None) -> tuple[list[Order], str | None]:

@@ -195,12 +195,7 @@ def settle(order_id: str, known: Order | None = None) -> Order:
     repository.put_tickets(issued_tickets(order))
 
     def paid(current: Order) -> Consequences | bool:
-        if current.status not in OPEN_STATES:
-            return False
-        current.status = next_state(current.status, PAY)
-        current.deadline = None
-        current.history.append({"at": iso(), "status": PAID, "by": "payment"})
-        return Consequences(effects=[confirmation_effect(current), *figures_effects(current)])
+        return _mark_paid(current) if current.status in OPEN_STATES else False
 
     order = update(order_id, paid, known=order)
     if order.status == PAID:
@@ -226,15 +221,10 @@ def _settle_at_once(order: Order, succeeded: tuple[str, str | None] | None = Non
         hold.is_active or (hold.is_sold and hold.order_id == order.order_id) for hold in holds
     ):
         return None
-    writes = [w for hold in holds for w in inventory.sale_writes(hold, order.order_id)]
-    writes += repository.ticket_writes(issued_tickets(changed))
-    changed.status = next_state(changed.status, PAY)
-    changed.deadline = None
-    changed.history.append({"at": iso(), "status": PAID, "by": "payment"})
-    consequences = Consequences(
-        effects=[confirmation_effect(changed), *figures_effects(changed)], writes=writes
-    )
-    if 1 + len(consequences.effects) + len(writes) > MAX_TRANSACTION_ACTIONS:
+    consequences = _mark_paid(changed)
+    consequences.writes = [w for hold in holds for w in inventory.sale_writes(hold, order.order_id)]
+    consequences.writes += repository.ticket_writes(issued_tickets(changed))
+    if 1 + len(consequences.effects) + len(consequences.writes) > MAX_TRANSACTION_ACTIONS:
         return None
     try:
         paid = repository.save_order(changed, consequences)
@@ -243,6 +233,14 @@ def _settle_at_once(order: Order, succeeded: tuple[str, str | None] | None = Non
         return None
     logger.info("order paid", extra={"order_id": order.order_id, "total": order.total})
     return paid
+
+
+def _mark_paid(order: Order) -> Consequences:
+    """The open order becomes paid; its confirmation and figures go with the write."""
+    order.status = next_state(order.status, PAY)
+    order.deadline = None
+    order.history.append({"at": iso(), "status": PAID, "by": "payment"})
+    return Consequences(effects=[confirmation_effect(order), *figures_effects(order)])
 
 
 def refund_effect(order: Order, payment: Payment, reason: str) -> Effect:
