@@ -12,6 +12,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
 from chalicelib import config
+from chalicelib.catalog import cache as catalog_cache
 from chalicelib.db.tables import TABLES, create_tables
 
 ORG = "demo"
@@ -32,6 +33,7 @@ def _dynamodb_tables() -> dict:
 def aws():
     """moto for everything; every table created from the models, empty for each test."""
     config.reset()
+    catalog_cache.forget()  # the catalog this process kept belongs to the last test's tables
     with mock_aws():
         for model in TABLES:
             model._connection = None

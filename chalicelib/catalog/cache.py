@@ -2,9 +2,10 @@
 
 A shop request reads the same point of sale, channel, event, performance and price grid as the
 request before it. Within `service.shared_reads`, the first catalog read of a request for an
-organisation reads its catalog generation (one small item, strongly consistent); while the generation
-is the one the kept reads were made under, they answer without a request. Any catalog write sets a new
-generation, so a change made on another instance (an operator, a workflow) is seen by the next request.
+organisation reads its catalog generation (one small item, strongly consistent, trusted for
+`repository.GENERATION_CHECK_SECONDS`); while the generation is the one the kept reads were made under,
+they answer without a request. Any catalog write sets a new generation: this process sees its own
+writes at once, and a change made on another instance (an operator, a workflow) within that second.
 """
 
 from __future__ import annotations
@@ -61,8 +62,10 @@ def remembered(org_id: str, key: Key, read: Callable[[], Any], memo: dict[Key, A
 
 
 def forget(org_id: str | None = None) -> None:
-    """Drop the kept reads (of one organisation, or all): this process just wrote its catalog."""
+    """Drop the kept reads (of one organisation, or all): this process just wrote its catalog. All of
+    them: the generations last read are forgotten too (the next request reads them again)."""
     if org_id is None:
         _kept.clear()
+        repository.forget_generations()
     else:
         _kept.pop(org_id, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any, NoReturn
 
@@ -26,10 +27,40 @@ from chalicelib.db.conditions import failed_items, store_errors, transient
 from chalicelib.errors import AlreadyExists, NotFound, VersionConflict
 from chalicelib.observability import logger
 
+# How long a process trusts the catalog generation it last read before reading it again. Every shop
+# request starts from it: read each time, the one small item of an organisation would take every
+# request of an on-sale rush (3,000 strongly consistent reads a second is a partition's most); trusted
+# for a second, it takes one read a second per running instance. A write made by this process is seen
+# at once (it keeps the generation it wrote); one made elsewhere, within this window.
+GENERATION_CHECK_SECONDS = 1.0
 
-@store_errors
+_clock = time.monotonic  # seconds, for the window (tests move it)
+
+# (table, organisation) -> (generation, when read or written here (on `_clock`))
+_generations: dict[tuple[str, str], tuple[str | None, float]] = {}
+
+
+def _known(org_id: str) -> tuple[str, str]:
+    return CatalogGenerationItem.Meta.table_name, org_id
+
+
 def generation(org_id: str) -> str | None:
     """The organisation's catalog generation: it changes after every catalog write (None before any)."""
+    known = _generations.get(_known(org_id))
+    now = _clock()
+    if known is not None and now - known[1] < GENERATION_CHECK_SECONDS:
+        return known[0]
+    current = _read_generation(org_id)
+    _generations[_known(org_id)] = (current, now)
+    return current
+
+
+def forget_generations() -> None:
+    _generations.clear()
+
+
+@store_errors
+def _read_generation(org_id: str) -> str | None:
     pk, sk = generation_key(org_id)
     try:
         item = CatalogGenerationItem.get(pk, sk, consistent_read=True, attributes_to_get=["generation"])
@@ -41,12 +72,16 @@ def generation(org_id: str) -> str | None:
 def _changed(org_id: str) -> None:
     """A new generation, after a write: processes drop the catalog reads they kept. A failure here
     does not undo the write (it is done); kept reads then expire by age (see catalog.cache)."""
+    moved = uuid.uuid4().hex
+    _generations.pop(_known(org_id), None)  # should the write below fail, the next request reads it
     try:
         CatalogGenerationItem(*generation_key(org_id)).update(
-            actions=[CatalogGenerationItem.generation.set(uuid.uuid4().hex)]
+            actions=[CatalogGenerationItem.generation.set(moved)]
         )
     except PynamoDBException:
         logger.exception("catalog generation not moved", extra={"org_id": org_id})
+        return
+    _generations[_known(org_id)] = (moved, _clock())
 
 
 def _to_stored(kind: str, item: CatalogItem) -> Stored:

@@ -1,4 +1,5 @@
-"""Catalog reads kept between requests: no request while nothing changed, a change anywhere seen next."""
+"""Catalog reads kept between requests: no request while nothing changed; a change made here seen at
+once, one made elsewhere once the generation is read again (at most a second later)."""
 
 from __future__ import annotations
 
@@ -46,14 +47,49 @@ def test_a_second_request_reads_the_same_items_without_asking_dynamodb(channel_i
     assert made == [channel_id]
 
 
-def test_a_change_made_by_another_process_is_seen_by_the_next_request(channel_id):
+def test_a_change_made_by_this_process_is_seen_by_its_next_request(channel_id):
     read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
     request_reads(read)
     current = repository.get(ORG, "sales_channel", channel_id)
-    # Through the repository, as another Lambda instance would write: this process forgets nothing.
     repository.replace(ORG, current, {**current.data, "name": "Web shop"}, None)
 
     assert request_reads(read)[0].data["name"] == "Web shop"
+
+
+def test_a_change_made_by_another_process_is_seen_once_the_generation_is_read_again(channel_id, monkeypatch):
+    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
+    moment = repository._clock()
+    monkeypatch.setattr(repository, "_clock", lambda: moment)
+    request_reads(read)
+    seen_here = dict(repository._generations)  # what this process read, and when
+    current = repository.get(ORG, "sales_channel", channel_id)
+    repository.replace(ORG, current, {**current.data, "name": "Web shop"}, None)
+    # Another Lambda instance wrote it: this process still trusts the generation it read before.
+    monkeypatch.setattr(repository, "_generations", seen_here)
+
+    assert request_reads(read)[0].data["name"] == "Web"  # within the check window: kept reads
+    later = moment + repository.GENERATION_CHECK_SECONDS
+    monkeypatch.setattr(repository, "_clock", lambda: later)
+    assert request_reads(read)[0].data["name"] == "Web shop"
+
+
+def test_the_generation_is_read_at_most_once_per_window_however_many_requests(channel_id, monkeypatch):
+    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
+    moment = repository._clock()
+    monkeypatch.setattr(repository, "_clock", lambda: moment)
+    request_reads(read)
+    asked: list[str] = []
+    real = repository._read_generation
+    monkeypatch.setattr(repository, "_read_generation", lambda org: asked.append(org) or real(org))
+
+    for _ in range(20):
+        request_reads(read)
+    assert asked == []
+    later = moment + repository.GENERATION_CHECK_SECONDS
+    monkeypatch.setattr(repository, "_clock", lambda: later)
+    request_reads(read)
+    request_reads(read)
+    assert asked == [ORG]
 
 
 def test_a_caller_changing_what_it_read_changes_nothing_for_the_next_request(channel_id):
