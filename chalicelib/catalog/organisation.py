@@ -20,9 +20,12 @@ class OrganisationSettings:
 
 
 def settings(org_id: str) -> OrganisationSettings:
-    """The organisation's settings; an organisation that set none is in zones.DEFAULT_ZONE."""
+    """The organisation's settings; an organisation that set none is in zones.DEFAULT_ZONE. Read as
+    catalog items are (kept between requests while the catalog does not change)."""
+    from chalicelib.catalog import service  # service imports this module
+
     try:
-        stored = repository.get(org_id, KIND, ITEM)
+        stored = service.get(org_id, KIND, ITEM)
     except NotFound:
         return OrganisationSettings(zones.DEFAULT_ZONE, None)
     return OrganisationSettings(stored.data.get("timezone") or zones.DEFAULT_ZONE, stored.version)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from chalicelib.catalog import service as catalog
 from chalicelib.config import settings
+from chalicelib.db import shared_reads
 from chalicelib.errors import DomainError, TransientStoreError
 from chalicelib.observability import logger
 from chalicelib.outbox import model as m
@@ -105,26 +107,34 @@ def _record(write: Callable[[], Any], attempts: int = 3) -> None:
 
 
 def carry_out_all(keys: Iterable[tuple[str, str]], at: datetime | None = None) -> Drained:
-    """Carry out items in turn, emails no faster than the configured SES rate."""
+    """Carry out items in turn, emails no faster than the configured SES rate. The items of one batch
+    share their reads of an order (`db.shared_reads`); each item reads the catalog as a shop request
+    does (kept between items while the catalog does not change)."""
     drained = Drained()
     rate = max(0.1, float(settings().mail_rate_per_second))
     next_email = 0.0
-    for pk, sk in keys:
-        wait = next_email - time.monotonic()
-        if wait > 0:  # the previous item was an email: SES takes `rate` a second
-            time.sleep(wait)
-        outcome, effect = _attempt(pk, sk, at)
-        if effect == m.EMAIL:
-            next_email = time.monotonic() + 1 / rate
-        if outcome in (m.SENT, m.OBSOLETE):
-            drained.carried_out += 1
-        elif outcome == m.FAILED:
-            drained.failed += 1
-        elif outcome == m.DEAD:
-            drained.dead += 1
-        else:
-            drained.skipped += 1
+    with shared_reads.shared():
+        for pk, sk in keys:
+            wait = next_email - time.monotonic()
+            if wait > 0:  # the previous item was an email: SES takes `rate` a second
+                time.sleep(wait)
+            with catalog.shared_reads():
+                outcome, effect = _attempt(pk, sk, at)
+            next_email = _count(drained, outcome, effect, next_email, rate)
     return drained
+
+
+def _count(drained: Drained, outcome: str, effect: str | None, next_email: float, rate: float) -> float:
+    """Count the attempt's outcome; when the next email may go."""
+    if outcome in (m.SENT, m.OBSOLETE):
+        drained.carried_out += 1
+    elif outcome == m.FAILED:
+        drained.failed += 1
+    elif outcome == m.DEAD:
+        drained.dead += 1
+    else:
+        drained.skipped += 1
+    return time.monotonic() + 1 / rate if effect == m.EMAIL else next_email
 
 
 def drain(limit: int = 100, at: datetime | None = None) -> Drained:

@@ -75,11 +75,10 @@ def tickets_attachment(document: dict) -> Attachment:
     """The order's e-tickets as one PDF (drawn by the outbox worker, not in the buyer's request)."""
     from chalicelib.mail.service import Attachment
     from chalicelib.outbox.service import Obsolete
-    from chalicelib.sales import repository
-    from chalicelib.sales.order_store import tickets_of
+    from chalicelib.sales.order_store import order_as_read_for_effects
 
-    order = repository.get_order(document["order_id"])
-    tickets = [t for t in tickets_of(order) if t.status != "cancelled"]
+    order, tickets = order_as_read_for_effects(document["order_id"])
+    tickets = [t for t in tickets if t.status != "cancelled"]
     if not tickets:
         raise Obsolete("the order's tickets were cancelled before its confirmation went")
     pdf = ticket_pdf(order, tickets)

@@ -10,6 +10,7 @@ from chalicelib import versioned
 from chalicelib.advantages import order_codes
 from chalicelib.advantages.order_codes import Use
 from chalicelib.clock import iso
+from chalicelib.db import shared_reads
 from chalicelib.errors import (
     Conflict,
 )
@@ -101,3 +102,11 @@ def order_for_operator(org_id: str, order_id: str) -> Order:
 def tickets_of(order: Order) -> list[Ticket]:
     """The order's e-tickets (issued once it is paid)."""
     return repository.get_tickets([line.ticket_id for line in order.lines])
+
+
+def order_as_read_for_effects(order_id: str) -> tuple[Order, list[Ticket]]:
+    """The order and its e-tickets, as the outbox worker's effects read them: once per batch (see
+    `db.shared_reads`), so that a purchase's confirmation and figures read them once between them."""
+    order = shared_reads.remembered(("order", order_id), lambda: repository.get_order(order_id))
+    tickets = shared_reads.remembered(("tickets", order_id, order.version), lambda: tickets_of(order))
+    return order, tickets

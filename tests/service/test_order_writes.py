@@ -9,14 +9,17 @@ from unittest import mock
 
 import pytest
 
+from chalicelib.config import settings
 from chalicelib.db.sales import OrderItem, order_key
 from chalicelib.errors import HoldExpired
 from chalicelib.inventory import service as inventory
+from chalicelib.mail import service as mail_service
 from chalicelib.outbox import repository as outbox_store
 from chalicelib.outbox import service as outbox
 from chalicelib.sales import carts, orders, repository
 from chalicelib.sales.carts import HoldRequest
 from chalicelib.sales.order_store import tickets_of
+from infra.local.mail import verify_sender
 from tests.service.test_hold_lifetime import seat_status
 from tests.service.test_order_holds import BUYER, DETAILS, ORG, card_callback, ordered
 from tests.shop_world import World, build_world
@@ -91,3 +94,25 @@ def test_an_order_reads_back_as_written_and_as_an_older_version_wrote_it(world):
     item.save()
 
     assert repository.get_order(order.order_id) == stored
+
+
+def test_the_worker_reads_a_paid_order_once_for_its_confirmation_and_its_figures(world, monkeypatch):
+    mail_service._sesv2.cache_clear()
+    verify_sender(None, settings().region, settings().mail_from)
+    order = ordered(world, world.seat("L", "B", 7))
+    callback = card_callback(order)
+    orders.payment_callback(callback["payload"], callback["signature"])
+    due = outbox_store.due(outbox.now(), 50)
+    effects = sorted(item.effect for item in outbox_store.read(due))
+    reads: list[str] = []
+    for name in ("get_order", "get_tickets"):
+        real = getattr(repository, name)
+        counted = lambda *a, _real=real, _name=name: reads.append(_name) or _real(*a)  # noqa: E731
+        monkeypatch.setattr(repository, name, counted)
+
+    drained = outbox.carry_out_all(due)
+
+    assert effects == ["email", "figures"] and drained.carried_out == 2
+    assert reads == ["get_order", "get_tickets"]  # once between the two items, not once each
+    again = outbox.carry_out_all(due)  # a new batch reads again (and finds both done)
+    assert again.skipped == 2
