@@ -209,6 +209,20 @@ def _after_call(parsed: dict, model: Any, context: dict, **_: Any) -> None:
         METER.estimate[0] += read
         METER.estimate[1] += write
         METER.expected[kind] += expected
+        if os.environ.get("BENCH_TRACE"):
+            print(f"TRACE {operation} {label} rcu={read} wcu={write} {_trace_keys(params)}", flush=True)
+
+
+def _trace_keys(params: dict) -> str:
+    """The keys a request touches, for BENCH_TRACE=1."""
+    keys = [params.get("Key") or params.get("Item") or {}]
+    keys += [
+        next(iter(a.values())).get("Key") or next(iter(a.values())).get("Item")
+        for a in params.get("TransactItems", [])
+    ]
+    return " | ".join(
+        f"{(k or {}).get('pk', {}).get('S', '')}/{(k or {}).get('sk', {}).get('S', '')}" for k in keys if k
+    )
 
 
 def _email_sent(**_: Any) -> None:
@@ -529,21 +543,35 @@ def measure_purchase(world: World, client: Any, tickets: int) -> list[Row]:
         NEW_OUTBOX.clear()
         outbox.on_new_items(records)
 
+    from chalicelib.catalog import repository as catalog_store
     from chalicelib.outbox import service as outbox
 
     outbox.drain()  # what earlier purchases left is not this one's cost
     NEW_OUTBOX.clear()
     rows: list[Row] = []
     shop.stock_seats(ORG, world.performance_id, state)  # warm: another buyer read it < 2 s ago
-    steps = [
-        ("guest session", guest),
-        ("open cart", cart),
-        (f"hold {tickets} best available", hold),
-        ("checkout (card)", checkout),
-        ("payment page (simulator)", pay),
-        ("payment callback", callback),
-        ("outbox worker on the stream (email, PDF, figures)", work_outbox),
-    ]
+    # warm too: this instance checked the catalog generation < 1 s ago (in a rush it does, once a second)
+    catalog_store.generation(ORG)
+    real_clock, checked = catalog_store._clock, catalog_store._clock()
+    catalog_store._clock = lambda: checked
+    try:
+        return _purchase_steps(
+            rows,
+            [
+                ("guest session", guest),
+                ("open cart", cart),
+                (f"hold {tickets} best available", hold),
+                ("checkout (card)", checkout),
+                ("payment page (simulator)", pay),
+                ("payment callback", callback),
+                ("outbox worker on the stream (email, PDF, figures)", work_outbox),
+            ],
+        )
+    finally:
+        catalog_store._clock = real_clock
+
+
+def _purchase_steps(rows: list[Row], steps: list[tuple[str, Callable[[], None]]]) -> list[Row]:
     for label, step in steps:
         note = stock_note if "hold" in label else str
         if label.startswith(("payment callback", "outbox")):
@@ -678,9 +706,13 @@ def run(world: World) -> None:
             total(f"purchase of {tickets} ticket{'s' if tickets > 1 else ''}, per ticket", rows, tickets)
         )
     stock = next(r for r in cart_rows if r.label == "stock read alone: seat map")
-    table("per ticket sold (the hold found the stock in the 2 s cache)", summary)
+    table("per ticket sold (the stock in the 2 s cache, the catalog generation checked < 1 s ago)", summary)
     extra = f"{stock.requests} requests, {stock.expected[0]:.0f} RCU"
     print(f"    when the 2 s cache misses, the hold adds one stock read: {extra}")
+    print(
+        "    when the instance's catalog generation check is over 1 s old, each step that reads the"
+        " catalog\n    (open cart, hold, checkout, callback) reads it first: 1 request, 1 RCU each"
+    )
     sizes()
     details(holds + cart_rows + [r for rows in purchases.values() for r in rows])
     print(NOTES)
