@@ -7,10 +7,9 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.advantages import counters
 from chalicelib.advantages.batch_model import COUNTERS, CodeBatch, Counts
-from chalicelib.advantages.checkout import Write
 from chalicelib.db import advantages as keys
 from chalicelib.db.advantages import CodeBatchItem
-from chalicelib.db.conditions import CONDITION_FAILED, store_errors, update_if
+from chalicelib.db.conditions import CONDITION_FAILED, Write, store_errors, update_if
 from chalicelib.db.outbox import OutboxItem
 from chalicelib.errors import AlreadyExists, Conflict, NotFound
 from chalicelib.outbox import repository as outbox

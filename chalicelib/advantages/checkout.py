@@ -7,25 +7,12 @@ carries its own condition; `explain` names which failed when the transaction is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.advantages.model import CodeState
 from chalicelib.db import advantages as keys
 from chalicelib.db.advantages import CodeItem, CounterItem
-
-
-@dataclass(frozen=True)
-class Write:
-    """One conditional update to add to a transaction, and what its failure means for the buyer."""
-
-    item: Any
-    actions: list[Any]
-    condition: Any
-    refusal: dict[str, str]  # {"reason": ..., and the code or advantage it is about}
-
-    def add_to(self, tx: Any) -> None:
-        tx.update(self.item, actions=self.actions, condition=self.condition)
+from chalicelib.db.conditions import Write
 
 
 def code_free_at(now: int) -> Any:

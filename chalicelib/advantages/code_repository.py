@@ -6,11 +6,10 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.advantages import counters
 from chalicelib.advantages.batch_model import SHARDS, shard_of
-from chalicelib.advantages.checkout import Write
 from chalicelib.advantages.model import CodeState, SingleUseCode, refuse
 from chalicelib.db import advantages as keys
 from chalicelib.db.advantages import CodeChunkItem, CodeGuardItem, CodeItem
-from chalicelib.db.conditions import store_errors
+from chalicelib.db.conditions import Write, store_errors
 
 # 49 codes, their 49 guards, the batch's counter and the chunk's progress: TransactWriteItems takes 100.
 CODES_PER_TRANSACTION = 49

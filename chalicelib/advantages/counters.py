@@ -7,11 +7,10 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.advantages.checkout import Write
 from chalicelib.db import advantages as keys
 from chalicelib.db.advantages import CodeCountItem
 from chalicelib.db.base import connection
-from chalicelib.db.conditions import Transaction, failed_items, transient, update_if
+from chalicelib.db.conditions import Transaction, Write, failed_items, transient, update_if
 
 
 def count_write(org_id: str, advantage_id: str, batch_id: str, shard: int, **deltas: int) -> Write:

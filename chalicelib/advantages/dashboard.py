@@ -14,9 +14,9 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.advantages import batch_repository, code_repository, counters, repository
 from chalicelib.advantages.batch_model import SHARDS, Counts
-from chalicelib.advantages.checkout import Write
 from chalicelib.advantages.model import normalise_code
 from chalicelib.advantages.repository import ADVANTAGE
+from chalicelib.db.conditions import Write
 from chalicelib.outbox.model import CODE_SCANNED, Effect
 
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.advantages import checkout, codes, dashboard
-from chalicelib.advantages.checkout import Write
 from chalicelib.advantages.model import Advantage, PromoCode
 from chalicelib.db import advantages as keys
 from chalicelib.db.advantages import CounterItem
+from chalicelib.db.conditions import Write
 from chalicelib.outbox.model import CODES_GIVEN_BACK, Effect
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError
@@ -18,6 +19,26 @@ T = TypeVar("T")
 
 # One TransactWriteItems takes at most this many actions.
 MAX_TRANSACTION_ACTIONS = 100
+
+
+@dataclass(frozen=True)
+class Write:
+    """One conditional write that a context builds for another context's transaction (an order placed
+    with its seats, codes, vouchers and account entries): the item, what to change (None: put the
+    whole item), the condition its owner's own write would have, and what a failed condition means for
+    the buyer (`refusal`: the error's details, e.g. {"reason": "exhausted", "code": ...} or
+    {"hold_id": ...})."""
+
+    item: Any
+    actions: list[Any] | None
+    condition: Any
+    refusal: dict[str, Any] = field(default_factory=dict)
+
+    def add_to(self, tx: Any) -> None:
+        if self.actions is None:
+            tx.save(self.item, condition=self.condition)
+        else:
+            tx.update(self.item, actions=self.actions, condition=self.condition)
 
 
 def seat_takeable(now: int, quota_ids: frozenset[str] | None = None) -> Any:

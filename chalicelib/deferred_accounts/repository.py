@@ -8,14 +8,13 @@ transaction (see `debit_writes`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.db.base import connection, plain
-from chalicelib.db.conditions import failed_items, store_errors, transient
+from chalicelib.db.conditions import Write, failed_items, store_errors, transient
 from chalicelib.deferred_accounts.items import (
     AccountItem,
     CounterItem,
@@ -37,23 +36,6 @@ from chalicelib.deferred_accounts.model import (
     reference_of,
 )
 from chalicelib.errors import AlreadyExists, Conflict, NotFound, VersionConflict
-
-
-@dataclass(frozen=True)
-class Write:
-    """One conditional write to add to another context's transaction (the order's), and what its
-    failure means for the buyer (`refusal`, as the advantages' writes carry theirs)."""
-
-    item: Any
-    condition: Any
-    refusal: dict[str, Any]
-    actions: list[Any] | None = None  # None: put the whole item
-
-    def add_to(self, tx: Any) -> None:
-        if self.actions is None:
-            tx.save(self.item, condition=self.condition)
-        else:
-            tx.update(self.item, actions=self.actions, condition=self.condition)
 
 
 def _account(item: AccountItem) -> Account:
@@ -220,7 +202,7 @@ def _entry_write(org_id: str, company_id: str, entry: Entry, refusal: dict[str, 
         for name, value in values.items()
         if name not in ("pk", "sk") and value is not None
     ]
-    return Write(EntryItem(item.pk, item.sk), EntryItem.pk.does_not_exist(), refusal, actions)
+    return Write(EntryItem(item.pk, item.sk), actions, EntryItem.pk.does_not_exist(), refusal)
 
 
 def _balance_actions(amount: int) -> list[Any]:
@@ -238,7 +220,7 @@ def debit_writes(org_id: str, company_id: str, entry: Entry) -> list[Write]:
     refusal = {"reason": CREDIT_LIMIT_EXCEEDED, "company_id": company_id}
     covered = (AccountItem.enabled == True) & (AccountItem.headroom >= entry.amount)  # noqa: E712
     return [
-        Write(account, covered, refusal, _balance_actions(entry.amount)),
+        Write(account, _balance_actions(entry.amount), covered, refusal),
         _entry_write(org_id, company_id, entry, {"reason": "already_on_account", "order_id": entry.order_id}),
     ]
 
@@ -246,13 +228,9 @@ def debit_writes(org_id: str, company_id: str, entry: Entry) -> list[Write]:
 def credit_writes(org_id: str, company_id: str, entry: Entry) -> list[Write]:
     """A credit (a cancellation) for another transaction: the entry and the balance, together."""
     account = AccountItem(*account_key(org_id, company_id))
+    refusal = {"reason": "no_deferred_account"}
     return [
-        Write(
-            account,
-            AccountItem.pk.exists(),
-            {"reason": "no_deferred_account"},
-            _balance_actions(entry.amount),
-        ),
+        Write(account, _balance_actions(entry.amount), AccountItem.pk.exists(), refusal),
         _entry_write(org_id, company_id, entry, {"reason": "entry_exists"}),
     ]
 

@@ -8,15 +8,20 @@ actions in one transaction, hence MAX_SEATS_PER_HOLD in service.py.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
 from chalicelib.db.base import connection
-from chalicelib.db.conditions import condition_failed, failed_items, seat_takeable, store_errors, transient
+from chalicelib.db.conditions import (
+    Write,
+    condition_failed,
+    failed_items,
+    seat_takeable,
+    store_errors,
+    transient,
+)
 from chalicelib.db.holds import (
     HOLD_ACTIVE,
     HOLD_CONVERTED,
@@ -248,52 +253,38 @@ def set_expiry(hold: Hold, expires_at: int, now: int, order_id: str | None = Non
         raise transient(exc) from exc
 
 
-@dataclass(frozen=True)
-class StockWrite:
-    """One conditional update of a hold or of one of its seats, for another context's transaction
-    (an order written with its seats); its condition is the one inventory's own write would have."""
-
-    item: Any
-    actions: list[Any]
-    condition: Any
-    hold_id: str
-
-    def add_to(self, tx: Any) -> None:
-        tx.update(self.item, actions=self.actions, condition=self.condition)
-
-
-def extension_writes(hold: Hold, expires_at: int, now: int, order_id: str | None = None) -> list[StockWrite]:
+def extension_writes(hold: Hold, expires_at: int, now: int, order_id: str | None = None) -> list[Write]:
     """The writes moving a live, unexpired hold's expiry (and naming its order), hold and seats."""
     actions = [HoldItem.expires_at.set(expires_at), HoldItem.purge_at.remove()]
     if order_id:
         actions.append(HoldItem.order_id.set(order_id))
     writes = [
-        StockWrite(
+        Write(
             HoldItem(hold_pk(hold.hold_id)),
             actions,
             (HoldItem.status == HOLD_ACTIVE) & (HoldItem.expires_at > now),
-            hold.hold_id,
+            {"hold_id": hold.hold_id},
         )
     ]
     for seat in hold.seats:
         writes.append(
-            StockWrite(
+            Write(
                 SeatItem(seat.pk, seat.sk),
                 [SeatItem.hold_expires_at.set(expires_at)],
                 (SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id),
-                hold.hold_id,
+                {"hold_id": hold.hold_id},
             )
         )
     return writes
 
 
-def sale_writes(hold: Hold, order_id: str) -> list[StockWrite]:
+def sale_writes(hold: Hold, order_id: str) -> list[Write]:
     """The writes selling a hold's seats to an order: held by this hold -> sold.
 
     The hold may have expired: as long as no one else took its seats and the clean-up has not ended
     it, the sale goes through (a payment that came back late)."""
     writes = [
-        StockWrite(
+        Write(
             HoldItem(hold_pk(hold.hold_id)),
             [
                 HoldItem.status.set(HOLD_CONVERTED),
@@ -302,12 +293,12 @@ def sale_writes(hold: Hold, order_id: str) -> list[StockWrite]:
                 HoldItem.purge_at.remove(),  # its order may be cancelled and refunded any time
             ],
             HoldItem.status == HOLD_ACTIVE,
-            hold.hold_id,
+            {"hold_id": hold.hold_id},
         )
     ]
     for seat in hold.seats:
         writes.append(
-            StockWrite(
+            Write(
                 SeatItem(seat.pk, seat.sk),
                 [
                     SeatItem.status.set(SEAT_SOLD),
@@ -315,7 +306,7 @@ def sale_writes(hold: Hold, order_id: str) -> list[StockWrite]:
                     SeatItem.hold_expires_at.remove(),
                 ],
                 (SeatItem.status == SEAT_HELD) & (SeatItem.hold_id == hold.hold_id),
-                hold.hold_id,
+                {"hold_id": hold.hold_id},
             )
         )
     return writes

@@ -125,8 +125,8 @@ def extend_hold(hold: Hold, expires_at: int, order_id: str | None = None) -> Hol
 
 def extension_writes(hold: Hold, expires_at: int, order_id: str | None = None) -> list:
     """extend_hold's writes, for an order's own transaction (the order placed with its seats held to
-    its deadline); each write has `hold_id` and `add_to(tx)`. The transaction fails as a whole if the
-    hold has lapsed or ended."""
+    its deadline); each write has `add_to(tx)` and names its hold in `refusal`. The transaction fails
+    as a whole if the hold has lapsed or ended."""
     return repository.extension_writes(hold, expires_at, clock.seconds(), order_id)
 
 

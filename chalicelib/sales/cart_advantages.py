@@ -26,8 +26,8 @@ from chalicelib.sales.cart_pricing import PARTNER, PROMO, SINGLE_USE, CartPrices
 from chalicelib.sales.documents import Cart
 
 if TYPE_CHECKING:
-    from chalicelib.advantages.checkout import Write
     from chalicelib.advantages.model import Advantage
+    from chalicelib.db.conditions import Write
 
 # How long a single-use code stays in a cart that holds nothing yet.
 EMPTY_CART_CLAIM_SECONDS = 20 * 60

@@ -283,7 +283,8 @@ def place_order(
                 "An advantage's quota, a cap or a code was taken meanwhile",
                 {"field": "lines", "refused": refused},
             ) from exc
-        lapsed = [w.hold_id for n, w in enumerate(stock_writes, start=first + len(writes)) if n in failed]
+        held_from = first + len(writes)
+        lapsed = [w.refusal["hold_id"] for n, w in enumerate(stock_writes, start=held_from) if n in failed]
         if lapsed:
             raise HoldExpired(
                 "The seats' hold has expired; choose seats again", {"hold_id": lapsed[0]}
