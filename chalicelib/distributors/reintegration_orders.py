@@ -29,7 +29,7 @@ from chalicelib.errors import (
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.inventory.stock_model import live_status
-from chalicelib.sales import orders, payments, repository, reservations
+from chalicelib.sales import giving_back, order_effects, orders, payments, repository, reservations
 from chalicelib.sales.box_office import contact_owner
 from chalicelib.sales.documents import Consequences, Order, Payment
 from chalicelib.sales.model import (
@@ -312,7 +312,7 @@ class Seller:
             current.status = next_state(current.status, PAY)
             current.deadline = None
             current.history.append({"at": iso(), "status": PAID, "by": self.by})
-            return Consequences(effects=payments.figures_effects(current))
+            return Consequences(effects=order_effects.figures_effects(current))
 
         return update(order.order_id, sold, known=order)
 
@@ -326,7 +326,7 @@ class Seller:
         if order.status in (*OPEN_STATES, PAID):
             with contextlib.suppress(InvalidTransition):  # cancelled meanwhile
                 orders.cancel_by_operator(self.org_id, order_id, self.by, "none")
-        payments.give_back_stock(order_id)
+        giving_back.give_back_stock(order_id)
 
         def returned(current: Order) -> bool:
             changed = False

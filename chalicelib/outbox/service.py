@@ -21,8 +21,8 @@ from chalicelib.outbox.repository import now
 # effect -> "module:function" taking (org_id, payload, item) and returning a result dict
 HANDLERS = {
     m.EMAIL: "chalicelib.mail.service:deliver_item",
-    m.CARD_REFUND: "chalicelib.sales.payments:carry_out_refund",
-    m.GIVE_BACK_STOCK: "chalicelib.sales.payments:give_back_stock_effect",
+    m.CARD_REFUND: "chalicelib.sales.giving_back:carry_out_refund",
+    m.GIVE_BACK_STOCK: "chalicelib.sales.giving_back:give_back_stock_effect",
     m.FIGURES: "chalicelib.reports.service:count_order_effect",
     m.CODE_SCANNED: "chalicelib.advantages.dashboard:code_scanned_effect",
     m.CODES_GIVEN_BACK: "chalicelib.advantages.order_codes:codes_given_back_effect",

@@ -31,6 +31,7 @@ from chalicelib.sales import cart_advantages, carts, order_lines, pos_access, re
 from chalicelib.sales.cart_pricing import PricesChanged
 from chalicelib.sales.carts import Buyer
 from chalicelib.sales.documents import Cart, Order, Payment
+from chalicelib.sales.giving_back import give_back_stock, money_back, refund_on_cancel
 from chalicelib.sales.model import (
     CANCEL,
     CARD,
@@ -47,6 +48,7 @@ from chalicelib.sales.model import (
     next_state,
     split_payment,
 )
+from chalicelib.sales.order_effects import figures_effects
 from chalicelib.sales.order_holds import order_holds
 from chalicelib.sales.order_store import (
     MAX_CARD_ATTEMPTS,
@@ -57,17 +59,7 @@ from chalicelib.sales.order_store import (
     tickets_of,
     transition,
 )
-from chalicelib.sales.payments import (
-    figures_effects,
-    give_back_stock,
-    money_back,
-    open_session,
-    pay_online,
-    payment_callback,
-    refund_on_cancel,
-    settle,
-    start_card,
-)
+from chalicelib.sales.payments import open_session, pay_online, payment_callback, settle, start_card
 from chalicelib.sales.reconciliation import open_orders_due, reconcile
 from chalicelib.sales.reservations import PlacedPlaces, detach_reservation, reservation_for_contact
 

@@ -96,7 +96,7 @@ def _entry_counted(ticket) -> list:
     """The sales figures count the entry (the order's scans) once the ticket is admitted; a ticket
     bought with a single-use code counts the code as scanned on the codes' dashboard."""
     from chalicelib.advantages import dashboard
-    from chalicelib.sales.payments import figures_of
+    from chalicelib.sales.order_effects import figures_of
 
     effects = figures_of(ticket.org_id, ticket.order_id)
     code, advantage_id = ticket.document.get("code"), ticket.document.get("advantage_id")

@@ -1,7 +1,7 @@
 """Subscriptions: the season tickets sold, kept up to date from their orders by the outbox.
 
 Every change of an order that holds season-ticket places (paid, cancelled, expired) writes a
-`season_tickets` outbox effect in the order's own transaction (sales.payments.figures_effects); the
+`season_tickets` outbox effect in the order's own transaction (sales.order_effects.figures_effects); the
 worker reads the order and writes one subscription per season ticket in it (keyed by its package id,
 so a repeat changes nothing), and on payment gives the buyer the product's subscriber quality.
 """
