@@ -1,12 +1,33 @@
-"""Helpers of the e2e tier: where artifacts go, and what processes are alive."""
+"""Helpers of the e2e tier: a browser page, where artifacts go, and what processes are alive."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored: screenshots, chalice.log
+
+
+@contextlib.contextmanager
+def open_page(browser: Any, url: str | None = None, **context_options: Any) -> Iterator[Any]:
+    """A page in its own browser context (`context_options`: viewport, accept_downloads, bypass_csp
+    for a test that injects axe), with a 10 s default timeout; the page's script errors are kept in
+    `page.script_errors`, for a test to assert there were none. Opened on `url` if given."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.script_errors = []
+    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+    if url:
+        page.goto(url)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def alive(pid: int) -> bool:

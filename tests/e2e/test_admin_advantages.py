@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import ARTIFACTS
+from tests.e2e.support import ARTIFACTS, open_page
 from tests.e2e.test_admin_accessibility import violations
 from tests.e2e.test_admin_layout import DESKTOP, PHONE, settled
 from tests.e2e.test_admin_options import go, idle, log_in
@@ -21,14 +21,8 @@ from tests.e2e.test_shop_advantages import buy_with_codes, performance_of
 
 @pytest.fixture
 def page(browser, stack):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.script_errors = []
-    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
-    page.goto(stack.admin_url)
-    yield page
-    context.close()
+    with open_page(browser, stack.admin_url) as page:
+        yield page
 
 
 def items(api, token: str, plural: str, **filters) -> list[dict]:

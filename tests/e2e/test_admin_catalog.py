@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import ARTIFACTS
+from tests.e2e.support import ARTIFACTS, open_page
 
 BLOCKS, ROWS, SEATS_PER_ROW = 3, 5, 10
 SEATS = BLOCKS * ROWS * SEATS_PER_ROW
@@ -18,14 +18,8 @@ OPENING_TIMEOUT_MS = 45_000
 
 @pytest.fixture
 def page(browser, stack):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.script_errors = []
-    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
-    page.goto(stack.admin_url)
-    yield page
-    context.close()
+    with open_page(browser, stack.admin_url) as page:
+        yield page
 
 
 def plan_csv(category_of_block: dict[int, str], quota_of_block: dict[int, str]) -> str:

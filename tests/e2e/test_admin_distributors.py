@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import ARTIFACTS
+from tests.e2e.support import ARTIFACTS, open_page
 from tests.e2e.test_admin_layout import DESKTOP, PHONE
 from tests.e2e.test_admin_options import go, idle, log_in
 
@@ -22,14 +22,8 @@ TABS = ("general", "mappings", "sheet", "schedules", "runs", "exports", "reconci
 
 @pytest.fixture
 def page(browser, stack):
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.script_errors = []
-    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
-    page.goto(stack.admin_url)
-    yield page
-    context.close()
+    with open_page(browser, stack.admin_url, viewport=DESKTOP, accept_downloads=True) as page:
+        yield page
 
 
 def created(response) -> dict:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import ARTIFACTS
+from tests.e2e.support import ARTIFACTS, open_page
 
 PRO = "PRO"  # the demo's company point of sale, with an option profile (at least 10 places a category)
 REMARK = "Class 2B, E2E trip"
@@ -23,14 +23,8 @@ OPTION_CUT_OFF = timedelta(days=8)
 
 @pytest.fixture
 def page(browser, stack):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.script_errors = []
-    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
-    page.goto(stack.admin_url)
-    yield page
-    context.close()
+    with open_page(browser, stack.admin_url, accept_downloads=True) as page:
+        yield page
 
 
 def shop(stack) -> str:

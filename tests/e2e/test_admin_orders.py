@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import ARTIFACTS, confirmation_once_sent
+from tests.e2e.support import ARTIFACTS, confirmation_once_sent, open_page
 from tests.e2e.test_shop_purchase import (
     check_out,
     free_row_start,
@@ -26,14 +26,8 @@ LIVE_POLL_TIMEOUT_MS = 15_000  # the stock screen reads the live stock every 10 
 
 @pytest.fixture
 def page(browser, stack):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.script_errors = []
-    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
-    page.goto(stack.admin_url)
-    yield page
-    context.close()
+    with open_page(browser, stack.admin_url) as page:
+        yield page
 
 
 def log_in(page: Page, stack, login: str, password: str) -> None:

@@ -10,7 +10,7 @@ from collections import defaultdict
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import ARTIFACTS
+from tests.e2e.support import ARTIFACTS, open_page
 from tests.e2e.test_admin_orders import go, idle, log_in
 from tests.e2e.test_shop_purchase import (
     POS,
@@ -28,14 +28,8 @@ WORKER_SECONDS = 20  # the outbox worker runs every second locally; counting an 
 
 @pytest.fixture
 def page(browser, stack):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.script_errors = []
-    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
-    page.goto(stack.admin_url)
-    yield page
-    context.close()
+    with open_page(browser, stack.admin_url) as page:
+        yield page
 
 
 def free_row_starts(api, stack, performance_id: str, count: int) -> list[str]:

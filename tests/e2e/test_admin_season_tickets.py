@@ -12,7 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import ARTIFACTS
+from tests.e2e.support import ARTIFACTS, open_page
 from tests.e2e.test_admin_accessibility import violations
 from tests.e2e.test_admin_options import go, idle, log_in
 from tests.e2e.test_shop_purchase import check_out, get_order, guest, open_cart, pay_through_the_api, shop
@@ -20,14 +20,8 @@ from tests.e2e.test_shop_purchase import check_out, get_order, guest, open_cart,
 
 @pytest.fixture
 def page(browser, stack):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # axe is injected
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.script_errors = []
-    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
-    page.goto(stack.admin_url)
-    yield page
-    context.close()
+    with open_page(browser, stack.admin_url, bypass_csp=True) as page:  # axe is injected
+        yield page
 
 
 def items(api, token: str, plural: str, **filters) -> list[dict]:

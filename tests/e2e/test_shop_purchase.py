@@ -10,7 +10,7 @@ from collections import defaultdict
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import ARTIFACTS, confirmation_once_sent
+from tests.e2e.support import ARTIFACTS, confirmation_once_sent, open_page
 
 POS = "WEB"
 BUYER = {"email": "ann.e2e@example.com", "name": "Ann E2E"}
@@ -105,13 +105,8 @@ def free_row_start(api, stack, performance_id: str) -> str:
 
 @pytest.fixture
 def page(browser, stack):
-    context = browser.new_context(viewport={"width": 1000, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.script_errors = []
-    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
-    yield page
-    context.close()
+    with open_page(browser, viewport={"width": 1000, "height": 800}) as page:
+        yield page
 
 
 def test_a_guest_buys_two_seats_pays_on_the_simulator_page_and_gets_in_once(page, stack, api, admin_token):
