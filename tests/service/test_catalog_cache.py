@@ -18,6 +18,22 @@ def channel_id(aws) -> str:
     return catalog.create(ORG, "sales_channel", spec).id
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The catalog generation's window clock, held still; `clock(seconds)` moves it on."""
+    moment = [repository._clock()]
+    monkeypatch.setattr(repository, "_clock", lambda: moment[0])
+
+    def move(seconds: float) -> None:
+        moment[0] += seconds
+
+    return move
+
+
+def channel_read(channel_id: str):
+    return lambda: catalog.get(ORG, "sales_channel", channel_id)
+
+
 def request_reads(*reads):
     """What one shop request would read, with the reads shared as the shop's routes share them."""
     with catalog.shared_reads():
@@ -38,7 +54,7 @@ def count_item_reads(monkeypatch) -> list[str]:
 
 def test_a_second_request_reads_the_same_items_without_asking_dynamodb(channel_id, monkeypatch):
     made = count_item_reads(monkeypatch)
-    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
+    read = channel_read(channel_id)
 
     first = request_reads(read)[0]
     second = request_reads(read)[0]
@@ -48,7 +64,7 @@ def test_a_second_request_reads_the_same_items_without_asking_dynamodb(channel_i
 
 
 def test_a_change_made_by_this_process_is_seen_by_its_next_request(channel_id):
-    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
+    read = channel_read(channel_id)
     request_reads(read)
     current = repository.get(ORG, "sales_channel", channel_id)
     repository.replace(ORG, current, {**current.data, "name": "Web shop"}, None)
@@ -56,10 +72,10 @@ def test_a_change_made_by_this_process_is_seen_by_its_next_request(channel_id):
     assert request_reads(read)[0].data["name"] == "Web shop"
 
 
-def test_a_change_made_by_another_process_is_seen_once_the_generation_is_read_again(channel_id, monkeypatch):
-    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
-    moment = repository._clock()
-    monkeypatch.setattr(repository, "_clock", lambda: moment)
+def test_a_change_made_by_another_process_is_seen_once_the_generation_is_read_again(
+    channel_id, clock, monkeypatch
+):
+    read = channel_read(channel_id)
     request_reads(read)
     seen_here = dict(repository._generations)  # what this process read, and when
     current = repository.get(ORG, "sales_channel", channel_id)
@@ -68,15 +84,12 @@ def test_a_change_made_by_another_process_is_seen_once_the_generation_is_read_ag
     monkeypatch.setattr(repository, "_generations", seen_here)
 
     assert request_reads(read)[0].data["name"] == "Web"  # within the check window: kept reads
-    later = moment + repository.GENERATION_CHECK_SECONDS
-    monkeypatch.setattr(repository, "_clock", lambda: later)
+    clock(repository.GENERATION_CHECK_SECONDS)
     assert request_reads(read)[0].data["name"] == "Web shop"
 
 
-def test_the_generation_is_read_at_most_once_per_window_however_many_requests(channel_id, monkeypatch):
-    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
-    moment = repository._clock()
-    monkeypatch.setattr(repository, "_clock", lambda: moment)
+def test_the_generation_is_read_at_most_once_per_window_however_many_requests(channel_id, clock, monkeypatch):
+    read = channel_read(channel_id)
     request_reads(read)
     asked: list[str] = []
     real = repository._read_generation
@@ -85,15 +98,14 @@ def test_the_generation_is_read_at_most_once_per_window_however_many_requests(ch
     for _ in range(20):
         request_reads(read)
     assert asked == []
-    later = moment + repository.GENERATION_CHECK_SECONDS
-    monkeypatch.setattr(repository, "_clock", lambda: later)
+    clock(repository.GENERATION_CHECK_SECONDS)
     request_reads(read)
     request_reads(read)
     assert asked == [ORG]
 
 
 def test_a_caller_changing_what_it_read_changes_nothing_for_the_next_request(channel_id):
-    read = lambda: catalog.get(ORG, "sales_channel", channel_id)  # noqa: E731
+    read = channel_read(channel_id)
     request_reads(read)[0].data["name"] = "scribbled"
 
     assert request_reads(read)[0].data["name"] == "Web"
