@@ -29,7 +29,14 @@ from chalicelib.errors import (
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.inventory.stock_model import live_status
-from chalicelib.sales import giving_back, order_effects, orders, payments, repository, reservations
+from chalicelib.sales import (
+    giving_back,
+    order_effects,
+    orders,
+    payments,
+    reservations,
+    ticket_repository,
+)
 from chalicelib.sales.box_office import contact_owner
 from chalicelib.sales.documents import Consequences, Order, Payment
 from chalicelib.sales.model import (
@@ -304,7 +311,7 @@ class Seller:
                 sell_order_hold(hold_id, order)
         except HoldExpired:
             raise _not_available("The seat's hold ended before it was sold") from None
-        repository.put_tickets(payments.issued_tickets(order))
+        ticket_repository.put_tickets(payments.issued_tickets(order))
 
         def sold(current: Order) -> Consequences | bool:
             if current.status not in OPEN_STATES:

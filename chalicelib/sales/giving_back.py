@@ -8,7 +8,7 @@ from __future__ import annotations
 from chalicelib.clock import iso
 from chalicelib.inventory import service as inventory
 from chalicelib.outbox.model import CARD_REFUND, GIVE_BACK_STOCK, Effect
-from chalicelib.sales import repository
+from chalicelib.sales import repository, ticket_repository
 from chalicelib.sales.documents import Consequences, Order, Payment
 from chalicelib.sales.model import (
     CARD,
@@ -97,7 +97,7 @@ def give_back_stock(order_id: str) -> None:
         elif hold.is_active:
             inventory.release_hold(hold.hold_id)
     for line in order.lines:
-        repository.set_ticket_status(line.ticket_id, "cancelled", "valid")
+        ticket_repository.set_ticket_status(line.ticket_id, "cancelled", "valid")
 
 
 def carry_out_refund(org_id: str, payload: dict, item=None) -> dict:

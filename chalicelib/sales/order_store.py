@@ -15,7 +15,7 @@ from chalicelib.errors import (
     Conflict,
 )
 from chalicelib.owned import yours
-from chalicelib.sales import repository
+from chalicelib.sales import repository, ticket_repository
 from chalicelib.sales.carts import Buyer
 from chalicelib.sales.documents import Consequences, Order, Ticket
 from chalicelib.sales.model import CANCELLED, EXPIRED, next_state
@@ -101,7 +101,7 @@ def order_for_operator(org_id: str, order_id: str) -> Order:
 
 def tickets_of(order: Order) -> list[Ticket]:
     """The order's e-tickets (issued once it is paid)."""
-    return repository.get_tickets([line.ticket_id for line in order.lines])
+    return ticket_repository.get_tickets([line.ticket_id for line in order.lines])
 
 
 def order_as_read_for_effects(order_id: str) -> tuple[Order, list[Ticket]]:

@@ -17,7 +17,7 @@ from chalicelib.errors import (
 )
 from chalicelib.inventory import service as inventory
 from chalicelib.observability import logger
-from chalicelib.sales import carts, repository
+from chalicelib.sales import carts, repository, ticket_repository
 from chalicelib.sales.carts import Buyer
 from chalicelib.sales.documents import Consequences, Order, Payment, Ticket
 from chalicelib.sales.giving_back import give_back_stock, money_back, refund_effect
@@ -188,7 +188,7 @@ def settle(order_id: str, known: Order | None = None) -> Order:
             sell_order_hold(hold_id, order)
     except HoldExpired:
         return seats_lost(order)
-    repository.put_tickets(issued_tickets(order))
+    ticket_repository.put_tickets(issued_tickets(order))
 
     def paid(current: Order) -> Consequences | bool:
         return _mark_paid(current) if current.status in OPEN_STATES else False
@@ -219,7 +219,7 @@ def _settle_at_once(order: Order, succeeded: tuple[str, str | None] | None = Non
         return None
     consequences = _mark_paid(changed)
     consequences.writes = [w for hold in holds for w in inventory.sale_writes(hold, order.order_id)]
-    consequences.writes += repository.ticket_writes(issued_tickets(changed))
+    consequences.writes += ticket_repository.ticket_writes(issued_tickets(changed))
     if 1 + len(consequences.effects) + len(consequences.writes) > MAX_TRANSACTION_ACTIONS:
         return None
     try:

@@ -8,7 +8,7 @@ from chalicelib import clock
 from chalicelib.catalog import service as catalog
 from chalicelib.catalog import zones
 from chalicelib.errors import NotFound
-from chalicelib.sales import repository
+from chalicelib.sales import ticket_repository
 from chalicelib.sales.documents import Order, Ticket
 
 VALID = "valid"
@@ -123,7 +123,7 @@ def scan(
     entry = {"at": at, "gate": gate or "", "by": operator}
     if carried.revision != stored.revision:
         refused = {**entry, "result": VOIDED, "revision": carried.revision}
-        repository.record_scan(ticket.ticket_id, refused, admit=False)
+        ticket_repository.record_scan(ticket.ticket_id, refused, admit=False)
         return ScanResult(UNKNOWN, None, None, None, None, None, None)
 
     def answer(result: str, used_at: str | None = ticket.used_at) -> ScanResult:
@@ -138,10 +138,10 @@ def scan(
         )
 
     if performance_id and ticket.performance_id != performance_id:
-        repository.record_scan(ticket.ticket_id, {**entry, "result": WRONG_PERFORMANCE}, admit=False)
+        ticket_repository.record_scan(ticket.ticket_id, {**entry, "result": WRONG_PERFORMANCE}, admit=False)
         return answer(WRONG_PERFORMANCE)
     if ticket.status == CANCELLED:
-        repository.record_scan(ticket.ticket_id, {**entry, "result": REFUSED_CANCELLED}, admit=False)
+        ticket_repository.record_scan(ticket.ticket_id, {**entry, "result": REFUSED_CANCELLED}, admit=False)
         return answer(REFUSED_CANCELLED)
     admitted = ticket.status == VALID and distribution_store.admit(
         ticket.ticket_id, stored.revision, {**entry, "result": ADMIT}, effects=_entry_counted(ticket)
@@ -154,8 +154,8 @@ def scan(
     if again is not None and again.revision != stored.revision:
         # given to a beneficiary while this barcode was being read: it no longer admits
         refused = {**entry, "result": VOIDED, "revision": carried.revision}
-        repository.record_scan(ticket.ticket_id, refused, admit=False)
+        ticket_repository.record_scan(ticket.ticket_id, refused, admit=False)
         return ScanResult(UNKNOWN, None, None, None, None, None, None)
     # used before, or admitted at another gate a moment ago: this scan is recorded as refused
-    repository.record_scan(ticket.ticket_id, {**entry, "result": ALREADY_USED}, admit=False)
+    ticket_repository.record_scan(ticket.ticket_id, {**entry, "result": ALREADY_USED}, admit=False)
     return answer(ALREADY_USED, again.ticket.used_at if again else None)

@@ -10,7 +10,7 @@ from chalicelib.deferred_accounts import service as accounts
 from chalicelib.distributors import mappings, reintegration
 from chalicelib.distributors import reintegration_store as store
 from chalicelib.inventory import service as inventory
-from chalicelib.sales import repository
+from chalicelib.sales import repository, ticket_repository
 from chalicelib.sales.order_store import order_for_operator
 from tests.service.test_distributor_sales_world import ORG, build_distributor_world, sale
 
@@ -48,7 +48,7 @@ def test_a_sale_line_becomes_a_paid_order_of_the_contact_with_its_seat_sold(worl
         ("distributor", 3000, world.interface_id)
     ]
     assert seat_state(world, seat)[0] == "sold"
-    assert repository.get_tickets([order.lines[0].ticket_id])[0].status == "valid"
+    assert ticket_repository.get_tickets([order.lines[0].ticket_id])[0].status == "valid"
     assert store.sold_counts(ORG, world.interface_id, world.performance_id) == {"sold": 1, "returned": 0}
 
 

@@ -16,7 +16,7 @@ from chalicelib.inventory import service as inventory
 from chalicelib.mail import service as mail_service
 from chalicelib.outbox import repository as outbox_store
 from chalicelib.outbox import service as outbox
-from chalicelib.sales import carts, orders, repository
+from chalicelib.sales import carts, orders, repository, ticket_repository
 from chalicelib.sales.carts import HoldRequest
 from chalicelib.sales.order_store import tickets_of
 from infra.local.mail import verify_sender
@@ -105,10 +105,10 @@ def test_the_worker_reads_a_paid_order_once_for_its_confirmation_and_its_figures
     due = outbox_store.due(outbox.now(), 50)
     effects = sorted(item.effect for item in outbox_store.read(due))
     reads: list[str] = []
-    for name in ("get_order", "get_tickets"):
-        real = getattr(repository, name)
+    for store, name in ((repository, "get_order"), (ticket_repository, "get_tickets")):
+        real = getattr(store, name)
         counted = lambda *a, _real=real, _name=name: reads.append(_name) or _real(*a)  # noqa: E731
-        monkeypatch.setattr(repository, name, counted)
+        monkeypatch.setattr(store, name, counted)
 
     drained = outbox.carry_out_all(due)
 

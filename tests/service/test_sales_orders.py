@@ -23,7 +23,7 @@ from chalicelib.inventory import service as inventory
 from chalicelib.mail import service as mail
 from chalicelib.outbox import service as outbox
 from chalicelib.payments.simulator import SimulatedProvider
-from chalicelib.sales import backoffice, carts, orders, payments, repository, tickets
+from chalicelib.sales import backoffice, carts, orders, payments, repository, ticket_repository, tickets
 from chalicelib.sales.carts import Buyer, HoldRequest
 from chalicelib.sales.orders import CheckoutRequest
 from chalicelib.shop import service as shop
@@ -383,7 +383,7 @@ def test_ticket_control_admits_once_and_names_every_refusal(world):
     )
     orders.cancel_by_operator(ORG, order.order_id, "admin", "none")
     assert tickets.scan(ORG, second.document["barcode"], None, None, "x").result == "cancelled"
-    scans = repository.get_ticket(first.ticket_id).scans
+    scans = ticket_repository.get_ticket(first.ticket_id).scans
     assert [(s["result"], s.get("admitted", True)) for s in scans] == [
         ("valid", True),
         ("already_used", False),
@@ -414,7 +414,7 @@ def test_a_late_replay_of_the_payment_never_resets_a_scanned_ticket(world):
     barcode = orders.tickets_of(paid)[0].document["barcode"]
     assert tickets.scan(ORG, barcode, None, None, "gate").result == "valid"
 
-    repository.put_tickets(payments.issued_tickets(paid))  # what a concurrent settle would write again
+    ticket_repository.put_tickets(payments.issued_tickets(paid))  # what a concurrent settle would write again
     orders.payment_callback(callback["payload"], callback["signature"])
 
     assert tickets.scan(ORG, barcode, None, None, "gate").result == "already_used"
