@@ -30,6 +30,13 @@ HANDLERS = {
 }
 
 
+# effect -> "module:function" carrying out several claimed items of a batch together, taking
+# [(org_id, payload, item)] and returning one result dict per item (the figures: one transaction)
+BATCH_HANDLERS = {
+    m.FIGURES: "chalicelib.reports.service:count_orders_effect",
+}
+
+
 class Obsolete(Exception):
     """An effect no longer to be carried out (the tickets of a confirmation were cancelled since)."""
 
@@ -45,8 +52,8 @@ class Drained:
         return dict(self.__dict__)
 
 
-def _handler(effect: str) -> Callable[..., dict[str, Any] | None]:
-    module, _, name = HANDLERS[effect].partition(":")
+def _handler(effect: str, handlers: dict[str, str] = HANDLERS) -> Callable[..., Any]:
+    module, _, name = handlers[effect].partition(":")
     return getattr(importlib.import_module(module), name)
 
 
@@ -64,33 +71,63 @@ def _permanent(exc: Exception) -> bool:
     return isinstance(exc, DomainError) and not isinstance(exc, TransientStoreError)
 
 
+HELD = "held"  # claimed, to be carried out with the batch's other items of its effect
+
+
 def carry_out(pk: str, sk: str, at: datetime | None = None) -> str:
     """One attempt at one item: 'sent', 'failed', 'dead' or 'skipped'. Safe to call for any key."""
     return _attempt(pk, sk, at)[0]
 
 
-def _attempt(pk: str, sk: str, at: datetime | None) -> tuple[str, str | None]:
+def _attempt(
+    pk: str, sk: str, at: datetime | None, held: dict[str, list] | None = None
+) -> tuple[str, str | None]:
+    """Claim the item and carry it out; one whose effect is carried out by batch goes into `held`
+    (if given) once claimed, its outcome "held" until `_attempt_together` does it."""
     moment = at or now()
     item = repository.claim(pk, sk, moment)
     if item is None:
         return "skipped", None
-    context = {"item_id": item.email_id, "effect": item.effect, "kind": item.kind}
+    if held is not None and item.effect in BATCH_HANDLERS:
+        held.setdefault(item.effect, []).append(item)
+        return HELD, item.effect
     try:
         handler = _handler(item.effect)
         result = handler(item.org_id, dict(item.payload or {}), item) or {}
     except Obsolete as exc:
         note = {"note": str(exc)}
         _record(lambda: repository.finish(item, now(), note, m.OBSOLETE))
-        logger.info("outbox item obsolete", extra={**context, "reason": note["note"]})
+        logger.info("outbox item obsolete", extra={**_context(item), "reason": note["note"]})
         return m.OBSOLETE, item.effect
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the item and retried
-        status = repository.fail(item, now(), describe(exc), _permanent(exc))
-        log = logger.error if status == m.DEAD else logger.warning
-        log("outbox item failed", extra={**context, "status": status, "error": describe(exc)})
-        return status, item.effect
+        return _failed(item, exc), item.effect
+    return _done(item, result), item.effect
+
+
+def _attempt_together(effect: str, items: list) -> list[str]:
+    """Carry out claimed items of one effect with its batch handler; each item's outcome."""
+    try:
+        results = _handler(effect, BATCH_HANDLERS)([(i.org_id, dict(i.payload or {}), i) for i in items])
+    except Exception as exc:  # noqa: BLE001 - every item of the batch is recorded failed and retried
+        return [_failed(item, exc) for item in items]
+    return [_done(item, result or {}) for item, result in zip(items, results, strict=True)]
+
+
+def _context(item: Any) -> dict[str, Any]:
+    return {"item_id": item.email_id, "effect": item.effect, "kind": item.kind}
+
+
+def _failed(item: Any, exc: Exception) -> str:
+    status = repository.fail(item, now(), describe(exc), _permanent(exc))
+    log = logger.error if status == m.DEAD else logger.warning
+    log("outbox item failed", extra={**_context(item), "status": status, "error": describe(exc)})
+    return status
+
+
+def _done(item: Any, result: dict[str, Any]) -> str:
     _record(lambda: repository.finish(item, now(), result))
-    logger.debug("outbox item carried out", extra=context)
-    return m.SENT, item.effect
+    logger.debug("outbox item carried out", extra=_context(item))
+    return m.SENT
 
 
 def _record(write: Callable[[], Any], attempts: int = 3) -> None:
@@ -107,20 +144,28 @@ def _record(write: Callable[[], Any], attempts: int = 3) -> None:
 
 
 def carry_out_all(keys: Iterable[tuple[str, str]], at: datetime | None = None) -> Drained:
-    """Carry out items in turn, emails no faster than the configured SES rate. The items of one batch
-    share their reads of an order (`db.shared_reads`); each item reads the catalog as a shop request
-    does (kept between items while the catalog does not change)."""
+    """Carry out items in turn, emails no faster than the configured SES rate; the items of an effect
+    done by batch (the figures) together once the others are done. The items share their reads of an
+    order (`db.shared_reads`); each reads the catalog as a shop request does (kept between items
+    while the catalog does not change)."""
     drained = Drained()
     rate = max(0.1, float(settings().mail_rate_per_second))
     next_email = 0.0
+    held: dict[str, list] = {}
     with shared_reads.shared():
         for pk, sk in keys:
             wait = next_email - time.monotonic()
             if wait > 0:  # the previous item was an email: SES takes `rate` a second
                 time.sleep(wait)
             with catalog.shared_reads():
-                outcome, effect = _attempt(pk, sk, at)
-            next_email = _count(drained, outcome, effect, next_email, rate)
+                outcome, effect = _attempt(pk, sk, at, held)
+            if outcome != HELD:
+                next_email = _count(drained, outcome, effect, next_email, rate)
+        for effect, items in held.items():
+            with catalog.shared_reads():
+                outcomes = _attempt_together(effect, items)
+            for outcome in outcomes:
+                _count(drained, outcome, effect, next_email, rate)
     return drained
 
 

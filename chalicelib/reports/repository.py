@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -116,7 +117,18 @@ def counted(order_id: str, generation: int) -> tuple[tuple[int, int] | None, Con
         item = ContributionItem.get(*contribution_key(order_id, generation), consistent_read=True)
     except DoesNotExist:
         return None, {}
-    return (int(item.order_version), int(item.scans_seen or 0)), decode(item.cells)
+    return _read_at(item), decode(item.cells)
+
+
+@dataclass(frozen=True)
+class Count:
+    """One order counted: what it contributes now, read at (order version, scans seen), and what that
+    adds to the cells."""
+
+    order_id: str
+    read_at: tuple[int, int]
+    now: Contribution
+    delta: Contribution
 
 
 @store_errors
@@ -132,32 +144,83 @@ def apply(
     condition holds only if nothing later than `read_at` was counted: False (nothing written) else."""
     if len(delta) > MAX_CELLS:
         raise TooManyCells(f"Order {order_id} changes {len(delta)} cells; one transaction holds {MAX_CELLS}")
-    version, scans = read_at
-    pk, sk = contribution_key(order_id, generation)
-    stored = ContributionItem(
+    return apply_together(org_id, generation, [Count(order_id, read_at, now, delta)])
+
+
+def summed(counts: list[Count]) -> Contribution:
+    """The counts' deltas added up cell by cell (a change that cancels out is left out)."""
+    total: Contribution = {}
+    for count in counts:
+        for cell, change in count.delta.items():
+            target = total.setdefault(cell, {})
+            for measure, value in change.items():
+                target[measure] = target.get(measure, 0) + value
+    kept = {cell: {m: v for m, v in change.items() if v} for cell, change in total.items()}
+    return {cell: change for cell, change in kept.items() if change}
+
+
+def _read_at(item: ContributionItem) -> tuple[int, int]:
+    return int(item.order_version), int(item.scans_seen or 0)
+
+
+@store_errors
+def counted_together(
+    order_ids: list[str], generation: int
+) -> dict[str, tuple[tuple[int, int] | None, Contribution]]:
+    """`counted` for several orders, in one read."""
+    keys = [contribution_key(order_id, generation) for order_id in order_ids]
+    found = {
+        item.pk.removeprefix("FIGC#"): (_read_at(item), decode(item.cells))
+        for item in ContributionItem.batch_get(keys, consistent_read=True)
+    }
+    return {order_id: found.get(order_id, (None, {})) for order_id in order_ids}
+
+
+@store_errors
+def apply_together(org_id: str, generation: int, counts: list[Count]) -> bool:
+    """Several orders counted in one transaction: each contribution stored under its own condition
+    (nothing later than its read counted), the deltas added up into one shard's cells (reports sum
+    the shards; the first order's shard, so that concurrent batches spread over them). False, with
+    nothing written, if any contribution's condition fails: count those orders one by one then."""
+    cells = summed(counts)
+    if len(counts) + len(cells) > MAX_CELLS + 1:
+        raise TooManyCells(f"{len(counts)} orders change {len(cells)} cells; one transaction holds 100")
+    shard = shard_of(counts[0].order_id)
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            for count in counts:
+                tx.save(_contribution_item(org_id, generation, count), condition=_not_later(count.read_at))
+            for (family, bucket, sort), change in cells.items():
+                cell = FigureItem(figure_pk(org_id, generation, family, bucket, shard), sort)
+                tx.update(cell, actions=[getattr(FigureItem, m).add(v) for m, v in sorted(change.items())])
+    except TransactWriteError as exc:
+        if any(n < len(counts) for n in failed_items(exc)):
+            return False
+        raise transient(exc) from exc
+    return True
+
+
+def _contribution_item(org_id: str, generation: int, count: Count) -> ContributionItem:
+    version, scans = count.read_at
+    pk, sk = contribution_key(count.order_id, generation)
+    return ContributionItem(
         pk,
         sk,
         org_id=org_id,
         order_version=version,
         scans_seen=scans,
-        cells=encode(now),
+        cells=encode(count.now),
         counted_at=clock.iso(),
     )
+
+
+def _not_later(read_at: tuple[int, int]) -> Any:
+    """No count of the order from a later read than `read_at` is stored (or none at all)."""
+    version, scans = read_at
     later = (ContributionItem.order_version < version) | (
         (ContributionItem.order_version == version) & (ContributionItem.scans_seen < scans)
     )
-    shard = shard_of(order_id)
-    try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.save(stored, condition=ContributionItem.pk.does_not_exist() | later)
-            for (family, bucket, sort), change in delta.items():
-                cell = FigureItem(figure_pk(org_id, generation, family, bucket, shard), sort)
-                tx.update(cell, actions=[getattr(FigureItem, m).add(v) for m, v in sorted(change.items())])
-    except TransactWriteError as exc:
-        if 0 in failed_items(exc):
-            return False
-        raise transient(exc) from exc
-    return True
+    return ContributionItem.pk.does_not_exist() | later
 
 
 @store_errors
