@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib.db.base import connection, plain
-from chalicelib.db.conditions import Transaction, Write, failed_items, store_errors, transient
+from chalicelib.db.conditions import Transaction, Write, failed_items, store_errors, transient, update_if
 from chalicelib.db.outbox import OutboxItem
 from chalicelib.db.sales import TicketItem, ticket_key
 from chalicelib.outbox import repository as outbox
@@ -48,7 +48,8 @@ def _ticket_item(ticket: Ticket) -> TicketItem:
     )
 
 
-def _ticket(item: TicketItem) -> Ticket:
+def ticket_from_item(item: TicketItem) -> Ticket:
+    """The ticket an item holds (an item of a subclass too: the distributed ticket's)."""
     return Ticket(
         ticket_id=item.ticket_id,
         org_id=item.org_id,
@@ -64,7 +65,7 @@ def _ticket(item: TicketItem) -> Ticket:
 @store_errors
 def get_ticket(ticket_id: str) -> Ticket | None:
     try:
-        return _ticket(TicketItem.get(*ticket_key(ticket_id), consistent_read=True))
+        return ticket_from_item(TicketItem.get(*ticket_key(ticket_id), consistent_read=True))
     except DoesNotExist:
         return None
 
@@ -73,21 +74,18 @@ def get_ticket(ticket_id: str) -> Ticket | None:
 def get_tickets(ticket_ids: list[str]) -> list[Ticket]:
     if not ticket_ids:
         return []
-    found = {t.ticket_id: _ticket(t) for t in TicketItem.batch_get([ticket_key(t) for t in ticket_ids])}
+    found = {
+        t.ticket_id: ticket_from_item(t) for t in TicketItem.batch_get([ticket_key(t) for t in ticket_ids])
+    }
     return [found[t] for t in ticket_ids if t in found]
 
 
 @store_errors
 def set_ticket_status(ticket_id: str, status: str, expected: str) -> bool:
-    try:
-        TicketItem(*ticket_key(ticket_id)).update(
-            actions=[TicketItem.status.set(status)], condition=TicketItem.status == expected
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    """The ticket's status becomes `status` if it is `expected`; False if it was not."""
+    return update_if(
+        TicketItem(*ticket_key(ticket_id)), [TicketItem.status.set(status)], TicketItem.status == expected
+    )
 
 
 @store_errors

@@ -17,13 +17,14 @@ from pynamodb.attributes import NumberAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.db.base import connection, plain
+from chalicelib.db.base import connection
 from chalicelib.db.conditions import failed_items, store_errors, transient
 from chalicelib.db.outbox import OutboxItem
 from chalicelib.db.sales import TicketItem, ticket_key
 from chalicelib.errors import Conflict
 from chalicelib.outbox import repository as outbox
 from chalicelib.outbox.model import Effect
+from chalicelib.sales import ticket_repository
 from chalicelib.sales.documents import Ticket
 
 VALID = "valid"
@@ -58,18 +59,7 @@ class Change:
 
 
 def _stored(item: DistributedTicketItem) -> Stored:
-    scans = [plain(s.as_dict() if hasattr(s, "as_dict") else dict(s)) for s in item.scans or []]
-    ticket = Ticket(
-        ticket_id=item.ticket_id,
-        org_id=item.org_id,
-        order_id=item.order_id,
-        performance_id=item.performance_id,
-        status=item.status,
-        document=item.document,
-        scans=scans,
-        used_at=item.used_at,
-    )
-    return Stored(ticket, int(item.revision or 0))
+    return Stored(ticket_repository.ticket_from_item(item), int(item.revision or 0))
 
 
 @store_errors
