@@ -44,11 +44,12 @@ def _known(org_id: str) -> tuple[str, str]:
     return CatalogGenerationItem.Meta.table_name, org_id
 
 
-def generation(org_id: str) -> str | None:
-    """The organisation's catalog generation: it changes after every catalog write (None before any)."""
+def generation(org_id: str, fresh: bool = False) -> str | None:
+    """The organisation's catalog generation: it changes after every catalog write (None before any).
+    Read again once the window has passed, or now if `fresh`."""
     known = _generations.get(_known(org_id))
     now = _clock()
-    if known is not None and now - known[1] < GENERATION_CHECK_SECONDS:
+    if not fresh and known is not None and now - known[1] < GENERATION_CHECK_SECONDS:
         return known[0]
     current = _read_generation(org_id)
     _generations[_known(org_id)] = (current, now)

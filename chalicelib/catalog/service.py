@@ -132,6 +132,19 @@ def shared_reads() -> Iterator[None]:
         _shared.reset(token)
 
 
+def recheck(org_id: str) -> bool:
+    """Before refusing something on what this request read from kept catalog reads (a performance not
+    on sale: another instance, the opening workflow, may have just changed it), check the generation
+    now: True if it moved, the request's reads dropped so that reading again asks DynamoDB."""
+    memo = _shared.get()
+    if memo is None or ("generation", org_id) not in memo:
+        return False  # read straight from DynamoDB: nothing was kept
+    if repository.generation(org_id, fresh=True) == memo[("generation", org_id)]:
+        return False
+    memo.clear()
+    return True
+
+
 def _forget_shared(org_id: str) -> None:
     cache.forget(org_id)
     memo = _shared.get()

@@ -225,7 +225,17 @@ def _not_on_sale(front: ShopFront, performance_id: str) -> NotFound:
 
 
 def _on_sale(front: ShopFront, performance_id: str) -> tuple[Showing, EventInfo, Stored]:
-    """The performance and its event, if this point of sale sells it now; else NotFound."""
+    """The performance and its event, if this point of sale sells it now; else NotFound. A refusal
+    made on kept catalog reads is made again on current ones if the catalog changed since."""
+    try:
+        return _on_sale_as_read(front, performance_id)
+    except NotFound:
+        if not catalog.recheck(front.org_id):
+            raise
+    return _on_sale_as_read(front, performance_id)
+
+
+def _on_sale_as_read(front: ShopFront, performance_id: str) -> tuple[Showing, EventInfo, Stored]:
     try:
         stored = catalog.get(front.org_id, "performance", performance_id)
         showing = showing_of(stored)

@@ -8,6 +8,7 @@ import pytest
 from chalicelib.catalog import kinds as k
 from chalicelib.catalog import repository
 from chalicelib.catalog import service as catalog
+from chalicelib.errors import NotFound
 
 ORG = "demo"
 
@@ -118,3 +119,27 @@ def test_reads_outside_a_shared_request_always_ask_dynamodb(channel_id, monkeypa
     catalog.get(ORG, "sales_channel", channel_id)
 
     assert made == [channel_id, channel_id]
+
+
+def test_a_performance_put_on_sale_elsewhere_a_moment_ago_is_sold_at_once(organisation, clock, monkeypatch):
+    """The opening workflow runs in another process: a refusal made on kept reads is checked again."""
+    from chalicelib.shop import service as shop
+    from tests.shop_world import build_world
+
+    world = build_world()
+    event_id = catalog.get(ORG, "performance", world.performance_id).data["event_id"]
+    event = repository.get(ORG, "event", event_id)
+    repository.replace(ORG, event, {**event.data, "status": "draft"}, None)  # not on sale, seen here
+    front = shop.shop_front(ORG, "WEB1")
+    with pytest.raises(NotFound), catalog.shared_reads():
+        shop.on_sale(front, world.performance_id)
+    seen_here = dict(repository._generations)
+    event = repository.get(ORG, "event", event_id)
+    repository.replace(ORG, event, {**event.data, "status": "published"}, None)  # another process
+    monkeypatch.setattr(repository, "_generations", seen_here)
+
+    with catalog.shared_reads():
+        with pytest.raises(NotFound):
+            shop._on_sale_as_read(front, world.performance_id)  # what this process kept says
+        showing, _, _ = shop.on_sale(front, world.performance_id)  # checked again before refusing
+    assert showing.id == world.performance_id
