@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 import pytest
 
@@ -209,7 +210,9 @@ def test_the_schools_relay_requests_an_option_on_the_company_space(api, catalog)
     token = api.post("/shop/demo/account/login", {"email": email, "password": demo.RELAY_PASSWORD}).json()[
         "token"
     ]
-    performance = demo_performances(catalog)[-1]
+    # the latest: requests close 7 days before a performance at its curtain time, and the earliest one
+    # is 7 days away (its requests closed since 20:00 at the venue today)
+    performance = max(demo_performances(catalog), key=lambda p: datetime.fromisoformat(p["starts_at"]))
     category = next(c["id"] for c in catalog["seat-categories"] if c["code"] == demo.SEAT_CATEGORIES[1].code)
     body = {"performance_id": performance["id"], "quantities": {category: 12}, "remark": "Class of 12"}
 
