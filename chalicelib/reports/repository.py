@@ -142,8 +142,6 @@ def apply(
 ) -> bool:
     """Store `now` as the order's contribution and add `delta` to the cells, in one transaction whose
     condition holds only if nothing later than `read_at` was counted: False (nothing written) else."""
-    if len(delta) > MAX_CELLS:
-        raise TooManyCells(f"Order {order_id} changes {len(delta)} cells; one transaction holds {MAX_CELLS}")
     return apply_together(org_id, generation, [Count(order_id, read_at, now, delta)])
 
 

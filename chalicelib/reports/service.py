@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from chalicelib.catalog import organisation
-from chalicelib.db import shared_reads
 from chalicelib.db.conditions import MAX_TRANSACTION_ACTIONS as MAX_ACTIONS
 from chalicelib.errors import NotFound
 from chalicelib.observability import logger
@@ -14,14 +13,14 @@ from chalicelib.reports.selection import Filters, months, performances, today
 from chalicelib.sales import buyers
 from chalicelib.sales import orders as sales_orders
 from chalicelib.sales import repository as sales_store
-from chalicelib.sales.order_store import order_as_read_for_effects
+from chalicelib.sales.order_store import order_for_effects, tickets_for_effects
 
 
 def _read(order_id: str):
     """The order as it is now, and its tickets once it was ever paid (their scans are entries)."""
-    order = shared_reads.remembered(("order", order_id), lambda: sales_store.get_order(order_id))
+    order = order_for_effects(order_id)
     was_paid = any(entry.get("status") == model.PAID for entry in order.history)
-    return order, (order_as_read_for_effects(order_id)[1] if was_paid else [])
+    return order, (tickets_for_effects(order) if was_paid else [])
 
 
 def count_order(order_id: str) -> bool:

@@ -75,10 +75,10 @@ def tickets_attachment(document: dict) -> Attachment:
     """The order's e-tickets as one PDF (drawn by the outbox worker, not in the buyer's request)."""
     from chalicelib.mail.service import Attachment
     from chalicelib.outbox.service import Obsolete
-    from chalicelib.sales.order_store import order_as_read_for_effects
+    from chalicelib.sales.order_store import order_for_effects, tickets_for_effects
 
-    order, tickets = order_as_read_for_effects(document["order_id"])
-    tickets = [t for t in tickets if t.status != "cancelled"]
+    order = order_for_effects(document["order_id"])
+    tickets = [t for t in tickets_for_effects(order) if t.status != "cancelled"]
     if not tickets:
         raise Obsolete("the order's tickets were cancelled before its confirmation went")
     pdf = ticket_pdf(order, tickets)

@@ -104,9 +104,12 @@ def tickets_of(order: Order) -> list[Ticket]:
     return ticket_repository.get_tickets([line.ticket_id for line in order.lines])
 
 
-def order_as_read_for_effects(order_id: str) -> tuple[Order, list[Ticket]]:
-    """The order and its e-tickets, as the outbox worker's effects read them: once per batch (see
-    `db.shared_reads`), so that a purchase's confirmation and figures read them once between them."""
-    order = shared_reads.remembered(("order", order_id), lambda: repository.get_order(order_id))
-    tickets = shared_reads.remembered(("tickets", order_id, order.version), lambda: tickets_of(order))
-    return order, tickets
+def order_for_effects(order_id: str) -> Order:
+    """The order as the outbox worker's effects read it: once per batch (see `db.shared_reads`), so
+    that a purchase's confirmation and figures read it once between them."""
+    return shared_reads.remembered(("order", order_id), lambda: repository.get_order(order_id))
+
+
+def tickets_for_effects(order: Order) -> list[Ticket]:
+    """The order's e-tickets, read once per batch as `order_for_effects` reads the order."""
+    return shared_reads.remembered(("tickets", order.order_id, order.version), lambda: tickets_of(order))
